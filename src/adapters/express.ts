@@ -1,0 +1,35 @@
+/** Express middleware: mounts the mock in an existing express app and passes on what it does not own. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FetchOptions, Mock } from '../mock.js';
+import { IncomingRequest, writeFailure, writeResponse } from './node-bridge.js';
+
+type Next = (error?: unknown) => void;
+
+/** What an earlier body parser left on the request, as text; undefined when the body is still unread. */
+function prereadBody(request: IncomingMessage & { body?: unknown }): string | undefined {
+  if (!request.readableEnded || request.body === undefined) return undefined;
+  const { body } = request;
+  if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  return JSON.stringify(body);
+}
+
+/**
+ * Creates the middleware. Mount it before any body parser, so that the mock sees bodies byte for
+ * byte; after express.json() it still works, from the parsed body.
+ * @example app.use(tokenMock(createMock())); // or app.use('/wukongim', tokenMock(mock, { api: 'wukongim' }))
+ */
+export function tokenMock(mock: Mock, options: FetchOptions = {}) {
+  return (request: IncomingMessage & { body?: unknown }, response: ServerResponse, next: Next): void => {
+    const path = request.url ?? '/';
+    if (!mock.owns(path.split('?')[0] as string)) {
+      next();
+      return;
+    }
+    const incoming = new IncomingRequest(request, mock.options.maxBodyBytes, path, prereadBody(request));
+    mock.fetch(incoming, options).then(
+      (answer) => writeResponse(answer, response),
+      () => writeFailure(response),
+    );
+  };
+}

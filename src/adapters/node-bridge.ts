@@ -1,0 +1,87 @@
+/**
+ * The thin bridge between node:http and the mock's fetch entry, shared by the standalone server and
+ * the express middleware. It builds no undici Request per call: the mock reads only method, url,
+ * headers and the body, and this object gives exactly those.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, type RequestLike } from '../core/request.js';
+
+/** A node:http request seen through the part of the fetch Request interface the mock reads. */
+export class IncomingRequest implements RequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null; forEach(callback: (value: string, key: string) => void): void };
+
+  /**
+   * @param preread a body an earlier middleware already consumed (express.json() and friends).
+   */
+  constructor(
+    private readonly incoming: IncomingMessage,
+    private readonly limit: number,
+    path: string = incoming.url ?? '/',
+    private readonly preread?: string,
+  ) {
+    this.method = incoming.method ?? 'GET';
+    // The Host header is client input: the URL's origin is fixed so a bad one cannot break parsing.
+    this.url = `http://localhost${path.startsWith('/') ? path : `/${path}`}`;
+    const raw = incoming.headers;
+    this.headers = {
+      get(name) {
+        const value = raw[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      forEach(callback) {
+        for (const [key, value] of Object.entries(raw)) {
+          if (value !== undefined) callback(Array.isArray(value) ? value.join(', ') : value, key);
+        }
+      },
+    };
+  }
+
+  /** Reads the body, rejecting with BodyTooLargeError as soon as it passes the limit. */
+  text(): Promise<string> {
+    if (this.preread !== undefined) return Promise.resolve(this.preread);
+    const incoming = this.incoming;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.limit) {
+          incoming.off('data', onData);
+          incoming.pause();
+          reject(new BodyTooLargeError(this.limit));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      incoming.on('data', onData);
+      incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      incoming.once('error', reject);
+    });
+  }
+}
+
+/** Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read. */
+export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
+  const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  if (body !== undefined) headers['content-length'] = String(body.length);
+  if (response.status === 413) outgoing.shouldKeepAlive = false;
+  outgoing.writeHead(response.status, headers);
+  outgoing.end(body);
+}
+
+/** The last resort when the mock itself failed: a plain 500, never a stack trace. */
+export function writeFailure(outgoing: ServerResponse): void {
+  if (outgoing.headersSent) {
+    outgoing.destroy();
+    return;
+  }
+  outgoing.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+  outgoing.end('internal error');
+}

@@ -1,0 +1,65 @@
+/** The standalone server: node:http in front of the mock's fetch entry, one port per API. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FetchOptions, Mock } from '../mock.js';
+import { IncomingRequest, writeFailure, writeResponse } from './node-bridge.js';
+
+/** Where and what to serve. */
+export interface ServeOptions extends FetchOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1: loopback only, unless told otherwise. */
+  host?: string;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly server: Server;
+  readonly port: number;
+  /** The base URL, for example `http://127.0.0.1:5001`. */
+  readonly url: string;
+  /** Stops accepting connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+  close(): Promise<void>;
+}
+
+/**
+ * A node:http request listener that answers from the mock.
+ * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
+ */
+export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
+  return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
+    mock.fetch(request, options).then(
+      (response) => writeResponse(response, outgoing),
+      () => writeFailure(outgoing),
+    );
+  };
+}
+
+/**
+ * Serves the mock on a port.
+ * @example const wukongim = await serve(mock, { api: 'wukongim', port: 5001 }); await wukongim.close();
+ */
+export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningServer> {
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createRequestListener(mock, options));
+  server.keepAliveTimeout = 5_000;
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        server,
+        port,
+        url: `http://${shownHost}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

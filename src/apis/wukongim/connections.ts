@@ -1,0 +1,123 @@
+/** Simulated IM clients: connect with a token, get kicked by a master, close. */
+import type { Clock } from '../../core/clock.js';
+import { DeviceLevel, type DeviceSlot, type DeviceStore, slotKey } from './devices.js';
+
+/** CONNACK and DISCONNECT reason codes of the WuKongIM protocol that the mock surfaces. */
+export const ReasonCode = { success: 1, authFail: 2, connectKick: 12, ban: 19, disband: 24 } as const;
+
+/** A simulated connection and what became of it. */
+export interface Connection {
+  connection_id: number;
+  uid: string;
+  device_flag: number;
+  device_id: string;
+  device_level: number;
+  state: 'online' | 'kicked' | 'closed';
+  reason_code: number;
+  connected_at: string;
+  closed_at: string | null;
+}
+
+/** What an IM client sends in CONNECT. */
+export interface ConnectInput {
+  uid: string;
+  token: string;
+  device_flag: number;
+  device_id: string;
+  /** Defaults to the level stored in the slot. */
+  device_level?: number;
+}
+
+/** The connections of one mock instance, indexed by slot for O(1) kicks. */
+export class ConnectionRegistry {
+  private readonly all = new Map<number, Connection>();
+  private readonly onlineBySlot = new Map<string, Set<Connection>>();
+  private nextId = 1;
+
+  constructor(
+    private readonly devices: DeviceStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Plays CONNECT: authenticates the token against the slot, then applies the master/slave rules. */
+  connect(input: ConnectInput): { reason_code: number; connection_id: number } {
+    const slot = this.devices.get(input.uid, input.device_flag);
+    const refusal = this.refusal(input, slot);
+    const connection: Connection = {
+      connection_id: this.nextId++,
+      uid: input.uid,
+      device_flag: input.device_flag,
+      device_id: input.device_id,
+      device_level: input.device_level ?? slot?.deviceLevel ?? DeviceLevel.slave,
+      state: refusal === undefined ? 'online' : 'closed',
+      reason_code: refusal ?? ReasonCode.success,
+      connected_at: this.clock.iso(),
+      closed_at: refusal === undefined ? null : this.clock.iso(),
+    };
+    this.all.set(connection.connection_id, connection);
+    if (refusal !== undefined) return { reason_code: refusal, connection_id: connection.connection_id };
+
+    const key = slotKey(input.uid, input.device_flag);
+    const online = this.onlineBySlot.get(key) ?? new Set();
+    for (const older of [...online]) {
+      // The same device reconnecting replaces its old connection; a master also evicts other devices.
+      if (older.device_id === input.device_id) this.end(older, 'closed', ReasonCode.success);
+      else if (connection.device_level === DeviceLevel.master) this.end(older, 'kicked', ReasonCode.connectKick);
+    }
+    online.add(connection);
+    this.onlineBySlot.set(key, online);
+    return { reason_code: ReasonCode.success, connection_id: connection.connection_id };
+  }
+
+  /** Kicks every online connection of a slot with reason 12, as a master token update or a device quit does. */
+  kickSlot(uid: string, deviceFlag: number): Connection[] {
+    const online = [...(this.onlineBySlot.get(slotKey(uid, deviceFlag)) ?? [])];
+    for (const connection of online) this.end(connection, 'kicked', ReasonCode.connectKick);
+    return online;
+  }
+
+  /** The client closes its connection. Returns undefined for an unknown id. */
+  close(connectionId: number): Connection | undefined {
+    const connection = this.all.get(connectionId);
+    if (connection?.state === 'online') this.end(connection, 'closed', ReasonCode.success);
+    return connection;
+  }
+
+  /** Online connections of a uid, in connect order. */
+  online(uid: string): Connection[] {
+    return this.list({ uid, state: 'online' });
+  }
+
+  /** Connections, oldest first, optionally of one uid and in one state. */
+  list(filter: { uid?: string; state?: Connection['state'] } = {}): Connection[] {
+    const out: Connection[] = [];
+    for (const connection of this.all.values()) {
+      if (filter.uid !== undefined && connection.uid !== filter.uid) continue;
+      if (filter.state !== undefined && connection.state !== filter.state) continue;
+      out.push({ ...connection });
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.all.clear();
+    this.onlineBySlot.clear();
+    this.nextId = 1;
+  }
+
+  private refusal(input: ConnectInput, slot: DeviceSlot | undefined): number | undefined {
+    const status = this.devices.status(input.uid);
+    if (status === 'banned') return ReasonCode.ban;
+    if (status === 'disbanded') return ReasonCode.disband;
+    if (!slot || slot.token === '' || input.token === '' || slot.token !== input.token) return ReasonCode.authFail;
+    if (slot.expiresAt !== null && this.clock.now() >= slot.expiresAt) return ReasonCode.authFail;
+    return undefined;
+  }
+
+  private end(connection: Connection, state: 'kicked' | 'closed', reason: number): void {
+    connection.state = state;
+    connection.reason_code = reason;
+    connection.closed_at = this.clock.iso();
+    this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.delete(connection);
+  }
+}

@@ -1,0 +1,67 @@
+/** WuKongIM device slots: one per (uid, device_flag), holding the token a device presents on connect. */
+
+/** 0 slave, 1 master. */
+export const DeviceLevel = { slave: 0, master: 1 } as const;
+
+/** The flags `device_flag: -1` stands for in /user/device_quit: app, web and PC. */
+export const ALL_DEVICE_FLAGS = [0, 1, 2] as const;
+
+/** A stored slot. `token` is empty after /user/device_quit, which no connect can match. */
+export interface DeviceSlot {
+  uid: string;
+  deviceFlag: number;
+  deviceLevel: number;
+  token: string;
+  updatedAt: number;
+  /** Epoch ms after which the token no longer authenticates, when a lifetime is configured. */
+  expiresAt: number | null;
+}
+
+/** What a user can be: only active users log in. */
+export type UserStatus = 'active' | 'banned' | 'disbanded';
+
+/** The key of a slot: O(1) lookups by uid and device_flag. */
+export const slotKey = (uid: string, deviceFlag: number): string => `${deviceFlag}:${uid}`;
+
+/** The slots and user statuses of one mock instance. */
+export class DeviceStore {
+  private readonly slots = new Map<string, DeviceSlot>();
+  private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
+  private readonly statuses = new Map<string, UserStatus>();
+
+  get(uid: string, deviceFlag: number): DeviceSlot | undefined {
+    return this.slots.get(slotKey(uid, deviceFlag));
+  }
+
+  /** Creates or overwrites the slot, as the server's /user/token does. */
+  put(slot: DeviceSlot): void {
+    const key = slotKey(slot.uid, slot.deviceFlag);
+    const previous = this.slots.get(key);
+    const owned = this.slotsByUid.get(slot.uid) ?? new Set();
+    if (previous) owned.delete(previous);
+    owned.add(slot);
+    this.slotsByUid.set(slot.uid, owned);
+    this.slots.set(key, slot);
+  }
+
+  /** Slots of one uid, or all of them, ordered by uid then device_flag. */
+  list(uid?: string): DeviceSlot[] {
+    const slots = uid === undefined ? [...this.slots.values()] : [...(this.slotsByUid.get(uid) ?? [])];
+    return slots.sort((a, b) => (a.uid === b.uid ? a.deviceFlag - b.deviceFlag : a.uid < b.uid ? -1 : 1));
+  }
+
+  status(uid: string): UserStatus {
+    return this.statuses.get(uid) ?? 'active';
+  }
+
+  setStatus(uid: string, status: UserStatus): void {
+    if (status === 'active') this.statuses.delete(uid);
+    else this.statuses.set(uid, status);
+  }
+
+  clear(): void {
+    this.slots.clear();
+    this.slotsByUid.clear();
+    this.statuses.clear();
+  }
+}

@@ -1,0 +1,79 @@
+/** The WuKongIM error catalogue: every error is `{msg, status}`, as the v2 server sends it. */
+import type { ErrorCatalogue } from '../../core/api.js';
+import type { OperationSpec } from '../../core/operation.js';
+import type { Reply } from '../../core/reply.js';
+import { describe, type Violation } from '../../core/validation.js';
+import { type GoTarget, goSyntaxError, goTypeError } from './go-json.js';
+
+/** The server's own validation messages, in the order its handler checks them. */
+export const Messages = {
+  uidEmpty: 'uid不能为空！',
+  tokenEmpty: 'token不能为空！',
+  uidSpecialCharacters: 'uid不能包含特殊字符！',
+  systemUid: '系统账号不允许更新token！',
+} as const;
+
+/** A 400 with the server's `{msg, status}` body. */
+export const badRequest = (msg: string) => ({ status: 400 as const, body: { msg, status: 400 } });
+
+/** The manager-token refusal: 401 with an empty body, exactly as the server answers. */
+export const unauthorized = () => ({ status: 401 as const, body: undefined });
+
+/** The Go types each operation's body decodes into, for the decoder's error texts. */
+const GO_TARGETS: Record<string, GoTarget> = {
+  updateToken: {
+    kind: 'struct',
+    type: 'api.UpdateTokenReq',
+    name: 'UpdateTokenReq',
+    fields: { uid: 'string', token: 'string', device_flag: 'wkproto.DeviceFlag', device_level: 'wkproto.DeviceLevel' },
+  },
+  deviceQuit: {
+    kind: 'struct',
+    type: 'struct { UID string "json:\\"uid\\""; DeviceFlag int "json:\\"device_flag\\"" }',
+    name: '',
+    fields: { uid: 'string', device_flag: 'int' },
+  },
+  onlineStatus: { kind: 'slice', type: '[]string', element: 'string' },
+};
+
+/** Violations the decoder itself would hit: a wrong JSON type, or a number its Go type cannot hold. */
+const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum']);
+
+/** Fields whose emptiness the handler checks itself, in the server's order and with its messages. */
+const HANDLER_CHECKED: Record<string, string[]> = { updateToken: ['/uid', '/token'] };
+
+function valueAt(body: unknown, pointer: string): unknown {
+  let value = body;
+  for (const key of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[decodeURIComponent(key)];
+  return value;
+}
+
+/**
+ * Creates the catalogue. Under the `docs` profile a body that breaks the documented contract (a
+ * missing `device_flag`, say) is refused; under `server-v2` it goes on as the server's decoder
+ * lets it, with Go's zero values.
+ */
+export function createWukongimErrors(profile: string): ErrorCatalogue {
+  return {
+    notFound: () => ({ status: 404, body: { msg: '404 page not found', status: 404 } }),
+    methodNotAllowed: (method, path, allowed) => ({
+      status: 405,
+      body: { msg: `method ${method} is not allowed on ${path}: use ${allowed.join(', ')}`, status: 405 },
+    }),
+    invalidRequest(violations: Violation[], operation: OperationSpec, body: unknown): Reply | undefined {
+      const target = GO_TARGETS[operation.id];
+      const decoding = violations.find((v) => DECODE_KEYWORDS.has(v.keyword));
+      if (decoding && target) return badRequest(goTypeError(target, decoding.pointer, valueAt(body, decoding.pointer)));
+      const checked = HANDLER_CHECKED[operation.id] ?? [];
+      const contractOnly = violations.filter((v) => !checked.includes(v.pointer));
+      if (profile === 'docs' && contractOnly.length > 0) {
+        return badRequest(`${contractOnly.map(describe).join('; ')} (documented contract)`);
+      }
+      return undefined;
+    },
+    malformedBody: (problem) => badRequest(goSyntaxError(problem.text)),
+    unsupportedMediaType: (contentType) => badRequest(`unsupported content type ${contentType}`),
+    payloadTooLarge: (limit) => ({ status: 413, body: { msg: `request body too large: the limit is ${limit} bytes`, status: 413 } }),
+    internalError: (detail) => ({ status: 500, body: { msg: detail, status: 500 } }),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The error texts of Go's encoding/json, which the WuKongIM server sends back verbatim in `msg` when a
+ * body does not decode. Clients that log or match on them see what the real server would say.
+ */
+
+/** The Go type a request body decodes into. */
+export type GoTarget = { kind: 'struct'; type: string; name: string; fields: Record<string, string> } | { kind: 'slice'; type: string; element: string };
+
+const NUMERIC = /^(u?int\d*|float\d+|wkproto\.\w+)$/;
+
+/** `json: cannot unmarshal number 300 into Go struct field UpdateTokenReq.device_flag of type wkproto.DeviceFlag` */
+export function goTypeError(target: GoTarget, pointer: string, value: unknown): string {
+  const key = decodeURIComponent(pointer.split('/')[1] ?? '');
+  if (pointer === '') return `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${target.type}`;
+  const goType = target.kind === 'struct' ? (target.fields[key] ?? 'string') : target.element;
+  const shown = typeof value === 'number' && NUMERIC.test(goType) ? `number ${value}` : jsonKind(value);
+  if (target.kind === 'slice') return `json: cannot unmarshal ${shown} into Go value of type ${goType}`;
+  return `json: cannot unmarshal ${shown} into Go struct field ${target.name}.${key} of type ${goType}`;
+}
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/** Go's quoting of a character in scanner errors: `'x'`, `'"'`, `'\n'`. */
+function quote(char: string): string {
+  if (char === "'") return "'\\''";
+  if (char === '"') return `'"'`;
+  return `'${JSON.stringify(char).slice(1, -1)}'`;
+}
+
+class SyntaxProblem extends Error {}
+
+/**
+ * The message Go's json.Decoder gives for a body that is not JSON: `EOF` for an empty body,
+ * `unexpected EOF` for a cut one, `invalid character 'x' looking for beginning of value` and so on.
+ */
+export function goSyntaxError(text: string): string {
+  let i = 0;
+  const space = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
+  };
+  const fail = (context: string): never => {
+    if (i >= text.length) throw new SyntaxProblem('unexpected EOF');
+    throw new SyntaxProblem(`invalid character ${quote(text[i] as string)} ${context}`);
+  };
+  const literal = (word: string) => {
+    for (let k = 0; k < word.length; k++, i++) {
+      if (text[i] !== word[k]) fail(k === 0 ? 'looking for beginning of value' : `in literal ${word} (expecting ${quote(word[k] as string)})`);
+    }
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const char = text[i] as string;
+      if (char < ' ') fail('in string literal');
+      if (char === '\\') {
+        i++;
+        if (!'"\\/bfnrtu'.includes(text[i] ?? '')) fail('in string escape code');
+      }
+      i++;
+    }
+    if (i >= text.length) fail('');
+    i++;
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!match || match[0] === '-') {
+      i += match ? 1 : 0;
+      fail('in numeric literal');
+    }
+    i += (match as RegExpExecArray)[0].length;
+  };
+  const value = (): void => {
+    space();
+    const char = text[i];
+    if (char === '{') {
+      i++;
+      space();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail('looking for beginning of object key string');
+        string();
+        space();
+        if (text[i] !== ':') fail('after object key');
+        i++;
+        value();
+        space();
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') fail('after object key:value pair');
+        i++;
+      }
+    }
+    if (char === '[') {
+      i++;
+      space();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') fail('after array element');
+        i++;
+      }
+    }
+    if (char === '"') string();
+    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) number();
+    else if (char === 't') literal('true');
+    else if (char === 'f') literal('false');
+    else if (char === 'n') literal('null');
+    else fail('looking for beginning of value');
+  };
+  space();
+  if (i >= text.length) return 'EOF';
+  try {
+    value();
+    space();
+    if (i < text.length) fail('after top-level value');
+  } catch (problem) {
+    if (problem instanceof SyntaxProblem) return problem.message;
+    throw problem;
+  }
+  return 'unexpected end of JSON input';
+}

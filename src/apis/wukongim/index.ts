@@ -1,0 +1,143 @@
+/** The mocked WuKongIM user-token API: device slots, master kicks, device quit, online status. */
+import type { Api } from '../../core/api.js';
+import type { Clock } from '../../core/clock.js';
+import { parseDuration } from '../../core/duration.js';
+import type { RequestLike } from '../../core/request.js';
+import { typedHandlers } from '../../core/typed.js';
+import type { components as AdminComponents } from '../../generated/admin.types.js';
+import { operations } from '../../generated/wukongim.operations.js';
+import type { components, operations as Operations } from '../../generated/wukongim.types.js';
+import { type ConnectInput, type Connection, ConnectionRegistry } from './connections.js';
+import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
+import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
+
+/** The two fidelity profiles: the documented contract, or the v2 server's real answers. */
+export const WUKONGIM_PROFILES = ['docs', 'server-v2'] as const;
+export type WukongimProfile = (typeof WUKONGIM_PROFILES)[number];
+
+/** How the WuKongIM mock behaves. */
+export interface WukongimOptions {
+  /** `docs` (default) answers `{"status":"ok"}`; `server-v2` answers `{"status":200}` like the real server. */
+  profile?: WukongimProfile;
+  /** When set, every request must carry the header `token: <managerToken>`, or gets a 401 with an empty body. */
+  managerToken?: string;
+  /** Token lifetime (`90s`, `5h`, ms). After it, connects fail with AuthFail. The real server has none, nor does the default. */
+  tokenTtl?: string | number;
+  /** The server's system account, which may not set a token. */
+  systemUid?: string;
+}
+
+/** A device slot as the admin API shows it. */
+export type DeviceView = AdminSchemas['Device'];
+
+/** The programmatic face of the WuKongIM mock: the same functions the admin API calls. */
+export interface WukongimService {
+  readonly profile: WukongimProfile;
+  /** Plays an IM client's CONNECT. */
+  connect(input: ConnectInput): { reason_code: number; connection_id: number };
+  /** The client closes a connection; undefined for an unknown id. */
+  close(connectionId: number): Connection | undefined;
+  connections(filter?: { uid?: string; state?: Connection['state'] }): Connection[];
+  devices(filter?: { uid?: string }): DeviceView[];
+  /** Bans, disbands or restores a user. */
+  setUserStatus(uid: string, status: UserStatus): void;
+}
+
+type AdminSchemas = AdminComponents['schemas'];
+type UpdateTokenBody = Partial<components['schemas']['UpdateTokenRequest']>;
+type DeviceQuitBody = Partial<components['schemas']['DeviceQuitRequest']>;
+
+/**
+ * Creates the WuKongIM API and its service over one clock.
+ * @example const { api, service } = createWukongim({ profile: 'server-v2' }, clock);
+ */
+export function createWukongim(options: WukongimOptions, clock: Clock): { api: Api; service: WukongimService } {
+  const profile = options.profile ?? 'docs';
+  const ttl = options.tokenTtl === undefined ? null : parseDuration(options.tokenTtl);
+  const systemUid = options.systemUid ?? '____system';
+  const devices = new DeviceStore();
+  const connections = new ConnectionRegistry(devices, clock);
+  const ok = () => (profile === 'docs' ? { status: 'ok' as const } : { status: 200 as const });
+
+  const handlers = typedHandlers<Operations>({
+    health: () => ({ status: 200, body: { status: 'ok' } }),
+
+    updateToken({ body }) {
+      // Go's zero values stand in for omitted fields, as the server's decoder leaves them.
+      const { uid = '', token = '', device_flag = 0, device_level = DeviceLevel.slave } = body as UpdateTokenBody;
+      if (uid === '') return badRequest(Messages.uidEmpty);
+      if (token === '') return badRequest(Messages.tokenEmpty);
+      if (/[@#&]/.test(uid)) return badRequest(Messages.uidSpecialCharacters);
+      if (uid === systemUid) return badRequest(Messages.systemUid);
+      const status = devices.status(uid);
+      if (status === 'banned') return { status: 200, body: { status: 19 } };
+      if (status === 'disbanded') return { status: 200, body: { status: 24 } };
+      const now = clock.now();
+      devices.put({ uid, deviceFlag: device_flag, deviceLevel: device_level, token, updatedAt: now, expiresAt: ttl === null ? null : now + ttl });
+      if (device_level === DeviceLevel.master) connections.kickSlot(uid, device_flag);
+      return { status: 200, body: ok() };
+    },
+
+    deviceQuit({ body }) {
+      const { uid = '', device_flag = 0 } = body as DeviceQuitBody;
+      // The server converts the int to its uint8 DeviceFlag, so out-of-range flags wrap.
+      const flags = device_flag === -1 ? ALL_DEVICE_FLAGS : [((device_flag % 256) + 256) % 256];
+      for (const flag of flags) {
+        const slot = devices.get(uid, flag);
+        if (!slot) continue;
+        devices.put({ ...slot, token: '', deviceLevel: DeviceLevel.master, updatedAt: clock.now() });
+        connections.kickSlot(uid, flag);
+      }
+      return { status: 200, body: ok() };
+    },
+
+    onlineStatus({ body }) {
+      if (body.length === 0 && profile === 'server-v2') return { status: 200, body: { status: 200 } };
+      const entries = body.flatMap((uid) => connections.online(uid).map((c) => ({ uid: c.uid, device_flag: c.device_flag, online: 1 as const })));
+      return { status: 200, body: entries };
+    },
+  });
+
+  const api: Api = {
+    name: 'wukongim',
+    basePath: '',
+    operations,
+    handlers,
+    errors: createWukongimErrors(profile),
+    profile,
+    ignoresContentType: true,
+    authenticate:
+      options.managerToken === undefined
+        ? undefined
+        : (request: RequestLike) => (request.headers.get('token') === options.managerToken ? undefined : unauthorized()),
+    normalizeBody: (_operation, body) => withoutNulls(body),
+    reset() {
+      devices.clear();
+      connections.clear();
+    },
+  };
+
+  const service: WukongimService = {
+    profile,
+    connect: (input) => connections.connect(input),
+    close: (id) => connections.close(id),
+    connections: (filter) => connections.list(filter),
+    devices: (filter = {}) =>
+      devices.list(filter.uid).map((slot) => ({
+        uid: slot.uid,
+        device_flag: slot.deviceFlag,
+        device_level: slot.deviceLevel,
+        token: slot.token,
+        updated_at: new Date(slot.updatedAt).toISOString(),
+        expires_at: slot.expiresAt === null ? null : new Date(slot.expiresAt).toISOString(),
+      })),
+    setUserStatus: (uid, status) => devices.setStatus(uid, status),
+  };
+  return { api, service };
+}
+
+/** Go's decoder leaves a field at its zero value when the JSON says null: the same as omitting it. */
+function withoutNulls(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+}

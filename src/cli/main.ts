@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/** The token-mock command line: `serve` (the default for `npm start`). Usage errors exit with code 2. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
+import { toEpochMs } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
+import { runServe } from './serve.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+  }
+  return Number(value);
+};
+const duration = (value: string) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+const instant = (value: string) => {
+  try {
+    return new Date(toEpochMs(value)).toISOString();
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not an ISO 8601 date-time, such as 2026-01-01T00:00:00Z.`);
+  }
+};
+
+const program = new Command('token-mock')
+  .description('Faithful, stateful, deterministic mock of the WuKongIM user-token API')
+  .version(version, '-v, --version')
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('serve', { isDefault: true })
+  .description('serve the mock until SIGINT or SIGTERM')
+  .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
+  .option('--host <address>', 'address to bind; loopback unless told otherwise', '127.0.0.1')
+  .addOption(new Option('--wukongim-port <port>', 'WuKongIM port').argParser(integer('--wukongim-port', 0, 65535)).default(5001))
+  .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
+  .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
+  .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
+  .addOption(new Option('--start-time <iso>', 'start the clock frozen at this instant, for byte-identical runs').argParser(instant))
+  .option('--strict', 'validate every response against the spec too', false)
+  .addOption(new Option('--max-body <bytes>', 'largest accepted request body').argParser(integer('--max-body', 1, 2 ** 31)).default(1024 * 1024))
+  .addOption(new Option('--journal-size <n>', 'requests kept in the journal').argParser(integer('--journal-size', 0, 1_000_000)).default(1000))
+  .action(async (options) => {
+    await runServe(
+      {
+        seed: options.seed,
+        host: options.host,
+        wukongimPort: options.wukongimPort,
+        profile: options.profile as WukongimProfile,
+        managerToken: options.managerToken,
+        wukongimTokenTtl: options.wukongimTokenTtl,
+        startTime: options.startTime,
+        strict: options.strict,
+        maxBodyBytes: options.maxBody,
+        journalSize: options.journalSize,
+      },
+      version,
+    );
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  const done = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+  process.exit(done ? 0 : 2);
+}

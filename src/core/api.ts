@@ -1,0 +1,63 @@
+/** The contract between the core and one mocked API (WuKongIM, Smile, the admin API). */
+import type { OperationSpec } from './operation.js';
+import type { Reply } from './reply.js';
+import type { RequestLike } from './request.js';
+import type { Violation } from './validation.js';
+
+/** Every mocked API's name. */
+export type ApiName = 'wukongim' | 'smile' | 'admin';
+
+/** What a handler receives: the validated body and parameters, and the raw request. */
+export interface HandlerInput {
+  body: unknown;
+  params: Record<string, unknown>;
+  request: RequestLike;
+  url: URL;
+}
+
+/** A handler: a function of the request and the API's state. */
+export type Handler = (input: HandlerInput) => Reply | Promise<Reply>;
+
+/** Why a body could not be read as JSON. */
+export interface MalformedBody {
+  text: string;
+  /** The parser's own message. */
+  reason: string;
+}
+
+/**
+ * One API's error catalogue: every error the core itself produces, in the API's own error shape.
+ * Handlers use the same catalogue for their domain errors.
+ */
+export interface ErrorCatalogue {
+  notFound(method: string, path: string): Reply;
+  methodNotAllowed(method: string, path: string, allowed: string[]): Reply;
+  /** The request broke the spec; returns undefined where the API, like its real server, tolerates it. */
+  invalidRequest(violations: Violation[], operation: OperationSpec, body: unknown): Reply | undefined;
+  malformedBody(problem: MalformedBody, operation: OperationSpec): Reply;
+  /** Only asked of APIs that check the content type. */
+  unsupportedMediaType(contentType: string, operation: OperationSpec): Reply;
+  payloadTooLarge(limit: number): Reply;
+  /** The mock's own answer broke the spec (strict mode), or a handler threw. */
+  internalError(detail: string): Reply;
+}
+
+/** One mocked API, as the core dispatches to it. */
+export interface Api {
+  readonly name: ApiName;
+  /** The path prefix it serves under: '' for WuKongIM, '/v1' for Smile, '/__mock' for the admin API. */
+  readonly basePath: string;
+  readonly operations: Record<string, OperationSpec>;
+  readonly handlers: Record<string, Handler>;
+  readonly errors: ErrorCatalogue;
+  /** The response profile whose schemas strict mode checks against, where responses differ by profile. */
+  readonly profile?: string;
+  /** Read JSON whatever the declared content type, as servers built on Go's gin do. */
+  readonly ignoresContentType?: boolean;
+  /** Runs before routing-level checks; answers instead of the handler when it returns a reply. */
+  authenticate?(request: RequestLike): Reply | undefined;
+  /** Rewrites a parsed body before validation, where the real server's decoder does (for example, drops nulls). */
+  normalizeBody?(operation: OperationSpec, body: unknown): unknown;
+  /** Back to the seeded start. */
+  reset(): void;
+}

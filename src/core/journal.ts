@@ -1,0 +1,66 @@
+/** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
+import type { ApiName } from './api.js';
+
+/** One request the mock answered. */
+export interface JournalEntry {
+  id: number;
+  time: string;
+  api: ApiName;
+  operationId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  request: { headers: Record<string, string>; body: string | null };
+  response: { body: string | null };
+}
+
+/** The journal: the newest `capacity` entries, and a count of everything seen. */
+export interface Journal {
+  readonly capacity: number;
+  /** Requests recorded since the last clear, including those no longer held. */
+  readonly total: number;
+  record(entry: Omit<JournalEntry, 'id'>): void;
+  /** Held entries, oldest first. */
+  entries(): JournalEntry[];
+  clear(): void;
+}
+
+/** Bodies are kept for debugging, not archiving: each is cut at this many characters. */
+export const JOURNAL_BODY_LIMIT = 4096;
+
+/** Cuts a body to the journal's limit. */
+export function journalBody(body: string | null | undefined): string | null {
+  if (body === null || body === undefined) return null;
+  return body.length > JOURNAL_BODY_LIMIT ? `${body.slice(0, JOURNAL_BODY_LIMIT)}…` : body;
+}
+
+/**
+ * Creates a journal holding at most `capacity` entries.
+ * @example const journal = createJournal(500); journal.entries().at(-1)?.status
+ */
+export function createJournal(capacity: number): Journal {
+  let ring: (JournalEntry | undefined)[] = new Array(capacity);
+  let total = 0;
+  return {
+    capacity,
+    get total() {
+      return total;
+    },
+    record(entry) {
+      if (capacity === 0) return;
+      total += 1;
+      ring[(total - 1) % capacity] = { id: total, ...entry };
+    },
+    entries() {
+      const held = Math.min(total, capacity);
+      const out: JournalEntry[] = [];
+      for (let i = total - held; i < total; i++) out.push(ring[i % capacity] as JournalEntry);
+      return out;
+    },
+    clear() {
+      ring = new Array(capacity);
+      total = 0;
+    },
+  };
+}

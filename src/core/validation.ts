@@ -1,0 +1,58 @@
+/** Request and response validation against the precompiled spec validators, as a list of violations. */
+import type { OperationSpec, SchemaError, Validator } from './operation.js';
+
+/** One way a request or response breaks the spec. `pointer` is a JSON Pointer inside `location`. */
+export interface Violation {
+  location: 'body' | 'query' | 'path' | 'header' | 'response';
+  pointer: string;
+  keyword: string;
+  message: string;
+  params: Record<string, unknown>;
+}
+
+/** Runs a validator and turns its errors into violations located in `location`. */
+export function check(validate: Validator, data: unknown, location: Violation['location']): Violation[] {
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((error) => toViolation(error, location));
+}
+
+function toViolation(error: SchemaError, location: Violation['location']): Violation {
+  const missing = error.keyword === 'required' ? String(error.params.missingProperty) : undefined;
+  const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+  const message = missing === undefined ? (error.message ?? error.keyword) : 'is required';
+  return { location, pointer, keyword: error.keyword, message, params: error.params };
+}
+
+/** A violation as one readable line that names the field: `body/uid must NOT have fewer than 1 characters`. */
+export function describe(violation: Violation): string {
+  return `${violation.location}${violation.pointer} ${violation.message}`;
+}
+
+/**
+ * Collects query and path parameters, coerced to the primitive type their schema names, so that the
+ * validator judges `size=abc` as a wrong type and `size=10` as the integer 10.
+ */
+export function collectParams(operation: OperationSpec, query: URLSearchParams, path: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const parameter of operation.parameters) {
+    const raw = parameter.in === 'path' ? path[parameter.name] : parameter.in === 'query' ? query.get(parameter.name) : null;
+    if (raw === null || raw === undefined) continue;
+    out[parameter.name] = coerce(raw, parameter.type);
+  }
+  return out;
+}
+
+function coerce(raw: string, type: string): unknown {
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw)) return Number(raw);
+  if (type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+/** Which parameter location a violation of the combined parameter object belongs to. */
+export function locateParams(operation: OperationSpec, violations: Violation[]): Violation[] {
+  return violations.map((violation) => {
+    const name = violation.pointer.split('/')[1] ?? '';
+    const parameter = operation.parameters.find((p) => p.name === name);
+    return { ...violation, location: parameter?.in === 'path' ? 'path' : 'query' };
+  });
+}
