@@ -136,21 +136,29 @@ function describeOperations(document: Json, documentId: string) {
 }
 
 /**
- * ajv's standalone ESM output still calls require() for its runtime helpers and for formats
- * (ajv issue #2209); turn each into a default import, which Node and bundlers map to module.exports.
+ * ajv's standalone ESM output still calls require() for its runtime helpers and formats (ajv issue
+ * #2209). Each becomes an import that reads the same value in Node and in bundlers, which disagree
+ * on what a default import of CommonJS is: Node gives module.exports, bundlers its `default`.
  */
 function esmImports(code: string): string {
-  const modules = new Map<string, string>();
-  const body = code.replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => {
-    let local = modules.get(specifier);
-    if (!local) {
-      local = `dependency${modules.size}`;
-      modules.set(specifier, local);
+  const imports: string[] = [];
+  const seen = new Map<string, string>();
+  const body = code.replace(/require\("([^"]+)"\)\.(\w+)/g, (match, specifier: string, member: string) => {
+    let local = seen.get(match);
+    if (local) return local;
+    local = `dependency${seen.size}`;
+    seen.set(match, local);
+    if (member === 'default') {
+      imports.push(`import * as ${local}Module from '${specifier}.js';`);
+      imports.push(`const ${local} = interopDefault(${local}Module);`);
+    } else {
+      imports.push(`import { ${member} as ${local} } from '${specifier}.js';`);
     }
     return local;
   });
-  const imports = [...modules].map(([specifier, local]) => `import ${local} from '${specifier}.js';`);
-  return `${imports.join('\n')}\n${body.replace(/^"use strict";/, '')}`;
+  if (/require\(/.test(body)) throw new Error('ajv emitted a require() this generator does not translate');
+  const helper = 'function interopDefault(ns) { const value = ns.default; return value && typeof value === "object" && "default" in value ? value.default : value; }';
+  return `${imports.join('\n')}\n${helper}\n${body.replace(/^"use strict";/, '')}`;
 }
 
 async function generate(specFile: string): Promise<Record<string, string>> {

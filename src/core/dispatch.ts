@@ -60,7 +60,6 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     } catch (error) {
       reply = error instanceof BodyTooLargeError ? api.errors.payloadTooLarge(error.limit) : api.errors.internalError('the mock failed to answer this request');
     }
-    if (context.strict && operation) reply = checkResponse(api, operation, reply);
     const wire = toWire(reply, operation?.responses[String(reply.status)]?.mediaType);
     context.journal.record({
       time,
@@ -118,7 +117,8 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     }
     const handler = api.handlers[operation.id];
     if (!handler) return api.errors.internalError(`operation ${operation.id} has no handler`);
-    return handler({ body, params, request, url });
+    const reply = await handler({ body, params, request, url });
+    return context.strict ? checkResponse(api, operation, reply) : reply;
   }
 
   return {

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests import the package by its public names; these map them to the sources they ship from.
+    alias: [
+      { find: /^token-mock$/, replacement: source('./src/index.ts') },
+      { find: /^token-mock\/node$/, replacement: source('./src/adapters/node.ts') },
+      { find: /^token-mock\/express$/, replacement: source('./src/adapters/express.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
