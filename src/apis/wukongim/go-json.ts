@@ -67,12 +67,10 @@ export function goSyntaxError(text: string): string {
     i++;
   };
   const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match || match[0] === '-') {
-      i += match ? 1 : 0;
-      fail('in numeric literal');
-    }
-    i += (match as RegExpExecArray)[0].length;
+    const start = i;
+    if (text[i] === '-') i++;
+    if (!/[0-9]/.test(text[i] ?? '')) fail('in numeric literal');
+    i = start + ((/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(start)) as RegExpExecArray)[0].length);
   };
   const value = (): void => {
     space();

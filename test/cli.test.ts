@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The CLI runs from the built JavaScript, as `npm start` does; `npm test` builds before testing.
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 10_000 });
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill('SIGKILL');
+  child = undefined;
+});
+
+/** Starts `token-mock serve` on an ephemeral port and resolves with its WuKongIM URL from the start-up line. */
+function start(...args: string[]): Promise<{ url: string; output: () => string }> {
+  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  let output = '';
+  return new Promise((resolve, reject) => {
+    proc.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /WuKongIM\s+(http:\/\/\S+)/.exec(output);
+      if (match) resolve({ url: match[1] as string, output: () => output });
+    });
+    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+describe('token-mock CLI', () => {
+  it('prints help and the version, exiting 0', () => {
+    const help = run('serve', '--help');
+    expect(help.status).toBe(0);
+    for (const flag of ['--seed', '--host', '--wukongim-port', '--profile', '--manager-token', '--wukongim-token-ttl', '--start-time']) {
+      expect(help.stdout).toContain(flag);
+    }
+    const version = run('--version');
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['serve', '--bogus'], "unknown option '--bogus'"],
+    [['serve', '--profile', 'server-v3'], 'Allowed choices are docs, server-v2'],
+    [['serve', '--wukongim-port', '70000'], '--wukongim-port must be an integer from 0 to 65535'],
+    [['serve', '--wukongim-token-ttl', 'soon'], 'invalid duration "soon"'],
+    [['serve', '--start-time', 'yesterday'], '"yesterday" is not an ISO 8601 date-time'],
+    [['launch'], "too many arguments for 'serve'"],
+  ])('refuses %j with a clear message and exit code 2', (args, message) => {
+    const result = run(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('serves on loopback, lists its URLs, honours its flags, and shuts down on SIGTERM', async () => {
+    const { url, output } = await start('--profile', 'server-v2', '--manager-token', 'm', '--start-time', '2026-03-01T00:00:00Z');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output()).toContain(`control   ${url}/__mock`);
+    expect(output()).toContain('clock frozen at 2026-03-01T00:00:00.000Z');
+    const unauthorized = await fetch(`${url}/health`);
+    expect(unauthorized.status).toBe(401);
+    const ok = await fetch(`${url}/user/token`, { method: 'POST', headers: { token: 'm' }, body: '{"uid":"a","token":"t","device_flag":1}' });
+    expect(await ok.json()).toEqual({ status: 200 });
+    expect(await (await fetch(`${url}/__mock/clock`)).json()).toEqual({ now: '2026-03-01T00:00:00.000Z', frozen: true });
+    const exited = new Promise((resolve) => child?.once('exit', (code) => resolve(code)));
+    child?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output()).toContain('SIGTERM, shutting down');
+  });
+
+  it('exits 1 with a clear message when the port is taken', async () => {
+    const { url } = await start();
+    const port = new URL(url).port;
+    const second = run('serve', '--wukongim-port', port);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
+  });
+});
