@@ -157,7 +157,8 @@ function esmImports(code: string): string {
     return local;
   });
   if (/require\(/.test(body)) throw new Error('ajv emitted a require() this generator does not translate');
-  const helper = 'function interopDefault(ns) { const value = ns.default; return value && typeof value === "object" && "default" in value ? value.default : value; }';
+  const helper =
+    'function interopDefault(ns) { const value = ns.default; return value && typeof value === "object" && "default" in value ? value.default : value; }';
   return `${imports.join('\n')}\n${helper}\n${body.replace(/^"use strict";/, '')}`;
 }
 

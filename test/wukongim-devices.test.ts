@@ -144,7 +144,11 @@ describe('POST /user/onlinestatus', () => {
 describe('banned and disbanded users', () => {
   it('answers 200 {status:19} to a banned user and refuses its connects with reason 19', async () => {
     await setToken('mallory', 'tk', 1);
-    const put = await fetch(`${im.url}/__mock/wukongim/users/mallory`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":"banned"}' });
+    const put = await fetch(`${im.url}/__mock/wukongim/users/mallory`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":"banned"}',
+    });
     expect(await put.json()).toEqual({ status: 'banned' });
     expect((await setToken('mallory', 'tk2', 1)).body).toEqual({ status: 19 });
     expect((await connect('mallory', 'tk', 1, 'a')).reason_code).toBe(19);

@@ -4,6 +4,7 @@
  * headers and the body, and this object gives exactly those.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { wireOf } from '../core/reply.js';
 import { BodyTooLargeError, type RequestLike } from '../core/request.js';
 
 /** A node:http request seen through the part of the fetch Request interface the mock reads. */
@@ -65,11 +66,19 @@ export class IncomingRequest implements RequestLike {
 
 /** Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read. */
 export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
+  let headers: Record<string, string>;
+  let body: Buffer | undefined;
+  const wire = wireOf(response);
+  if (wire) {
+    headers = { ...wire.headers };
+    body = wire.body === null ? undefined : Buffer.from(wire.body, 'utf8');
+  } else {
+    headers = {};
+    response.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+  }
   if (body !== undefined) headers['content-length'] = String(body.length);
   if (response.status === 413) outgoing.shouldKeepAlive = false;
   outgoing.writeHead(response.status, headers);

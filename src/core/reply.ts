@@ -24,7 +24,63 @@ export function toWire(reply: Reply, mediaType = 'application/json'): WireReply 
   return { status: reply.status, headers, body };
 }
 
+const WIRE = Symbol.for('token-mock.wire');
+const REAL = Symbol('token-mock.real');
+
+interface Lazy {
+  [WIRE]: WireReply;
+  [REAL]?: Response;
+}
+
+function real(lazy: Lazy): Response {
+  lazy[REAL] ??= new Response(lazy[WIRE].body, { status: lazy[WIRE].status, headers: lazy[WIRE].headers });
+  return lazy[REAL];
+}
+
+/**
+ * A Response that builds its real one on first use. Every property and method of Response works, and
+ * `instanceof Response` holds; the Node adapter, which reads the wire reply directly, never pays for
+ * a web stream per request (undici's Response dominated the profile of the standalone server).
+ */
+const lazyPrototype: object = Object.create(Response.prototype);
+for (const key of Reflect.ownKeys(Response.prototype)) {
+  if (key === 'constructor' || key === 'status' || key === 'ok') continue;
+  const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key) as PropertyDescriptor;
+  if (typeof descriptor.value === 'function') {
+    const method = descriptor.value as (...args: unknown[]) => unknown;
+    Object.defineProperty(lazyPrototype, key, {
+      value: function (this: Lazy, ...args: unknown[]) {
+        return method.apply(real(this), args);
+      },
+    });
+  } else if (descriptor.get) {
+    const getter = descriptor.get;
+    Object.defineProperty(lazyPrototype, key, {
+      get(this: Lazy) {
+        return getter.call(real(this));
+      },
+    });
+  }
+}
+
+// The status needs no real Response.
+Object.defineProperty(lazyPrototype, 'status', {
+  get(this: Lazy) {
+    return this[WIRE].status;
+  },
+});
+Object.defineProperty(lazyPrototype, 'ok', {
+  get(this: Lazy) {
+    return this[WIRE].status >= 200 && this[WIRE].status < 300;
+  },
+});
+
 /** Builds a fetch Response from a wire reply. */
 export function toResponse(wire: WireReply): Response {
-  return new Response(wire.body, { status: wire.status, headers: wire.headers });
+  return Object.create(lazyPrototype, { [WIRE]: { value: wire } }) as Response;
+}
+
+/** The wire reply behind a Response the mock made, or undefined for any other Response. */
+export function wireOf(response: Response): WireReply | undefined {
+  return (response as unknown as Partial<Lazy>)[WIRE];
 }

@@ -70,7 +70,17 @@ describe('journal', () => {
   it('holds the newest entries in order and counts all of them', () => {
     const journal = createJournal(3);
     for (let i = 1; i <= 5; i++) {
-      journal.record({ time: '', api: 'wukongim', operationId: null, method: 'GET', path: `/${i}`, status: 200, durationMs: 0, request: { headers: {}, body: null }, response: { body: null } });
+      journal.record({
+        time: '',
+        api: 'wukongim',
+        operationId: null,
+        method: 'GET',
+        path: `/${i}`,
+        status: 200,
+        durationMs: 0,
+        request: { headers: {}, body: null },
+        response: { body: null },
+      });
     }
     expect(journal.entries().map((e) => [e.id, e.path])).toEqual([
       [3, '/3'],

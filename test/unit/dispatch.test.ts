@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createWukongimErrors } from '../../src/apis/wukongim/errors.js';
 import type { Api } from '../../src/core/api.js';
 import { createClock } from '../../src/core/clock.js';
 import { createDispatcher } from '../../src/core/dispatch.js';
 import { createJournal } from '../../src/core/journal.js';
 import { operations } from '../../src/generated/wukongim.operations.js';
-import { createWukongimErrors } from '../../src/apis/wukongim/errors.js';
 
 /** A WuKongIM API whose token handler answers what the test says, to see how the core treats drift. */
 function driftingApi(answer: unknown, profile = 'docs'): Api {
@@ -12,7 +12,12 @@ function driftingApi(answer: unknown, profile = 'docs'): Api {
     name: 'wukongim',
     basePath: '',
     operations,
-    handlers: { updateToken: () => ({ status: 200, body: answer }), health: () => { throw new Error('boom at /secret/path.ts:1'); } },
+    handlers: {
+      updateToken: () => ({ status: 200, body: answer }),
+      health: () => {
+        throw new Error('boom at /secret/path.ts:1');
+      },
+    },
     errors: createWukongimErrors(profile),
     profile,
     ignoresContentType: true,

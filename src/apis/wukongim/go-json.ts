@@ -70,7 +70,7 @@ export function goSyntaxError(text: string): string {
     const start = i;
     if (text[i] === '-') i++;
     if (!/[0-9]/.test(text[i] ?? '')) fail('in numeric literal');
-    i = start + ((/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(start)) as RegExpExecArray)[0].length);
+    i = start + (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(start)) as RegExpExecArray)[0].length;
   };
   const value = (): void => {
     space();

@@ -138,6 +138,6 @@ export function createWukongim(options: WukongimOptions, clock: Clock): { api: A
 
 /** Go's decoder leaves a field at its zero value when the JSON says null: the same as omitting it. */
 function withoutNulls(body: unknown): unknown {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Object.values(body).includes(null)) return body;
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
 }
