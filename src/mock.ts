@@ -1,5 +1,6 @@
 /** createMock: one mock instance, with its clock, seed, journal and APIs, behind a single fetch entry. */
 import { createAdmin } from './apis/admin/index.js';
+import { createSmile, type SmileOptions, type SmileService } from './apis/smile/index.js';
 import { createWukongim, type WukongimOptions, type WukongimService } from './apis/wukongim/index.js';
 import type { ApiName } from './core/api.js';
 import { type Clock, createClock } from './core/clock.js';
@@ -22,6 +23,7 @@ export interface MockOptions {
   /** How many requests the journal keeps. Default 1000. */
   journalSize?: number;
   wukongim?: WukongimOptions;
+  smile?: SmileOptions;
 }
 
 /** Limits a call to one API (and the control API), as each port of the standalone server does. */
@@ -39,6 +41,7 @@ export interface Mock {
   readonly random: Random;
   readonly journal: Journal;
   readonly wukongim: WukongimService;
+  readonly smile: SmileService;
   /** Returns every API's state, the journal, the random sequence and the clock to the seeded start. */
   reset(): void;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
@@ -61,14 +64,16 @@ export function createMock(options: MockOptions = {}): Mock {
   const random = createRandom(settings.seed);
   const journal = createJournal(settings.journalSize);
   const wukongim = createWukongim(options.wukongim ?? {}, clock);
+  const smile = createSmile(options.smile ?? {}, clock, random, settings.maxBodyBytes);
   const reset = () => {
-    wukongim.api.reset();
     journal.clear();
     random.reset();
     clock.reset();
+    wukongim.api.reset();
+    smile.api.reset();
   };
-  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, reset });
-  const dispatcher = createDispatcher([wukongim.api, admin], { clock, journal, strict: settings.strict, maxBodyBytes: settings.maxBodyBytes });
+  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, reset });
+  const dispatcher = createDispatcher([wukongim.api, smile.api, admin], { clock, journal, strict: settings.strict, maxBodyBytes: settings.maxBodyBytes });
 
   return {
     fetch: async (request, fetchOptions) => toResponse(await dispatcher.dispatch(request, fetchOptions?.api)),
@@ -77,6 +82,7 @@ export function createMock(options: MockOptions = {}): Mock {
     random,
     journal,
     wukongim: wukongim.service,
+    smile: smile.service,
     reset,
     options: settings,
   };

@@ -11,6 +11,7 @@ import { BodyTooLargeError, type RequestLike } from '../core/request.js';
 export class IncomingRequest implements RequestLike {
   readonly method: string;
   readonly url: string;
+  readonly clientAddress: string | undefined;
   readonly headers: { get(name: string): string | null; forEach(callback: (value: string, key: string) => void): void };
 
   /**
@@ -23,6 +24,7 @@ export class IncomingRequest implements RequestLike {
     private readonly preread?: string,
   ) {
     this.method = incoming.method ?? 'GET';
+    this.clientAddress = incoming.socket.remoteAddress;
     // The Host header is client input: the URL's origin is fixed so a bad one cannot break parsing.
     this.url = `http://localhost${path.startsWith('/') ? path : `/${path}`}`;
     const raw = incoming.headers;

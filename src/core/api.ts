@@ -54,8 +54,8 @@ export interface Api {
   readonly profile?: string;
   /** Read JSON whatever the declared content type, as servers built on Go's gin do. */
   readonly ignoresContentType?: boolean;
-  /** Runs before routing-level checks; answers instead of the handler when it returns a reply. */
-  authenticate?(request: RequestLike): Reply | undefined;
+  /** Runs before routing (authentication, rate limits); answers instead of the handler when it returns a reply. */
+  guard?(request: RequestLike): Reply | undefined;
   /** Rewrites a parsed body before validation, where the real server's decoder does (for example, drops nulls). */
   normalizeBody?(operation: OperationSpec, body: unknown): unknown;
   /** Back to the seeded start. */

@@ -56,7 +56,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const raw: { body: string | null } = { body: null };
     let reply: Reply;
     try {
-      reply = api.authenticate?.(request) ?? (await route(api, router, request, url, raw, (op) => (operation = op)));
+      reply = api.guard?.(request) ?? (await route(api, router, request, url, raw, (op) => (operation = op)));
     } catch (error) {
       reply = error instanceof BodyTooLargeError ? api.errors.payloadTooLarge(error.limit) : api.errors.internalError('the mock failed to answer this request');
     }

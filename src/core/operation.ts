@@ -6,6 +6,8 @@ export interface SchemaError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  /** Set when the error is about an object key (propertyNames), not its value. */
+  propertyName?: string;
 }
 
 /** A precompiled JSON Schema validator: returns true when valid, and leaves its errors on `.errors`. */

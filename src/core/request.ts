@@ -9,6 +9,8 @@ export interface RequestLike {
   readonly url: string;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The client's address, where the adapter knows it (rate limits are per address). */
+  readonly clientAddress?: string;
 }
 
 /** Raised (by an adapter's `text()`, or by the core) when a body exceeds the configured cap. */

@@ -19,7 +19,8 @@ export function check(validate: Validator, data: unknown, location: Violation['l
 function toViolation(error: SchemaError, location: Violation['location']): Violation {
   const missing = error.keyword === 'required' ? String(error.params.missingProperty) : undefined;
   const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
-  const message = missing === undefined ? (error.message ?? error.keyword) : 'is required';
+  let message = missing === undefined ? (error.message ?? error.keyword) : 'is required';
+  if (error.propertyName !== undefined) message = `key ${JSON.stringify(error.propertyName)} ${message}`;
   return { location, pointer, keyword: error.keyword, message, params: error.params };
 }
 

@@ -4,7 +4,7 @@ import type { OperationSpec } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -85,5 +85,14 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: v.setUserState_params,
     body: { required: true, mediaTypes: ["application/json"], validate: v.setUserState_body },
     responses: { '200': { mediaType: 'application/json', validate: v.setUserState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setUserState_400 } },
+  },
+  consumeSmileToken: {
+    id: 'consumeSmileToken',
+    method: 'POST',
+    path: '/smile/tokens/consume',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.consumeSmileToken_body },
+    responses: { '200': { mediaType: 'application/json', validate: v.consumeSmileToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.consumeSmileToken_400 }, '401': { mediaType: 'application/json', validate: v.consumeSmileToken_401 } },
   },
 };

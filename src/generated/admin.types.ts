@@ -146,6 +146,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/smile/tokens/consume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play the Wink Widget opening with a link token
+         * @description Tokens are one-time. The first use answers the token's user and mode; an expired, reused,
+         *     revoked, forged or unknown token gets 401 INVALID_TOKEN in the Smile envelope.
+         */
+        post: operations["consumeSmileToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -264,6 +285,23 @@ export interface components {
              * @description null unless a token lifetime is configured.
              */
             expires_at: string | null;
+        };
+        ConsumeRequest: {
+            /** @description The `accessToken` of a Smile link token, as the Wink Widget receives it. */
+            accessToken: string;
+        };
+        ConsumeResult: {
+            userId: string;
+            /** @enum {string} */
+            mode: "SANDBOX" | "PRODUCTION";
+        };
+        /** @description The Smile error envelope, since this call plays a Smile client. */
+        SmileError: {
+            /** @constant */
+            code: "INVALID_TOKEN";
+            message: string;
+            requestId: string;
+            data: Record<string, never>;
         };
         UserState: {
             /** @enum {string} */
@@ -499,6 +537,40 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+        };
+    };
+    consumeSmileToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsumeRequest"];
+            };
+        };
+        responses: {
+            /** @description The token was valid and is now used. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumeResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            /** @description The token cannot be used. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmileError"];
+                };
+            };
         };
     };
 }

@@ -6,6 +6,7 @@ import type { Journal } from '../../core/journal.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
 import type { operations as Operations } from '../../generated/admin.types.js';
+import type { SmileService } from '../smile/index.js';
 import type { WukongimService } from '../wukongim/index.js';
 import { adminErrors, problem } from './problems.js';
 
@@ -14,8 +15,17 @@ export interface AdminTargets {
   clock: Clock;
   journal: Journal;
   wukongim: WukongimService;
+  smile: SmileService;
   reset(): void;
 }
+
+const REFUSALS = {
+  forged: 'its signature does not verify',
+  unknown: 'this mock never issued it',
+  expired: 'it expired',
+  used: 'it was already used',
+  revoked: 'a newer token revoked it',
+} as const;
 
 /**
  * Creates the control API.
@@ -51,6 +61,11 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: connection };
     },
     listDevices: ({ params }) => ({ status: 200, body: wukongim.devices({ uid: params.uid }) }),
+    async consumeSmileToken({ body }) {
+      const outcome = await targets.smile.consume(body.accessToken);
+      if (outcome.ok) return { status: 200, body: { userId: outcome.userId, mode: outcome.mode } };
+      return { status: 401, body: targets.smile.invalidToken(`The token you provided is invalid or has expired (${REFUSALS[outcome.reason]})`) };
+    },
     setUserState({ params, body }) {
       wukongim.setUserStatus(params.uid, body.status);
       return { status: 200, body };

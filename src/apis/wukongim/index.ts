@@ -106,7 +106,7 @@ export function createWukongim(options: WukongimOptions, clock: Clock): { api: A
     errors: createWukongimErrors(profile),
     profile,
     ignoresContentType: true,
-    authenticate:
+    guard:
       options.managerToken === undefined
         ? undefined
         : (request: RequestLike) => (request.headers.get('token') === options.managerToken ? undefined : unauthorized()),

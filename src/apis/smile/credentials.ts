@@ -1,0 +1,37 @@
+/** Smile's HTTP Basic credentials: each API key and secret belongs to one mode. */
+
+/** SANDBOX or PRODUCTION. */
+export type Mode = 'SANDBOX' | 'PRODUCTION';
+
+/** One API key pair. */
+export interface Credential {
+  key: string;
+  secret: string;
+  mode: Mode;
+}
+
+/** The two pairs the mock ships, printed at start-up and used by the README. */
+export const DEFAULT_CREDENTIALS: readonly Credential[] = [
+  { key: 'test_key', secret: 'test_secret', mode: 'SANDBOX' },
+  { key: 'live_key', secret: 'live_secret', mode: 'PRODUCTION' },
+];
+
+/** The `Authorization` header value for a pair. */
+export function basicAuthorization(credential: Pick<Credential, 'key' | 'secret'>): string {
+  const bytes = new TextEncoder().encode(`${credential.key}:${credential.secret}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/**
+ * Resolves Authorization headers to credentials. Every accepted header value is precomputed, so a
+ * request costs one map lookup.
+ * @example const check = createCredentialCheck(DEFAULT_CREDENTIALS); check('Basic dGVzdF9rZXk6dGVzdF9zZWNyZXQ=')?.mode // 'SANDBOX'
+ */
+export function createCredentialCheck(credentials: readonly Credential[]): (authorization: string | null) => Credential | undefined {
+  const byHeader = new Map(credentials.map((credential) => [basicAuthorization(credential), credential]));
+  return (authorization) => {
+    if (authorization === null) return undefined;
+    const [scheme = '', value = ''] = authorization.trim().split(/\s+/, 2);
+    return byHeader.get(`${scheme.toLowerCase() === 'basic' ? 'Basic' : scheme} ${value}`);
+  };
+}

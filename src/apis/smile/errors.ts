@@ -1,0 +1,71 @@
+/** The Smile error catalogue: every answer is the envelope `{code, message, requestId, data}`. */
+import type { ErrorCatalogue } from '../../core/api.js';
+import { describe } from '../../core/validation.js';
+import type { components } from '../../generated/smile.types.js';
+
+/** An error code of the envelope. */
+export type SmileCode = Exclude<components['schemas']['Code'], 'OK' | 'CREATED'>;
+
+/** What `message` says for each code when there is nothing more precise to say. */
+const DEFAULT_MESSAGES: Record<SmileCode, string> = {
+  INVALID_CREDENTIALS: 'The API key or secret is invalid',
+  INVALID_PARAMETERS: 'The request parameters are invalid',
+  INVALID_TOKEN: 'The token you provided is invalid or has expired',
+  UNAUTHORIZED_ACCESS: 'You are not allowed to access this resource',
+  MISSING_RESOURCE: 'The requested resource does not exist',
+  UNSUPPORTED_TYPE: 'The content type is not supported',
+  REQUEST_LIMIT_EXCEEDED: 'Too many requests: the limit is 20 per second',
+  SERVER_ERROR: 'Internal server error',
+  UNSUPPORTED_METHOD: 'The method is not supported',
+  SERVER_UNAVAILABLE: 'The server is unavailable',
+  TIME_LIMIT_EXCEEDED: 'The request took too long',
+};
+
+/** A success envelope. */
+export interface Success<T> {
+  code: 'OK';
+  message: string;
+  requestId: string;
+  data: T;
+}
+
+/** An error envelope. */
+export interface ErrorBody {
+  code: SmileCode;
+  message: string;
+  requestId: string;
+  data: Record<string, never>;
+}
+
+/** Builds envelopes; `requestId` gives each response its id. */
+export interface Envelopes {
+  ok<T>(data: T): { status: 200; body: Success<T> };
+  created<T>(data: T): { status: 201; body: Success<T> };
+  error<S extends number>(status: S, code: SmileCode, message?: string): { status: S; body: ErrorBody };
+}
+
+/**
+ * Creates the envelope builders over a request-id source.
+ * @example const { ok, error } = createEnvelopes(() => 'id'); error(404, 'MISSING_RESOURCE')
+ */
+export function createEnvelopes(requestId: () => string): Envelopes {
+  return {
+    ok: (data) => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    created: (data) => ({ status: 201, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    error: (status, code, message) => ({ status, body: { code, message: message ?? DEFAULT_MESSAGES[code], requestId: requestId(), data: {} } }),
+  };
+}
+
+/** The catalogue the core uses for Smile requests. */
+export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): ErrorCatalogue {
+  return {
+    notFound: (method, path) => error(404, 'MISSING_RESOURCE', `${method} ${path} does not exist`),
+    // Smile documents 501 UNSUPPORTED_METHOD for a method a resource does not support.
+    methodNotAllowed: (method, path, allowed) => error(501, 'UNSUPPORTED_METHOD', `${method} is not supported on ${path}: use ${allowed.join(', ')}`),
+    invalidRequest: (violations) => error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
+    malformedBody: (problem) => error(400, 'INVALID_PARAMETERS', `The body is not valid JSON: ${problem.reason}`),
+    unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
+    payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
+    internalError: (detail) => error(500, 'SERVER_ERROR', detail),
+  };
+}

@@ -1,0 +1,201 @@
+/** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
+import type { Api } from '../../core/api.js';
+import type { Clock } from '../../core/clock.js';
+import { parseDuration } from '../../core/duration.js';
+import { createRandom, type Random } from '../../core/random.js';
+import type { RequestLike } from '../../core/request.js';
+import { typedHandlers } from '../../core/typed.js';
+import { operations } from '../../generated/smile.operations.js';
+import type { operations as Operations } from '../../generated/smile.types.js';
+import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, type Mode } from './credentials.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js';
+import { createRateLimit } from './rate-limit.js';
+import { seedUsers } from './seed.js';
+import { type Consumption, TokenService } from './tokens.js';
+import { type User, UserStore } from './users.js';
+import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
+
+/** How the Smile mock behaves. */
+export interface SmileOptions {
+  /** How many faker-seeded users exist at the start. Default 25. */
+  users?: number;
+  /** The `<tenantId>` of user ids. Default `tenant`. */
+  tenantId?: string;
+  /** Link-token lifetime (`90s`, `15m`, `5h`, ms). Default 5 hours, as documented. */
+  tokenTtl?: string | number;
+  /** API key pairs. Default test_key/test_secret (SANDBOX) and live_key/live_secret (PRODUCTION). */
+  credentials?: readonly Credential[];
+  /**
+   * Whether issuing a token revokes the user's older unused ones. Default false: the docs say tokens
+   * are one-time and short-lived, and nothing about a refresh invalidating earlier tokens.
+   */
+  revokeOnRefresh?: boolean;
+  /** Requests per second per client address; over it, 429 REQUEST_LIMIT_EXCEEDED. Default off. */
+  rateLimit?: number;
+  /** Accept only https webhook URLs, as the real API does. Default false: http on loopback is accepted too. */
+  strictWebhookUrls?: boolean;
+}
+
+/** The programmatic face of the Smile mock: the same functions the control API calls. */
+export interface SmileService {
+  readonly credentials: readonly Credential[];
+  readonly tokenTtlMs: number;
+  /** Plays the widget's use of a link token: the first use succeeds, a used, expired, forged or unknown one is refused. */
+  consume(accessToken: string): Promise<Consumption>;
+  user(id: string): User | undefined;
+  readonly userCount: number;
+  /** The INVALID_TOKEN envelope body, with a fresh request id. */
+  invalidToken(message: string): ErrorBody & { code: 'INVALID_TOKEN' };
+}
+
+const DAY = 86_400_000;
+const DEFAULT_TTL = 5 * 3_600_000;
+
+/**
+ * Creates the Smile API and its service. The seeded users are placed relative to `clock`'s start.
+ * @example const { api, service } = createSmile({ users: 100 }, clock, random, 1 << 20);
+ */
+export function createSmile(options: SmileOptions, clock: Clock, random: Random, maxBodyBytes: number): { api: Api; service: SmileService } {
+  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const credentialFor = createCredentialCheck(credentials);
+  const tenantId = options.tenantId ?? 'tenant';
+  const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
+  // Request ids have their own stream, so that request N of a run always has the same id.
+  const requestIds: Random = createRandom(random.seed ^ 0x5eed);
+  const requestId = () => {
+    const hex = requestIds.hex(32);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[requestIds.int(4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+  };
+  const envelopes = createEnvelopes(requestId);
+  const { ok, created, error } = envelopes;
+  const users = new UserStore();
+  const webhooks = new WebhookStore();
+  const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false);
+  const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
+  const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  const seed = () => {
+    for (const user of seedUsers(options.users ?? 25, tenantId, random, clock.now())) users.add(user);
+  };
+
+  // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
+  const handlers = typedHandlers<Pick<Operations, keyof typeof operations>>({
+    async createUser({ body, request }) {
+      const id = `${tenantId}-${random.hex(32)}`;
+      const user: User = { id, externalMetadata: body?.externalMetadata ?? null, createdAt: iso(clock.now()), providers: [] };
+      users.add(user);
+      return created({ user, token: await tokens.issue(id, modeOf(request)) });
+    },
+
+    listUsers({ params }) {
+      let { startDate, endDate } = params;
+      let before: { at: number; seq: number } | undefined;
+      if (params.cursor !== undefined) {
+        const state = decodeCursor(params.cursor);
+        if (!state || typeof state.at !== 'number' || typeof state.seq !== 'number') return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
+        before = { at: state.at, seq: state.seq };
+        startDate = typeof state.startDate === 'string' ? state.startDate : undefined;
+        endDate = typeof state.endDate === 'string' ? state.endDate : undefined;
+      }
+      const from = startDate === undefined ? undefined : Date.parse(`${startDate}T00:00:00Z`);
+      const to = endDate === undefined ? undefined : Date.parse(`${endDate}T00:00:00Z`) + DAY - 1;
+      if (from !== undefined && to !== undefined && from > to) return error(400, 'INVALID_PARAMETERS', 'query/startDate must not be after endDate');
+      const page = users.page({ size: params.size ?? 10, from, to, before });
+      const nextCursor = page.next && encodeCursor({ ...page.next, startDate, endDate });
+      return ok(nextCursor ? { nextCursor, items: page.items } : { items: page.items });
+    },
+
+    getUser({ params }) {
+      const user = users.get(params.id);
+      return user ? ok(user) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+    },
+
+    resetUserSession({ params }) {
+      const user = users.get(params.id);
+      if (!user) return error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+      user.session = { userId: user.id, channel: 'Default', channelId: null, status: 'IN_PROGRESS' };
+      return ok({});
+    },
+
+    async createToken({ params, request }) {
+      if (!users.get(params.userId)) return error(404, 'MISSING_RESOURCE', `User ${params.userId} does not exist`);
+      return created(await tokens.issue(params.userId, modeOf(request)));
+    },
+
+    createWebhook({ body }) {
+      const problem = webhookUrlProblem(body.url, options.strictWebhookUrls ?? false);
+      if (problem) return error(400, 'INVALID_PARAMETERS', `body/${problem}`);
+      const now = iso(clock.now());
+      const webhook: Webhook = {
+        id: random.hex(32),
+        createdAt: now,
+        name: body.name,
+        url: body.url,
+        secret: body.secret,
+        eventTypes: body.eventTypes,
+        active: body.active,
+        includePayload: body.includePayload ?? false,
+        updatedAt: now,
+      };
+      webhooks.add(webhook);
+      return ok(webhook);
+    },
+
+    listWebhooks({ params }) {
+      let after: string | undefined;
+      if (params.cursor !== undefined) {
+        const state = decodeCursor(params.cursor);
+        if (!state || typeof state.after !== 'string') return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
+        after = state.after;
+      }
+      const page = webhooks.page(params.size ?? 10, after);
+      return ok(page.next ? { nextCursor: encodeCursor({ after: page.next }), items: page.items } : { items: page.items });
+    },
+
+    getWebhook({ params }) {
+      const webhook = webhooks.get(params.id);
+      return webhook ? ok(webhook) : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
+    },
+
+    deleteWebhook({ params }) {
+      return webhooks.delete(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
+    },
+  });
+
+  const api: Api = {
+    name: 'smile',
+    basePath: '/v1',
+    operations,
+    handlers,
+    errors: createSmileErrors(envelopes, maxBodyBytes),
+    guard(request) {
+      if (withinLimit && !withinLimit(request.clientAddress ?? 'unknown')) return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
+      const authorization = request.headers.get('authorization');
+      if (authorization === null) return error(401, 'INVALID_CREDENTIALS', 'Missing credentials: send Authorization: Basic base64(<API key>:<API secret>)');
+      if (!credentialFor(authorization)) return error(401, 'INVALID_CREDENTIALS', 'The API key or secret is invalid');
+      return undefined;
+    },
+    reset() {
+      users.clear();
+      webhooks.clear();
+      tokens.clear();
+      requestIds.reset();
+      seed();
+    },
+  };
+  seed();
+
+  const service: SmileService = {
+    credentials,
+    tokenTtlMs: ttl,
+    consume: (accessToken) => tokens.consume(accessToken),
+    user: (id) => users.get(id),
+    invalidToken: (message) => ({ ...error(401, 'INVALID_TOKEN', message).body, code: 'INVALID_TOKEN' as const }),
+    get userCount() {
+      return users.size;
+    },
+  };
+  return { api, service };
+}

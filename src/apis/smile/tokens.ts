@@ -1,0 +1,90 @@
+/** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../../core/clock.js';
+import type { Random } from '../../core/random.js';
+import type { components } from '../../generated/smile.types.js';
+import type { Mode } from './credentials.js';
+
+/** A token as the API shows it. */
+export type Token = components['schemas']['Token'];
+
+interface Issued {
+  userId: string;
+  mode: Mode;
+  expiresAt: number;
+  used: boolean;
+  revoked: boolean;
+}
+
+/** Why a token was refused. */
+export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
+
+/** The outcome of the widget's use of a token. */
+export type Consumption = { ok: true; userId: string; mode: Mode } | { ok: false; reason: Refusal };
+
+const ISSUER = 'token-mock';
+
+/**
+ * Issues and consumes tokens. The signing key is derived from the seed, so the same seed and clock
+ * give the same token strings.
+ * @example const tokens = new TokenService(clock, random, 5 * 3_600_000, false); await tokens.issue('tenant-…', 'SANDBOX')
+ */
+export class TokenService {
+  private readonly issued = new Map<string, Issued>();
+  private readonly byUser = new Map<string, Set<string>>();
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly ttl: number,
+    private readonly revokeOnRefresh: boolean,
+  ) {
+    this.key = new TextEncoder().encode(`token-mock link-token key, seed ${random.seed}`);
+  }
+
+  /** Issues a new token; with revoke-on-refresh, the user's older unused tokens stop working. */
+  async issue(userId: string, mode: Mode): Promise<Token> {
+    const id = `tk-${this.random.hex(32)}`;
+    const now = this.clock.now();
+    const expiresAt = now + this.ttl;
+    const owned = this.byUser.get(userId) ?? new Set();
+    if (this.revokeOnRefresh) for (const older of owned) (this.issued.get(older) as Issued).revoked = true;
+    owned.add(id);
+    this.byUser.set(userId, owned);
+    this.issued.set(id, { userId, mode, expiresAt, used: false, revoked: false });
+    const accessToken = await new SignJWT({ mode })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setSubject(userId)
+      .setJti(id)
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.ceil(expiresAt / 1000))
+      .sign(this.key);
+    return { id, expiresAt: new Date(expiresAt).toISOString(), mode, accessToken };
+  }
+
+  /** Plays the widget opening with a token: the first use succeeds, every later one is refused. */
+  async consume(accessToken: string): Promise<Consumption> {
+    let jti: string | undefined;
+    try {
+      const { payload } = await jwtVerify(accessToken, this.key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: new Date(this.clock.now()) });
+      jti = payload.jti;
+    } catch (error) {
+      return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'forged' };
+    }
+    const token = jti === undefined ? undefined : this.issued.get(jti);
+    if (!token) return { ok: false, reason: 'unknown' };
+    if (token.revoked) return { ok: false, reason: 'revoked' };
+    if (token.used) return { ok: false, reason: 'used' };
+    if (this.clock.now() >= token.expiresAt) return { ok: false, reason: 'expired' };
+    token.used = true;
+    return { ok: true, userId: token.userId, mode: token.mode };
+  }
+
+  /** Forgets every token (reset). */
+  clear(): void {
+    this.issued.clear();
+    this.byUser.clear();
+  }
+}

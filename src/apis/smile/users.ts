@@ -1,0 +1,81 @@
+/** Smile users, kept in creation order so that any page is a binary search and a slice. */
+import type { components } from '../../generated/smile.types.js';
+
+/** A user as the API shows it. */
+export type User = components['schemas']['User'];
+export type UserSession = components['schemas']['UserSession'];
+
+interface Entry {
+  at: number;
+  seq: number;
+  user: User;
+}
+
+/** A page of users, newest first, and the position after its last item, if more follow. */
+export interface UserPage {
+  items: User[];
+  next?: { at: number; seq: number };
+}
+
+/** Bounds on creation time (epoch ms, inclusive) and a position to continue before. */
+export interface UserQuery {
+  size: number;
+  from?: number;
+  to?: number;
+  before?: { at: number; seq: number };
+}
+
+const compare = (a: { at: number; seq: number }, b: { at: number; seq: number }) => a.at - b.at || a.seq - b.seq;
+
+/** The users of one mock instance: O(1) by id, O(log n + size) per page whatever the total. */
+export class UserStore {
+  private readonly byId = new Map<string, Entry>();
+  private readonly ordered: Entry[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.ordered.length;
+  }
+
+  get(id: string): User | undefined {
+    return this.byId.get(id)?.user;
+  }
+
+  add(user: User): void {
+    const entry: Entry = { at: Date.parse(user.createdAt), seq: this.seq++, user };
+    const last = this.ordered.at(-1);
+    // Users arrive in time order almost always; only a clock set backwards needs the search.
+    if (!last || compare(last, entry) <= 0) this.ordered.push(entry);
+    else this.ordered.splice(this.firstAfter(entry), 0, entry);
+    this.byId.set(user.id, entry);
+  }
+
+  /** One page, newest first. */
+  page(query: UserQuery): UserPage {
+    let index = this.firstAfter(query.before ? { at: query.before.at, seq: query.before.seq - 1 } : { at: query.to ?? Number.POSITIVE_INFINITY, seq: Number.POSITIVE_INFINITY }) - 1;
+    if (query.before && query.to !== undefined) index = Math.min(index, this.firstAfter({ at: query.to, seq: Number.POSITIVE_INFINITY }) - 1);
+    const floor = query.from === undefined ? 0 : this.firstAfter({ at: query.from, seq: -1 });
+    const items: User[] = [];
+    for (; index >= floor && items.length < query.size; index--) items.push((this.ordered[index] as Entry).user);
+    const last = this.ordered[index + 1];
+    return index >= floor && last ? { items, next: { at: last.at, seq: last.seq } } : { items };
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.ordered.length = 0;
+    this.seq = 0;
+  }
+
+  /** The index of the first entry that sorts after `key`. */
+  private firstAfter(key: { at: number; seq: number }): number {
+    let low = 0;
+    let high = this.ordered.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(this.ordered[mid] as Entry, key) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
