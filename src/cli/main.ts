@@ -30,8 +30,13 @@ const instant = (value: string) => {
   }
 };
 
+const tenantId = (value: string) => {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');
+  return value;
+};
+
 const program = new Command('token-mock')
-  .description('Faithful, stateful, deterministic mock of the WuKongIM user-token API')
+  .description('Faithful, stateful, deterministic mock of the WuKongIM user-token API and the Smile API')
   .version(version, '-v, --version')
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
@@ -46,6 +51,14 @@ program
   .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
   .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
   .addOption(new Option('--start-time <iso>', 'start the clock frozen at this instant, for byte-identical runs').argParser(instant))
+  .addOption(new Option('--smile-port <port>', 'Smile port').argParser(integer('--smile-port', 0, 65535)).default(5002))
+  .addOption(new Option('--users <n>', 'faker-seeded Smile users').argParser(integer('--users', 0, 1_000_000)).default(25))
+  .option('--tenant-id <id>', 'tenant id of Smile user ids', tenantId, 'tenant')
+  .addOption(new Option('--smile-token-ttl <duration>', 'Smile link-token lifetime, e.g. 90s, 15m, 5h').argParser(duration).default(5 * 3_600_000, '5h'))
+  .addOption(new Option('--mode <mode>', 'which Smile credentials the start-up example uses').choices(['sandbox', 'production']).default('sandbox'))
+  .addOption(new Option('--rate-limit <n>', 'Smile requests per second per client address (default: off)').argParser(integer('--rate-limit', 1, 1_000_000)))
+  .option('--smile-revoke-on-refresh', "a new Smile token revokes the user's older unused ones", false)
+  .option('--strict-webhook-urls', 'accept only https webhook URLs, as the real Smile API does', false)
   .option('--strict', 'validate every response against the spec too', false)
   .addOption(new Option('--max-body <bytes>', 'largest accepted request body').argParser(integer('--max-body', 1, 2 ** 31)).default(1024 * 1024))
   .addOption(new Option('--journal-size <n>', 'requests kept in the journal').argParser(integer('--journal-size', 0, 1_000_000)).default(1000))
@@ -58,6 +71,14 @@ program
         profile: options.profile as WukongimProfile,
         managerToken: options.managerToken,
         wukongimTokenTtl: options.wukongimTokenTtl,
+        smilePort: options.smilePort,
+        users: options.users,
+        tenantId: options.tenantId,
+        smileTokenTtl: options.smileTokenTtl,
+        mode: options.mode,
+        rateLimit: options.rateLimit,
+        revokeOnRefresh: options.smileRevokeOnRefresh,
+        strictWebhookUrls: options.strictWebhookUrls,
         startTime: options.startTime,
         strict: options.strict,
         maxBodyBytes: options.maxBody,

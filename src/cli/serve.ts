@@ -1,5 +1,6 @@
 /** `token-mock serve`: the standalone mock on its ports, until SIGINT or SIGTERM. */
 import { type RunningServer, serve } from '../adapters/node.js';
+import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { createMock } from '../mock.js';
 
@@ -11,6 +12,14 @@ export interface ServeSettings {
   profile: WukongimProfile;
   managerToken?: string;
   wukongimTokenTtl?: number;
+  smilePort: number;
+  users: number;
+  tenantId: string;
+  smileTokenTtl: number;
+  mode: 'sandbox' | 'production';
+  rateLimit?: number;
+  revokeOnRefresh: boolean;
+  strictWebhookUrls: boolean;
   startTime?: string;
   strict: boolean;
   maxBodyBytes: number;
@@ -26,21 +35,38 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     maxBodyBytes: settings.maxBodyBytes,
     journalSize: settings.journalSize,
     wukongim: { profile: settings.profile, managerToken: settings.managerToken, tokenTtl: settings.wukongimTokenTtl },
+    smile: {
+      users: settings.users,
+      tenantId: settings.tenantId,
+      tokenTtl: settings.smileTokenTtl,
+      rateLimit: settings.rateLimit,
+      revokeOnRefresh: settings.revokeOnRefresh,
+      strictWebhookUrls: settings.strictWebhookUrls,
+    },
   });
-  let wukongim: RunningServer;
-  try {
-    wukongim = await serve(mock, { api: 'wukongim', port: settings.wukongimPort, host: settings.host });
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    const reason =
-      code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : (error as Error).message;
-    console.error(`token-mock: cannot listen on ${settings.host}:${settings.wukongimPort}: ${reason}`);
-    process.exit(1);
-  }
+  const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
+    try {
+      return await serve(mock, { api, port, host: settings.host });
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      const reason =
+        code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : (error as Error).message;
+      console.error(`token-mock: cannot listen on ${settings.host}:${port}: ${reason}`);
+      process.exit(1);
+    }
+  };
+  const wukongim = await listen('wukongim', settings.wukongimPort);
+  const smile = await listen('smile', settings.smilePort);
   const clockNote = settings.startTime ? `clock frozen at ${mock.clock.iso()}` : 'real clock';
+  const chosen = settings.mode === 'production' ? 'PRODUCTION' : 'SANDBOX';
+  const example = mock.smile.credentials.find((c) => c.mode === chosen) ?? mock.smile.credentials[0];
   console.log(`token-mock ${version} (seed ${settings.seed}, profile ${settings.profile}, ${clockNote})`);
   console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
-  console.log(`  control   ${wukongim.url}/__mock`);
+  console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
+  console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock`);
+  console.log('  Smile credentials (HTTP Basic):');
+  for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
+  if (example) console.log(`  try: curl -s -X POST ${smile.url}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -49,7 +75,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     console.log(`token-mock: ${signal}, shutting down`);
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
     setTimeout(() => process.exit(0), 3_000).unref();
-    wukongim.close().then(() => process.exit(0));
+    Promise.all([wukongim.close(), smile.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

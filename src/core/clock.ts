@@ -23,6 +23,11 @@ export interface Clock {
   reset(): void;
 }
 
+/** An instant as ISO 8601 to the second, the way the Smile API writes them: `2021-04-14T09:30:24Z`. */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 /** Parses an instant, or throws a RangeError naming the bad value. */
 export function toEpochMs(instant: string | number | Date): number {
   const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);

@@ -13,14 +13,15 @@ export interface Violation {
 /** Runs a validator and turns its errors into violations located in `location`. */
 export function check(validate: Validator, data: unknown, location: Violation['location']): Violation[] {
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((error) => toViolation(error, location));
+  // ajv adds a summary `propertyNames` error beside the specific one about the key: keep the specific one.
+  return (validate.errors ?? []).filter((error) => error.keyword !== 'propertyNames').map((error) => toViolation(error, location));
 }
 
 function toViolation(error: SchemaError, location: Violation['location']): Violation {
   const missing = error.keyword === 'required' ? String(error.params.missingProperty) : undefined;
   const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
   let message = missing === undefined ? (error.message ?? error.keyword) : 'is required';
-  if (error.propertyName !== undefined) message = `key ${JSON.stringify(error.propertyName)} ${message}`;
+  if (error.propertyName !== undefined) message = `key ${JSON.stringify(error.propertyName)} ${error.keyword === 'not' ? 'is not allowed' : message}`;
   return { location, pointer, keyword: error.keyword, message, params: error.params };
 }
 

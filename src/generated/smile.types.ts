@@ -213,13 +213,13 @@ export interface components {
          */
         ExternalMetadata: {
             [key: string]: string;
-        } | null;
+        };
         UserSession: {
             userId: string;
             /** @enum {string} */
             channel?: "WinkSite" | "Default";
-            /** @description The Wink site ID, for the WinkSite channel. */
-            channelId?: string | null;
+            /** @description The Wink site ID, on the WinkSite channel only. */
+            channelId?: string;
             /** @enum {string} */
             status: "IN_PROGRESS" | "COMPLETED" | "REVOKED";
         };

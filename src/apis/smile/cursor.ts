@@ -3,7 +3,10 @@
 /** Encodes a cursor. */
 export function encodeCursor(state: Record<string, unknown>): string {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
 }
 
 /** Decodes a cursor into an object, or returns undefined for anything this mock did not issue. */

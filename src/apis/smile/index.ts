@@ -1,6 +1,6 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoSeconds } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { createRandom, type Random } from '../../core/random.js';
 import type { RequestLike } from '../../core/request.js';
@@ -74,7 +74,6 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false);
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
-  const iso = (ms: number) => new Date(ms).toISOString();
 
   const seed = () => {
     for (const user of seedUsers(options.users ?? 25, tenantId, random, clock.now())) users.add(user);
@@ -84,7 +83,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   const handlers = typedHandlers<Pick<Operations, keyof typeof operations>>({
     async createUser({ body, request }) {
       const id = `${tenantId}-${random.hex(32)}`;
-      const user: User = { id, externalMetadata: body?.externalMetadata ?? null, createdAt: iso(clock.now()), providers: [] };
+      const user: User = { id, externalMetadata: body?.externalMetadata ?? {}, createdAt: isoSeconds(clock.now()), providers: [] };
       users.add(user);
       return created({ user, token: await tokens.issue(id, modeOf(request)) });
     },
@@ -94,7 +93,8 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
       let before: { at: number; seq: number } | undefined;
       if (params.cursor !== undefined) {
         const state = decodeCursor(params.cursor);
-        if (!state || typeof state.at !== 'number' || typeof state.seq !== 'number') return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
+        if (!state || typeof state.at !== 'number' || typeof state.seq !== 'number')
+          return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
         before = { at: state.at, seq: state.seq };
         startDate = typeof state.startDate === 'string' ? state.startDate : undefined;
         endDate = typeof state.endDate === 'string' ? state.endDate : undefined;
@@ -115,7 +115,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     resetUserSession({ params }) {
       const user = users.get(params.id);
       if (!user) return error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
-      user.session = { userId: user.id, channel: 'Default', channelId: null, status: 'IN_PROGRESS' };
+      user.session = { userId: user.id, channel: 'Default', status: 'IN_PROGRESS' };
       return ok({});
     },
 
@@ -127,7 +127,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     createWebhook({ body }) {
       const problem = webhookUrlProblem(body.url, options.strictWebhookUrls ?? false);
       if (problem) return error(400, 'INVALID_PARAMETERS', `body/${problem}`);
-      const now = iso(clock.now());
+      const now = isoSeconds(clock.now());
       const webhook: Webhook = {
         id: random.hex(32),
         createdAt: now,
@@ -171,7 +171,8 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     handlers,
     errors: createSmileErrors(envelopes, maxBodyBytes),
     guard(request) {
-      if (withinLimit && !withinLimit(request.clientAddress ?? 'unknown')) return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
+      if (withinLimit && !withinLimit(request.clientAddress ?? 'unknown'))
+        return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
       const authorization = request.headers.get('authorization');
       if (authorization === null) return error(401, 'INVALID_CREDENTIALS', 'Missing credentials: send Authorization: Basic base64(<API key>:<API secret>)');
       if (!credentialFor(authorization)) return error(401, 'INVALID_CREDENTIALS', 'The API key or secret is invalid');

@@ -1,5 +1,6 @@
 /** Seeded Smile users: realistic, and identical for the same seed and clock start. */
 import { base, en, Faker } from '@faker-js/faker';
+import { isoSeconds } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
 import type { User, UserSession } from './users.js';
 
@@ -16,19 +17,15 @@ export function seedUsers(count: number, tenantId: string, random: Random, start
   const times = Array.from({ length: count }, () => start - DAY + 1 - Math.floor(random.next() * 364 * DAY)).sort((a, b) => a - b);
   return times.map((time, i) => {
     const id = `${tenantId}-${random.hex(32)}`;
-    const user: User = { id, externalMetadata: null, createdAt: new Date(time).toISOString().replace('.000Z', 'Z'), providers: [] };
+    const user: User = { id, externalMetadata: {}, createdAt: isoSeconds(time), providers: [] };
     if (i % 3 !== 2) {
       user.externalMetadata = { crmId: `crm-${faker.string.numeric(8)}`, plan: faker.helpers.arrayElement(['free', 'pro', 'enterprise']) };
       if (i % 3 === 0) user.externalMetadata.email = faker.internet.email().toLowerCase();
     }
     if (i % 5 !== 4) {
       const winkSite = i % 2 === 0;
-      user.session = {
-        userId: id,
-        channel: winkSite ? 'WinkSite' : 'Default',
-        channelId: winkSite ? `site-${random.hex(32)}` : null,
-        status: STATUSES[i % STATUSES.length] as UserSession['status'],
-      };
+      const status = STATUSES[i % STATUSES.length] as UserSession['status'];
+      user.session = winkSite ? { userId: id, channel: 'WinkSite', channelId: `site-${random.hex(32)}`, status } : { userId: id, channel: 'Default', status };
     }
     return user;
   });

@@ -1,6 +1,6 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
 import type { components } from '../../generated/smile.types.js';
 import type { Mode } from './credentials.js';
@@ -47,7 +47,8 @@ export class TokenService {
   async issue(userId: string, mode: Mode): Promise<Token> {
     const id = `tk-${this.random.hex(32)}`;
     const now = this.clock.now();
-    const expiresAt = now + this.ttl;
+    // Smile writes instants to the second; the token expires exactly at the instant it shows.
+    const expiresAt = Math.floor((now + this.ttl) / 1000) * 1000;
     const owned = this.byUser.get(userId) ?? new Set();
     if (this.revokeOnRefresh) for (const older of owned) (this.issued.get(older) as Issued).revoked = true;
     owned.add(id);
@@ -59,9 +60,9 @@ export class TokenService {
       .setSubject(userId)
       .setJti(id)
       .setIssuedAt(Math.floor(now / 1000))
-      .setExpirationTime(Math.ceil(expiresAt / 1000))
+      .setExpirationTime(expiresAt / 1000)
       .sign(this.key);
-    return { id, expiresAt: new Date(expiresAt).toISOString(), mode, accessToken };
+    return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
   /** Plays the widget opening with a token: the first use succeeds, every later one is refused. */

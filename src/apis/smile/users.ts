@@ -52,7 +52,10 @@ export class UserStore {
 
   /** One page, newest first. */
   page(query: UserQuery): UserPage {
-    let index = this.firstAfter(query.before ? { at: query.before.at, seq: query.before.seq - 1 } : { at: query.to ?? Number.POSITIVE_INFINITY, seq: Number.POSITIVE_INFINITY }) - 1;
+    let index =
+      this.firstAfter(
+        query.before ? { at: query.before.at, seq: query.before.seq - 1 } : { at: query.to ?? Number.POSITIVE_INFINITY, seq: Number.POSITIVE_INFINITY },
+      ) - 1;
     if (query.before && query.to !== undefined) index = Math.min(index, this.firstAfter({ at: query.to, seq: Number.POSITIVE_INFINITY }) - 1);
     const floor = query.from === undefined ? 0 : this.firstAfter({ at: query.from, seq: -1 });
     const items: User[] = [];

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type SmileServer, startSmile } from './support/smile.js';
+
+let smile: SmileServer;
+beforeAll(async () => {
+  smile = await startSmile();
+});
+afterAll(() => smile.close());
+beforeEach(() => smile.call('POST', '/__mock/reset', { auth: null }));
+
+const hook = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Postback',
+  url: 'https://hooks.example.test/smile',
+  eventTypes: ['USER_CREATED'],
+  active: true,
+  secret: 'a little secret',
+  ...overrides,
+});
+
+describe('webhook subscriptions', () => {
+  it('registers, reads, lists and deletes a webhook', async () => {
+    const created = await smile.call('POST', '/v1/webhooks', { body: hook() });
+    expect(created.status).toBe(200);
+    const webhook = created.body.data;
+    expect(webhook).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+      name: 'Postback',
+      url: 'https://hooks.example.test/smile',
+      eventTypes: ['USER_CREATED'],
+      active: true,
+      secret: 'a little secret',
+      includePayload: false,
+    });
+    expect((await smile.call('GET', `/v1/webhooks/${webhook.id}`)).body.data).toEqual(webhook);
+    expect((await smile.call('GET', '/v1/webhooks')).body.data).toEqual({ items: [webhook] });
+    const deleted = await smile.call('DELETE', `/v1/webhooks/${webhook.id}`);
+    expect(deleted.body).toMatchObject({ code: 'OK', data: {} });
+    expect((await smile.call('GET', `/v1/webhooks/${webhook.id}`)).status).toBe(404);
+    expect((await smile.call('DELETE', `/v1/webhooks/${webhook.id}`)).body.code).toBe('MISSING_RESOURCE');
+  });
+
+  it('pages webhooks oldest first with a cursor', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await smile.call('POST', '/v1/webhooks', { body: hook({ name: `h${i}` }) })).body.data.id);
+    const first = await smile.call('GET', '/v1/webhooks?size=3');
+    const rest = await smile.call('GET', `/v1/webhooks?size=3&cursor=${first.body.data.nextCursor}`);
+    expect([...first.body.data.items, ...rest.body.data.items].map((w: { id: string }) => w.id)).toEqual(ids);
+    expect(rest.body.data.nextCursor).toBeUndefined();
+  });
+
+  it('accepts http on loopback unless URLs are strict, and refuses other http URLs', async () => {
+    expect((await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://127.0.0.1:9000/hook' }) })).status).toBe(200);
+    const remote = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://hooks.example.test/x' }) });
+    expect(remote.body).toMatchObject({ code: 'INVALID_PARAMETERS', message: 'body/url must begin with https:// (or http:// on a loopback host)' });
+    const strict = await startSmile({ smile: { strictWebhookUrls: true } });
+    try {
+      const refused = await strict.call('POST', '/v1/webhooks', { body: hook({ url: 'http://localhost:9000/hook' }) });
+      expect(refused.body.message).toBe('body/url must begin with https://');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it.each([
+    ['a missing secret', hook({ secret: undefined }), 'body/secret is required'],
+    ['a secret over 64 characters', hook({ secret: 's'.repeat(65) }), 'body/secret must NOT have more than 64 characters'],
+    ['an unknown event type', hook({ eventTypes: ['USER_DELETED'] }), 'body/eventTypes/0 must be equal to one of the allowed values'],
+    ['a string active', hook({ active: 'yes' }), 'body/active must be boolean'],
+    ['a name over 200 characters', hook({ name: 'n'.repeat(201) }), 'body/name must NOT have more than 200 characters'],
+    ['a URL that is not one', hook({ url: 'not a url' }), 'body/url must match format "uri"'],
+  ])('refuses %s with 400 INVALID_PARAMETERS naming the field', async (_name, body, message) => {
+    const answer = await smile.call('POST', '/v1/webhooks', { body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toContain(message);
+  });
+});
