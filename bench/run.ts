@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the standalone server against a bare node:http baseline started in the same run,
- * under the same autocannon load. Each target runs in its own process; rounds alternate so drift in
- * the machine's speed shows up as spread rather than as a bias.
+ * under the same autocannon load (20 connections). Every server runs in its own process; each round
+ * measures the baseline and then every target, so drift in the machine's speed shows as spread
+ * between rounds rather than as a bias, and each ratio compares figures taken minutes apart at most.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -9,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = 20;
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const WARMUP_S = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const SANDBOX = `Basic ${Buffer.from('test_key:test_secret').toString('base64')}`;
 
 interface Measure {
   rps: number;
@@ -22,93 +24,165 @@ interface Measure {
   non2xx: number;
 }
 
-/** Starts a server process and resolves with its URL, read from its first line that names one. */
-function launch(args: string[], pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
+interface Target {
+  name: string;
+  server: 'wukongim' | 'smile-100' | 'smile-100k';
+  method: 'GET' | 'POST';
+  /** The path, given the id of one seeded Smile user. */
+  path: (userId: string) => string;
+  body?: string;
+  headers: Record<string, string>;
+  targetRatio: number;
+}
+
+const TARGETS: Target[] = [
+  {
+    name: 'POST /user/token',
+    server: 'wukongim',
+    method: 'POST',
+    path: () => '/user/token',
+    body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
+    headers: { 'content-type': 'application/json' },
+    targetRatio: 0.5,
+  },
+  ...(['smile-100', 'smile-100k'] as const).flatMap((server): Target[] => [
+    {
+      name: `POST /v1/tokens (${server.slice(6)} users)`,
+      server,
+      method: 'POST',
+      path: (id) => `/v1/tokens?userId=${id}`,
+      headers: { authorization: SANDBOX },
+      targetRatio: 0.5,
+    },
+    {
+      name: `GET /v1/users/{id} (${server.slice(6)} users)`,
+      server,
+      method: 'GET',
+      path: (id) => `/v1/users/${id}`,
+      headers: { authorization: SANDBOX },
+      targetRatio: 0.5,
+    },
+  ]),
+];
+
+/** Starts a server process and resolves with the match of `pattern` in what it prints. */
+function launch(args: string[], pattern: RegExp): Promise<{ match: RegExpExecArray; child: ChildProcess }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk) => {
       output += chunk;
       const match = pattern.exec(output);
-      if (match) resolve({ url: match[1] as string, child });
+      if (match) resolve({ match, child });
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
 }
 
-async function load(url: string, seconds: number): Promise<Measure> {
-  const result = await autocannon({
-    url: `${url}/user/token`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
+async function load(url: string, target: Pick<Target, 'method' | 'body' | 'headers'>, seconds: number): Promise<Measure> {
+  const result = await autocannon({ url, method: target.method, headers: target.headers, body: target.body, connections: CONNECTIONS, duration: seconds });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
-async function measure(url: string): Promise<Measure> {
-  await load(url, WARMUP_S);
-  return load(url, DURATION_S);
+async function measure(url: string, target: Pick<Target, 'method' | 'body' | 'headers'>): Promise<Measure> {
+  await load(url, target, WARMUP_S);
+  return load(url, target, DURATION_S);
 }
 
-const spread = (values: number[]) => {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return { mean, min: Math.min(...values), max: Math.max(...values), noisePct: mean === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / mean) * 100 };
-};
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const noisePct = (values: number[]) => ((Math.max(...values) - Math.min(...values)) / mean(values)) * 100;
+const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const baseline = await launch([here('./baseline-server.mjs')], /baseline (http:\/\/\S+)/);
-  const mock = await launch(
-    [here('../dist/cli/main.js'), 'serve', '--wukongim-port', '0', '--start-time', '2026-01-01T00:00:00Z'],
-    /WuKongIM\s+(http:\/\/\S+)/,
-  ).catch((error: Error) => {
-    baseline.child.kill();
-    throw error;
-  });
-  const runs: { baseline: Measure[]; mock: Measure[] } = { baseline: [], mock: [] };
-  try {
-    for (let round = 1; round <= ROUNDS; round++) {
-      runs.baseline.push(await measure(baseline.url));
-      runs.mock.push(await measure(mock.url));
-      console.log(
-        `round ${round}/${ROUNDS}: baseline ${Math.round(runs.baseline.at(-1)?.rps ?? 0)} req/s, mock ${Math.round(runs.mock.at(-1)?.rps ?? 0)} req/s`,
-      );
-    }
-  } finally {
-    baseline.child.kill();
-    mock.child.kill();
-  }
-  const ratios = runs.mock.map((m, i) => m.rps / (runs.baseline[i] as Measure).rps);
-  const rows = [
-    ['bare node:http', runs.baseline],
-    ['token-mock POST /user/token', runs.mock],
-  ] as const;
-  console.log(`\nPOST /user/token, ${CONNECTIONS} connections, ${DURATION_S}s × ${ROUNDS} rounds (after ${WARMUP_S}s warm-up each)\n`);
-  console.log('| server | req/s (mean) | req/s range | p50 ms | p99 ms (worst) | errors |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, list] of rows) {
-    const rps = spread(list.map((m) => m.rps));
-    const p99 = Math.max(...list.map((m) => m.p99));
-    const p50 = Math.max(...list.map((m) => m.p50));
-    const errors = list.reduce((sum, m) => sum + m.errors + m.non2xx, 0);
-    console.log(
-      `| ${name} | ${Math.round(rps.mean)} | ${Math.round(rps.min)}–${Math.round(rps.max)} (±${rps.noisePct.toFixed(1)}%) | ${p50} | ${p99} | ${errors} |`,
-    );
-  }
-  const ratio = spread(ratios);
-  const p99 = Math.max(...runs.mock.map((m) => m.p99));
-  console.log(`\nratio mock/baseline: ${(ratio.mean * 100).toFixed(1)}% (rounds ${ratios.map((r) => `${(r * 100).toFixed(1)}%`).join(', ')}); target ≥ 50%`);
-  console.log(`mock p99: ${p99} ms; target < 10 ms`);
-  const results = {
-    date: new Date().toISOString(),
-    node: process.version,
-    load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS },
-    updateToken: { baseline: runs.baseline, mock: runs.mock, ratios, ratioMean: ratio.mean, targetRatio: 0.5, p99Worst: p99, targetP99Ms: 10 },
+  const children: ChildProcess[] = [];
+  const start = async (args: string[], pattern: RegExp) => {
+    const started = await launch(args, pattern);
+    children.push(started.child);
+    return started.match;
   };
-  await writeFile(here('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log('written bench/results.json');
+  try {
+    const [, baselineUrl] = await start([here('./baseline-server.mjs')], /baseline (http:\/\/\S+)/);
+    const urls: Partial<Record<Target['server'], string>> = {};
+    const userIds: Partial<Record<Target['server'], string>> = {};
+    for (const [server, users] of [
+      ['smile-100', 100],
+      ['smile-100k', 100_000],
+    ] as const) {
+      const args = [
+        here('../dist/cli/main.js'),
+        'serve',
+        '--wukongim-port',
+        '0',
+        '--smile-port',
+        '0',
+        '--users',
+        String(users),
+        '--start-time',
+        '2026-01-01T00:00:00Z',
+      ];
+      const [, wukongim, smile] = await start(args, /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1/);
+      urls[server] = smile;
+      urls.wukongim ??= wukongim;
+      // A user from the middle of the list, so that a lookup is not helped by being first.
+      const page = (await (await fetch(`${smile}/v1/users?size=150`, { headers: { authorization: SANDBOX } })).json()) as { data: { items: { id: string }[] } };
+      userIds[server] = page.data.items[Math.floor(page.data.items.length / 2)]?.id;
+    }
+    const baselineRuns: Measure[] = [];
+    const runs = new Map<Target, Measure[]>(TARGETS.map((target) => [target, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const baseline = await measure(`${baselineUrl}/user/token`, TARGETS[0] as Target);
+      baselineRuns.push(baseline);
+      const line = [`round ${round}/${ROUNDS}: baseline ${Math.round(baseline.rps)} req/s`];
+      for (const target of TARGETS) {
+        const result = await measure(`${urls[target.server]}${target.path(userIds[target.server] ?? '')}`, target);
+        runs.get(target)?.push(result);
+        line.push(`${target.name} ${pct(result.rps / baseline.rps)}`);
+      }
+      console.log(line.join(' | '));
+    }
+    console.log(
+      `\n${CONNECTIONS} connections, ${DURATION_S}s per measure after ${WARMUP_S}s warm-up, ${ROUNDS} rounds; ratios against the baseline of the same round\n`,
+    );
+    console.log('| measure | req/s (mean) | noise between rounds | p50 ms | p99 ms (worst) | non-2xx or errors | ratio (per round) | target |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    const row = (name: string, list: Measure[], ratios?: number[], target?: number) => {
+      const rps = list.map((m) => m.rps);
+      const bad = list.reduce((sum, m) => sum + m.errors + m.non2xx, 0);
+      const ratio = ratios ? `${pct(mean(ratios))} (${ratios.map(pct).join(', ')})` : '—';
+      const verdict = target === undefined ? '—' : `≥ ${pct(target)} ${ratios && mean(ratios) >= target ? 'met' : 'MISSED'}`;
+      console.log(
+        `| ${name} | ${Math.round(mean(rps))} | ±${noisePct(rps).toFixed(1)}% | ${Math.max(...list.map((m) => m.p50))} | ${Math.max(...list.map((m) => m.p99))} | ${bad} | ${ratio} | ${verdict} |`,
+      );
+    };
+    row('bare node:http (baseline)', baselineRuns);
+    const results: Record<string, unknown> = {};
+    for (const target of TARGETS) {
+      const list = runs.get(target) as Measure[];
+      const ratios = list.map((m, i) => m.rps / (baselineRuns[i] as Measure).rps);
+      row(target.name, list, ratios, target.targetRatio);
+      results[target.name] = { runs: list, ratios, ratioMean: mean(ratios), targetRatio: target.targetRatio, p99WorstMs: Math.max(...list.map((m) => m.p99)) };
+    }
+    for (const name of ['POST /v1/tokens', 'GET /v1/users/{id}']) {
+      const small = mean(runs.get(TARGETS.find((t) => t.name === `${name} (100 users)`) as Target)?.map((m) => m.rps) ?? []);
+      const large = mean(runs.get(TARGETS.find((t) => t.name === `${name} (100k users)`) as Target)?.map((m) => m.rps) ?? []);
+      const drop = (small - large) / small;
+      console.log(`${name}: ${pct(drop)} ${drop >= 0 ? 'drop' : 'gain'} from 100 to 100,000 users (target: no more than a 10% drop)`);
+      results[`${name} drop 100 → 100k`] = drop;
+    }
+    const p99 = Math.max(...[...runs.values()].flat().map((m) => m.p99));
+    console.log(`worst p99 of the mock: ${p99} ms (target < 10 ms)`);
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS },
+      baseline: baselineRuns,
+      results,
+    };
+    await writeFile(here('./results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log('written bench/results.json');
+  } finally {
+    for (const child of children) child.kill();
+  }
 }
 
 await main();

@@ -49,7 +49,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
 
   async function dispatch(request: RequestLike, scope?: ApiName): Promise<WireReply> {
     const started = performance.now();
-    const time = context.clock.iso();
+    const time = context.clock.now();
     const url = new URL(request.url);
     const { api, router } = select(url.pathname, scope);
     let operation: OperationSpec | undefined;

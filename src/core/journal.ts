@@ -20,7 +20,8 @@ export interface Journal {
   readonly capacity: number;
   /** Requests recorded since the last clear, including those no longer held. */
   readonly total: number;
-  record(entry: Omit<JournalEntry, 'id'>): void;
+  /** Records an entry; `time` is epoch ms on the mock clock, formatted only when the journal is read. */
+  record(entry: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void;
   /** Held entries, oldest first. */
   entries(): JournalEntry[];
   clear(): void;
@@ -40,7 +41,8 @@ export function journalBody(body: string | null | undefined): string | null {
  * @example const journal = createJournal(500); journal.entries().at(-1)?.status
  */
 export function createJournal(capacity: number): Journal {
-  let ring: (JournalEntry | undefined)[] = new Array(capacity);
+  type Stored = Omit<JournalEntry, 'time'> & { time: number };
+  let ring: (Stored | undefined)[] = new Array(capacity);
   let total = 0;
   return {
     capacity,
@@ -55,7 +57,10 @@ export function createJournal(capacity: number): Journal {
     entries() {
       const held = Math.min(total, capacity);
       const out: JournalEntry[] = [];
-      for (let i = total - held; i < total; i++) out.push(ring[i % capacity] as JournalEntry);
+      for (let i = total - held; i < total; i++) {
+        const stored = ring[i % capacity] as Stored;
+        out.push({ ...stored, time: new Date(stored.time).toISOString() });
+      }
       return out;
     },
     clear() {

@@ -71,7 +71,7 @@ describe('journal', () => {
     const journal = createJournal(3);
     for (let i = 1; i <= 5; i++) {
       journal.record({
-        time: '',
+        time: i * 1000,
         api: 'wukongim',
         operationId: null,
         method: 'GET',
@@ -82,6 +82,7 @@ describe('journal', () => {
         response: { body: null },
       });
     }
+    expect(journal.entries()[0]?.time).toBe('1970-01-01T00:00:03.000Z');
     expect(journal.entries().map((e) => [e.id, e.path])).toEqual([
       [3, '/3'],
       [4, '/4'],
