@@ -14,13 +14,14 @@ afterEach(() => {
 
 /** Starts `token-mock serve` on an ephemeral port and resolves with its WuKongIM URL from the start-up line. */
 function start(...args: string[]): Promise<{ url: string; output: () => string }> {
-  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child = proc;
   let output = '';
   return new Promise((resolve, reject) => {
     proc.stdout.on('data', (chunk) => {
       output += chunk;
-      const match = /WuKongIM\s+(http:\/\/\S+)/.exec(output);
+      // The banner ends with the example line; wait for all of it.
+      const match = /WuKongIM\s+(http:\/\/\S+)[\s\S]*try: curl/.exec(output);
       if (match) resolve({ url: match[1] as string, output: () => output });
     });
     proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
@@ -31,7 +32,20 @@ describe('token-mock CLI', () => {
   it('prints help and the version, exiting 0', () => {
     const help = run('serve', '--help');
     expect(help.status).toBe(0);
-    for (const flag of ['--seed', '--host', '--wukongim-port', '--profile', '--manager-token', '--wukongim-token-ttl', '--start-time']) {
+    for (const flag of [
+      '--seed',
+      '--host',
+      '--wukongim-port',
+      '--profile',
+      '--manager-token',
+      '--wukongim-token-ttl',
+      '--start-time',
+      '--smile-port',
+      '--users',
+      '--smile-token-ttl',
+      '--mode',
+      '--rate-limit',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     const version = run('--version');
@@ -57,6 +71,11 @@ describe('token-mock CLI', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(output()).toContain(`control   ${url}/__mock`);
     expect(output()).toContain('clock frozen at 2026-03-01T00:00:00.000Z');
+    const smile = /Smile\s+(http:\/\/\S+)\/v1 {2}\(25 users\)/.exec(output())?.[1];
+    expect(smile).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output()).toContain('test_key / test_secret  SANDBOX');
+    const users = await fetch(`${smile}/v1/users?size=1`, { headers: { authorization: `Basic ${btoa('live_key:live_secret')}` } });
+    expect((await users.json()).data.items).toHaveLength(1);
     const unauthorized = await fetch(`${url}/health`);
     expect(unauthorized.status).toBe(401);
     const ok = await fetch(`${url}/user/token`, { method: 'POST', headers: { token: 'm' }, body: '{"uid":"a","token":"t","device_flag":1}' });
@@ -71,7 +90,7 @@ describe('token-mock CLI', () => {
   it('exits 1 with a clear message when the port is taken', async () => {
     const { url } = await start();
     const port = new URL(url).port;
-    const second = run('serve', '--wukongim-port', port);
+    const second = run('serve', '--wukongim-port', port, '--smile-port', '0');
     expect(second.status).toBe(1);
     expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
   });
