@@ -16,11 +16,14 @@ export interface WireReply {
   body: string | null;
 }
 
+const contentTypes = new Map(['application/json', 'application/problem+json'].map((type) => [type, `${type}; charset=utf-8`]));
+
 /** Serialises a reply. The media type defaults to JSON, with the charset the real servers send. */
 export function toWire(reply: Reply, mediaType = 'application/json'): WireReply {
   if (reply.body === undefined) return { status: reply.status, headers: { ...reply.headers }, body: null };
   const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  const headers = { 'content-type': `${reply.mediaType ?? mediaType}; charset=utf-8`, ...reply.headers };
+  const contentType = contentTypes.get(reply.mediaType ?? mediaType) ?? `${reply.mediaType ?? mediaType}; charset=utf-8`;
+  const headers = reply.headers ? { 'content-type': contentType, ...reply.headers } : { 'content-type': contentType };
   return { status: reply.status, headers, body };
 }
 
@@ -42,7 +45,15 @@ function real(lazy: Lazy): Response {
  * `instanceof Response` holds; the Node adapter, which reads the wire reply directly, never pays for
  * a web stream per request (undici's Response dominated the profile of the standalone server).
  */
-const lazyPrototype: object = Object.create(Response.prototype);
+class LazyResponse {
+  [WIRE]: WireReply;
+  [REAL]?: Response;
+  constructor(wire: WireReply) {
+    this[WIRE] = wire;
+  }
+}
+Object.setPrototypeOf(LazyResponse.prototype, Response.prototype);
+const lazyPrototype: object = LazyResponse.prototype;
 for (const key of Reflect.ownKeys(Response.prototype)) {
   if (key === 'constructor' || key === 'status' || key === 'ok') continue;
   const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key) as PropertyDescriptor;
@@ -77,7 +88,7 @@ Object.defineProperty(lazyPrototype, 'ok', {
 
 /** Builds a fetch Response from a wire reply. */
 export function toResponse(wire: WireReply): Response {
-  return Object.create(lazyPrototype, { [WIRE]: { value: wire } }) as Response;
+  return new LazyResponse(wire) as unknown as Response;
 }
 
 /** The wire reply behind a Response the mock made, or undefined for any other Response. */

@@ -58,7 +58,15 @@ export function createRouter(operations: Iterable<OperationSpec>, basePath = '')
 }
 
 function split(path: string): string[] {
-  return path.split('/').filter((segment) => segment.length > 0);
+  const segments: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 47 /* / */) {
+      if (i > start) segments.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return segments;
 }
 
 /** Static segments win over parameters; a parameter is tried only when the static branch fails. */

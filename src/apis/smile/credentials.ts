@@ -31,6 +31,8 @@ export function createCredentialCheck(credentials: readonly Credential[]): (auth
   const byHeader = new Map(credentials.map((credential) => [basicAuthorization(credential), credential]));
   return (authorization) => {
     if (authorization === null) return undefined;
+    const exact = byHeader.get(authorization);
+    if (exact) return exact;
     const [scheme = '', value = ''] = authorization.trim().split(/\s+/, 2);
     return byHeader.get(`${scheme.toLowerCase() === 'basic' ? 'Basic' : scheme} ${value}`);
   };

@@ -63,11 +63,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
-  const requestId = () => {
-    const hex = requestIds.hex(32);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[requestIds.int(4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
-  };
-  const envelopes = createEnvelopes(requestId);
+  const envelopes = createEnvelopes(() => requestIds.uuid());
   const { ok, created, error } = envelopes;
   const users = new UserStore();
   const webhooks = new WebhookStore();
