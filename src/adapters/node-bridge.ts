@@ -68,20 +68,19 @@ export class IncomingRequest implements RequestLike {
 
 /** Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read. */
 export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  let headers: Record<string, string>;
-  let body: Buffer | undefined;
   const wire = wireOf(response);
+  const headers: Record<string, string> = {};
+  let body: string | Buffer | undefined;
   if (wire) {
-    headers = { ...wire.headers };
-    body = wire.body === null ? undefined : Buffer.from(wire.body, 'utf8');
+    Object.assign(headers, wire.headers);
+    body = wire.body ?? undefined;
   } else {
-    headers = {};
     response.headers.forEach((value, key) => {
       headers[key] = value;
     });
     body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
   }
-  if (body !== undefined) headers['content-length'] = String(body.length);
+  if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   if (response.status === 413) outgoing.shouldKeepAlive = false;
   outgoing.writeHead(response.status, headers);
   outgoing.end(body);

@@ -93,7 +93,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     matched(operation);
     const violations: Violation[] = [];
     let body: unknown;
-    if (operation.body || !BODYLESS.has(request.method)) {
+    if (operation.body || (!BODYLESS.has(request.method) && hasBody(request))) {
       raw.body = await readBody(request, context.maxBodyBytes);
     }
     if (operation.body && (raw.body !== '' || operation.body.required)) {
@@ -149,6 +149,12 @@ function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Reply 
 
 function underBase(pathname: string, basePath: string): boolean {
   return basePath === '' || pathname === basePath || pathname.startsWith(`${basePath}/`);
+}
+
+/** Whether the request announces a body; operations without one read it only then, for the journal. */
+function hasBody(request: RequestLike): boolean {
+  const length = request.headers.get('content-length');
+  return (length !== null && length !== '0') || request.headers.get('transfer-encoding') !== null;
 }
 
 function isJson(contentType: string | null): boolean {

@@ -51,10 +51,14 @@ export class TokenService {
     const now = this.clock.now();
     // Smile writes instants to the second; the token expires exactly at the instant it shows.
     const expiresAt = Math.floor((now + this.ttl) / 1000) * 1000;
-    const owned = this.byUser.get(userId) ?? new Set();
-    if (this.revokeOnRefresh) for (const older of owned) (this.issued.get(older) as Issued).revoked = true;
-    owned.add(id);
-    this.byUser.set(userId, owned);
+    // The per-user index exists only to revoke, so it is kept only when refreshes revoke.
+    if (this.revokeOnRefresh) {
+      const owned = this.byUser.get(userId) ?? new Set();
+      for (const older of owned) (this.issued.get(older) as Issued).revoked = true;
+      owned.clear();
+      owned.add(id);
+      this.byUser.set(userId, owned);
+    }
     this.issued.set(id, { userId, mode, expiresAt, used: false, revoked: false });
     const accessToken = await new SignJWT({ mode })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
