@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       row(target.name, list, ratios, target.targetRatio);
       results[target.name] = { runs: list, ratios, ratioMean: mean(ratios), targetRatio: target.targetRatio, p99WorstMs: Math.max(...list.map((m) => m.p99)) };
     }
-    for (const name of ['POST /v1/tokens', 'GET /v1/users/{id}']) {
+    for (const name of ['POST /v1/tokens', 'GET /v1/users/{id}', 'GET /v1/users?size=10']) {
       const small = mean(runs.get(TARGETS.find((t) => t.name === `${name} (100 users)`) as Target)?.map((m) => m.rps) ?? []);
       const large = mean(runs.get(TARGETS.find((t) => t.name === `${name} (100k users)`) as Target)?.map((m) => m.rps) ?? []);
       const drop = (small - large) / small;

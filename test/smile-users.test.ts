@@ -109,6 +109,17 @@ describe('POST /users', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('refuses a body over the size cap with 413 in the envelope', async () => {
+    const small = await startSmile({ maxBodyBytes: 256 });
+    try {
+      const answer = await small.call('POST', '/v1/users', { body: { externalMetadata: { k: 'v'.repeat(400) } } });
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ code: 'INVALID_PARAMETERS', message: 'The body exceeds the 256-byte limit', data: {} });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses a body that is not JSON with 415 UNSUPPORTED_TYPE', async () => {
     const answer = await smile.call('POST', '/v1/users', { body: 'crmId=42', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(answer.status).toBe(415);
