@@ -62,6 +62,14 @@ const TARGETS: Target[] = [
       headers: { authorization: SANDBOX },
       targetRatio: 0.5,
     },
+    {
+      name: `GET /v1/users?size=10 (${server.slice(6)} users)`,
+      server,
+      method: 'GET',
+      path: () => '/v1/users?size=10',
+      headers: { authorization: SANDBOX },
+      targetRatio: 0.5,
+    },
   ]),
 ];
 

@@ -81,6 +81,8 @@ describe('POST /users', () => {
     });
     expect(token).toMatchObject({ id: expect.stringMatching(/^tk-[0-9a-f]{32}$/), mode: 'SANDBOX', expiresAt: '2026-01-01T05:00:00Z' });
     expect((await smile.call('GET', `/v1/users/${user.id}`)).body.data).toEqual(user);
+    expect(smile.mock.smile.user(user.id)).toEqual(user);
+    expect(smile.mock.smile.userCount).toBe(26);
     expect((await smile.call('GET', '/v1/users?size=1')).body.data.items[0]).toEqual(user);
     const live = await smile.call('POST', '/v1/users', { auth: PRODUCTION });
     expect(live.body.data.token.mode).toBe('PRODUCTION');

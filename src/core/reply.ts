@@ -30,16 +30,6 @@ export function toWire(reply: Reply, mediaType = 'application/json'): WireReply 
 const WIRE = Symbol.for('token-mock.wire');
 const REAL = Symbol('token-mock.real');
 
-interface Lazy {
-  [WIRE]: WireReply;
-  [REAL]?: Response;
-}
-
-function real(lazy: Lazy): Response {
-  lazy[REAL] ??= new Response(lazy[WIRE].body, { status: lazy[WIRE].status, headers: lazy[WIRE].headers });
-  return lazy[REAL];
-}
-
 /**
  * A Response that builds its real one on first use. Every property and method of Response works, and
  * `instanceof Response` holds; the Node adapter, which reads the wire reply directly, never pays for
@@ -53,6 +43,12 @@ class LazyResponse {
   }
 }
 Object.setPrototypeOf(LazyResponse.prototype, Response.prototype);
+
+function real(lazy: LazyResponse): Response {
+  lazy[REAL] ??= new Response(lazy[WIRE].body, { status: lazy[WIRE].status, headers: lazy[WIRE].headers });
+  return lazy[REAL];
+}
+
 const lazyPrototype: object = LazyResponse.prototype;
 for (const key of Reflect.ownKeys(Response.prototype)) {
   if (key === 'constructor' || key === 'status' || key === 'ok') continue;
@@ -60,14 +56,14 @@ for (const key of Reflect.ownKeys(Response.prototype)) {
   if (typeof descriptor.value === 'function') {
     const method = descriptor.value as (...args: unknown[]) => unknown;
     Object.defineProperty(lazyPrototype, key, {
-      value: function (this: Lazy, ...args: unknown[]) {
+      value: function (this: LazyResponse, ...args: unknown[]) {
         return method.apply(real(this), args);
       },
     });
   } else if (descriptor.get) {
     const getter = descriptor.get;
     Object.defineProperty(lazyPrototype, key, {
-      get(this: Lazy) {
+      get(this: LazyResponse) {
         return getter.call(real(this));
       },
     });
@@ -76,12 +72,12 @@ for (const key of Reflect.ownKeys(Response.prototype)) {
 
 // The status needs no real Response.
 Object.defineProperty(lazyPrototype, 'status', {
-  get(this: Lazy) {
+  get(this: LazyResponse) {
     return this[WIRE].status;
   },
 });
 Object.defineProperty(lazyPrototype, 'ok', {
-  get(this: Lazy) {
+  get(this: LazyResponse) {
     return this[WIRE].status >= 200 && this[WIRE].status < 300;
   },
 });
@@ -93,5 +89,5 @@ export function toResponse(wire: WireReply): Response {
 
 /** The wire reply behind a Response the mock made, or undefined for any other Response. */
 export function wireOf(response: Response): WireReply | undefined {
-  return (response as unknown as Partial<Lazy>)[WIRE];
+  return (response as unknown as Partial<LazyResponse>)[WIRE];
 }
