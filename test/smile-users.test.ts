@@ -144,6 +144,8 @@ describe('GET /users/{id} and resetSession', () => {
     expect(reset.status).toBe(200);
     expect(reset.body).toMatchObject({ ...envelope, data: {} });
     expect((await smile.call('GET', `/v1/users/${done.id}`)).body.data.session).toEqual({ userId: done.id, channel: 'Default', status: 'IN_PROGRESS' });
+    const listed = (await smile.call('GET', '/v1/users?size=150')).body.data.items.find((u: { id: string }) => u.id === done.id);
+    expect(listed.session.status).toBe('IN_PROGRESS');
   });
 });
 

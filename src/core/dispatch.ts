@@ -3,7 +3,7 @@ import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
 import { type Journal, journalBody } from './journal.js';
 import type { OperationSpec } from './operation.js';
-import { type Reply, toWire, type WireReply } from './reply.js';
+import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
 import { createRouter, type Router } from './router.js';
 import { check, collectParams, describe, locateParams, type Violation } from './validation.js';
@@ -139,10 +139,12 @@ function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Reply 
     violations = [`status ${reply.status} is not documented`];
   } else if (spec.validate) {
     const validate = (api.profile && spec.profiles?.[api.profile]) || spec.validate;
-    violations = check(validate, reply.body, 'response').map(describe);
+    violations = check(validate, bodyValue(reply.body), 'response').map(describe);
   } else {
     violations = reply.body === undefined ? [] : ['response must have no body'];
   }
+  // A pre-serialised answer must say on the wire exactly what its value says.
+  if (reply.body instanceof JsonText && JSON.stringify(reply.body.value) !== reply.body.text) violations.push('the serialised body differs from its value');
   if (violations.length === 0) return reply;
   return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${violations.join('; ')}`);
 }

@@ -1,5 +1,21 @@
 /** What a handler answers, and how it becomes a fetch `Response`. */
 
+/**
+ * A JSON value together with its serialised text, for answers built from pieces serialised earlier
+ * (a page of cached users, say). The wire gets `text`; strict-mode validation checks `value`.
+ */
+export class JsonText<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly text: string,
+  ) {}
+}
+
+/** The value of a body, whether or not it came pre-serialised. */
+export function bodyValue(body: unknown): unknown {
+  return body instanceof JsonText ? body.value : body;
+}
+
 /** A handler's answer. `body` is serialised as JSON unless it is a string; undefined means no body. */
 export interface Reply {
   status: number;
@@ -21,7 +37,7 @@ const contentTypes = new Map(['application/json', 'application/problem+json'].ma
 /** Serialises a reply. The media type defaults to JSON, with the charset the real servers send. */
 export function toWire(reply: Reply, mediaType = 'application/json'): WireReply {
   if (reply.body === undefined) return { status: reply.status, headers: { ...reply.headers }, body: null };
-  const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const body = typeof reply.body === 'string' ? reply.body : reply.body instanceof JsonText ? reply.body.text : JSON.stringify(reply.body);
   const contentType = contentTypes.get(reply.mediaType ?? mediaType) ?? `${reply.mediaType ?? mediaType}; charset=utf-8`;
   const headers = reply.headers ? { 'content-type': contentType, ...reply.headers } : { 'content-type': contentType };
   return { status: reply.status, headers, body };

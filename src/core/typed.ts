@@ -3,12 +3,15 @@
  * drifts from the spec fails the type check before any test runs.
  */
 import type { Handler, HandlerInput } from './api.js';
+import type { JsonText } from './reply.js';
 
 type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 
 /** The replies an operation may give: each documented status with its body type. */
 export type ReplyFor<Op> = Op extends { responses: infer R }
-  ? { [S in keyof R & number]: { status: S; body: ContentOf<R[S]>; headers?: Record<string, string>; mediaType?: string } }[keyof R & number]
+  ? {
+      [S in keyof R & number]: { status: S; body: ContentOf<R[S]> | JsonText<ContentOf<R[S]>>; headers?: Record<string, string>; mediaType?: string };
+    }[keyof R & number]
   : never;
 
 /** The request body type of an operation, or undefined when it takes none. */

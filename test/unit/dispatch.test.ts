@@ -4,6 +4,7 @@ import type { Api } from '../../src/core/api.js';
 import { createClock } from '../../src/core/clock.js';
 import { createDispatcher } from '../../src/core/dispatch.js';
 import { createJournal } from '../../src/core/journal.js';
+import { JsonText } from '../../src/core/reply.js';
 import { operations } from '../../src/generated/wukongim.operations.js';
 
 /** A WuKongIM API whose token handler answers what the test says, to see how the core treats drift. */
@@ -41,6 +42,13 @@ describe('response validation', () => {
   it('accepts the same answer under the profile it belongs to', async () => {
     const wire = await createDispatcher([driftingApi({ status: 200 }, 'server-v2')], context(true)).dispatch(tokenRequest());
     expect(wire.status).toBe(200);
+  });
+
+  it('catches a pre-serialised answer whose text says something else than its value', async () => {
+    const api = driftingApi(new JsonText({ status: 'ok' }, '{"status":"okay"}'));
+    const wire = await createDispatcher([api], context(true)).dispatch(tokenRequest());
+    expect(wire.status).toBe(500);
+    expect(wire.body).toContain('the serialised body differs from its value');
   });
 
   it('passes answers through unchecked outside strict mode', async () => {

@@ -1,5 +1,6 @@
 /** The Smile error catalogue: every answer is the envelope `{code, message, requestId, data}`. */
 import type { ErrorCatalogue } from '../../core/api.js';
+import { JsonText } from '../../core/reply.js';
 import { describe } from '../../core/validation.js';
 import type { components } from '../../generated/smile.types.js';
 
@@ -40,6 +41,8 @@ export interface ErrorBody {
 /** Builds envelopes; `requestId` gives each response its id. */
 export interface Envelopes {
   ok<T>(data: T): { status: 200; body: Success<T> };
+  /** A 200 whose data is already serialised as `dataText`. */
+  okText<T>(data: T, dataText: string): { status: 200; body: JsonText<Success<T>> };
   created<T>(data: T): { status: 201; body: Success<T> };
   error<S extends number>(status: S, code: SmileCode, message?: string): { status: S; body: ErrorBody };
 }
@@ -51,6 +54,11 @@ export interface Envelopes {
 export function createEnvelopes(requestId: () => string): Envelopes {
   return {
     ok: (data) => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    okText(data, dataText) {
+      const id = requestId();
+      const text = `{"code":"OK","message":"Success","requestId":${JSON.stringify(id)},"data":${dataText}}`;
+      return { status: 200, body: new JsonText({ code: 'OK', message: 'Success', requestId: id, data }, text) };
+    },
     created: (data) => ({ status: 201, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
     error: (status, code, message) => ({ status, body: { code, message: message ?? DEFAULT_MESSAGES[code], requestId: requestId(), data: {} } }),
   };

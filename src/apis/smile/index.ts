@@ -64,7 +64,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
-  const { ok, created, error } = envelopes;
+  const { ok, okText, created, error } = envelopes;
   const users = new UserStore();
   const webhooks = new WebhookStore();
   const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false);
@@ -100,19 +100,22 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
       if (from !== undefined && to !== undefined && from > to) return error(400, 'INVALID_PARAMETERS', 'query/startDate must not be after endDate');
       const page = users.page({ size: params.size ?? 10, from, to, before });
       const nextCursor = page.next && encodeCursor({ ...page.next, startDate, endDate });
-      return ok(nextCursor ? { nextCursor, items: page.items } : { items: page.items });
+      const items = `[${page.texts.join(',')}]`;
+      // The cursor is base64url, so it needs no escaping inside the JSON text.
+      if (nextCursor) return okText({ nextCursor, items: page.items }, `{"nextCursor":"${nextCursor}","items":${items}}`);
+      return okText({ items: page.items }, `{"items":${items}}`);
     },
 
     getUser({ params }) {
-      const user = users.get(params.id);
-      return user ? ok(user) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+      const found = users.getWithText(params.id);
+      return found ? okText(found.user, found.text) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     resetUserSession({ params }) {
-      const user = users.get(params.id);
-      if (!user) return error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
-      user.session = { userId: user.id, channel: 'Default', status: 'IN_PROGRESS' };
-      return ok({});
+      const user = users.update(params.id, (changed) => {
+        changed.session = { userId: changed.id, channel: 'Default', status: 'IN_PROGRESS' };
+      });
+      return user ? ok({}) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     async createToken({ params, request }) {

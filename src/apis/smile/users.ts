@@ -9,11 +9,15 @@ interface Entry {
   at: number;
   seq: number;
   user: User;
+  /** The user's JSON, made on first read and dropped on change: pages are mostly serialisation. */
+  json?: string;
 }
 
 /** A page of users, newest first, and the position after its last item, if more follow. */
 export interface UserPage {
   items: User[];
+  /** Each item's JSON text, in the same order. */
+  texts: string[];
   next?: { at: number; seq: number };
 }
 
@@ -23,6 +27,11 @@ export interface UserQuery {
   from?: number;
   to?: number;
   before?: { at: number; seq: number };
+}
+
+function textOf(entry: Entry): string {
+  entry.json ??= JSON.stringify(entry.user);
+  return entry.json;
 }
 
 const compare = (a: { at: number; seq: number }, b: { at: number; seq: number }) => a.at - b.at || a.seq - b.seq;
@@ -39,6 +48,21 @@ export class UserStore {
 
   get(id: string): User | undefined {
     return this.byId.get(id)?.user;
+  }
+
+  /** The user and its JSON text. */
+  getWithText(id: string): { user: User; text: string } | undefined {
+    const entry = this.byId.get(id);
+    return entry && { user: entry.user, text: textOf(entry) };
+  }
+
+  /** Changes a user in place; returns undefined for an unknown id. */
+  update(id: string, change: (user: User) => void): User | undefined {
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    change(entry.user);
+    entry.json = undefined;
+    return entry.user;
   }
 
   add(user: User): void {
@@ -59,9 +83,14 @@ export class UserStore {
     if (query.before && query.to !== undefined) index = Math.min(index, this.firstAfter({ at: query.to, seq: Number.POSITIVE_INFINITY }) - 1);
     const floor = query.from === undefined ? 0 : this.firstAfter({ at: query.from, seq: -1 });
     const items: User[] = [];
-    for (; index >= floor && items.length < query.size; index--) items.push((this.ordered[index] as Entry).user);
+    const texts: string[] = [];
+    for (; index >= floor && items.length < query.size; index--) {
+      const entry = this.ordered[index] as Entry;
+      items.push(entry.user);
+      texts.push(textOf(entry));
+    }
     const last = this.ordered[index + 1];
-    return index >= floor && last ? { items, next: { at: last.at, seq: last.seq } } : { items };
+    return index >= floor && last ? { items, texts, next: { at: last.at, seq: last.seq } } : { items, texts };
   }
 
   clear(): void {
