@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { FetchOptions, Mock } from '../mock.js';
 import { IncomingRequest, writeFailure, writeResponse } from './node-bridge.js';
 
+export { nodeHmacSha256 } from './node-crypto.js';
+
 /** Where and what to serve. */
 export interface ServeOptions extends FetchOptions {
   /** Default 0: an ephemeral port. */

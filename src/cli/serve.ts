@@ -1,5 +1,6 @@
 /** `token-mock serve`: the standalone mock on its ports, until SIGINT or SIGTERM. */
 import { type RunningServer, serve } from '../adapters/node.js';
+import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { createMock } from '../mock.js';
@@ -42,6 +43,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       rateLimit: settings.rateLimit,
       revokeOnRefresh: settings.revokeOnRefresh,
       strictWebhookUrls: settings.strictWebhookUrls,
+      hmacSha256: nodeHmacSha256,
     },
   });
   const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {

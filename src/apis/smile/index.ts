@@ -2,6 +2,7 @@
 import type { Api } from '../../core/api.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
+import type { HmacSha256 } from '../../core/hmac.js';
 import { createRandom, type Random } from '../../core/random.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
@@ -35,6 +36,8 @@ export interface SmileOptions {
   rateLimit?: number;
   /** Accept only https webhook URLs, as the real API does. Default false: http on loopback is accepted too. */
   strictWebhookUrls?: boolean;
+  /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
+  hmacSha256?: HmacSha256;
 }
 
 /** The programmatic face of the Smile mock: the same functions the control API calls. */
@@ -67,7 +70,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   const { ok, okText, created, error } = envelopes;
   const users = new UserStore();
   const webhooks = new WebhookStore();
-  const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false);
+  const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 

@@ -1,6 +1,7 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
-import { CompactSign, errors, jwtVerify } from 'jose';
+import { base64url, errors, jwtVerify } from 'jose';
 import { type Clock, isoSeconds } from '../../core/clock.js';
+import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../core/hmac.js';
 import type { Random } from '../../core/random.js';
 import type { components } from '../../generated/smile.types.js';
 import type { Mode } from './credentials.js';
@@ -19,7 +20,7 @@ export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
 export type Consumption = { ok: true; userId: string; mode: Mode } | { ok: false; reason: Refusal };
 
 const ISSUER = 'token-mock';
-const HEADER = { alg: 'HS256', typ: 'JWT' };
+const HEADER = base64url.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const encoder = new TextEncoder();
 
 /**
@@ -36,16 +37,19 @@ export class TokenService {
   private readonly flags: number[] = [];
   private readonly byUser = new Map<string, number[]>();
   private readonly key: Promise<CryptoKey>;
+  private readonly sign: HmacSigner;
 
   constructor(
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly ttl: number,
     private readonly revokeOnRefresh: boolean,
+    hmacSha256: HmacSha256 = webCryptoHmacSha256,
   ) {
     // Imported once: importing the raw key on every signature doubled the cost of POST /tokens.
-    const raw = new TextEncoder().encode(`token-mock link-token key, seed ${random.seed}`);
-    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    const raw = encoder.encode(`token-mock link-token key, seed ${random.seed}`);
+    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    this.sign = hmacSha256(raw);
   }
 
   /** Issues a new token; with revoke-on-refresh, the user's older unused tokens stop working. */
@@ -64,9 +68,11 @@ export class TokenService {
     this.userIds.push(userId);
     this.expiries.push(expiresAt);
     this.flags.push(mode === 'PRODUCTION' ? PRODUCTION : 0);
-    // jose's CompactSign over a claims set built here costs a quarter less than its SignJWT builder.
+    // An HS256 JWT (RFC 7519) assembled here and verified by jose on use: signing through jose cost
+    // three times the HMAC itself, which made token issuance the slowest call of the API.
     const claims = { mode, iss: ISSUER, sub: userId, jti: id, iat: Math.floor(now / 1000), exp: expiresAt / 1000 };
-    const accessToken = await new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(HEADER).sign(await this.key);
+    const signingInput = `${HEADER}.${base64url.encode(JSON.stringify(claims))}`;
+    const accessToken = `${signingInput}.${base64url.encode(await this.sign(encoder.encode(signingInput)))}`;
     return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
