@@ -21,7 +21,8 @@ export interface Answer {
   body: any;
 }
 
-async function answer(response: Response): Promise<Answer> {
+/** Reads a response into status, headers, text and parsed JSON (undefined when the body is not JSON). */
+export async function answer(response: Response): Promise<Answer> {
   const text = await response.text();
   let body: unknown;
   try {

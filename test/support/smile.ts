@@ -1,7 +1,7 @@
 /** A mock serving Smile on an ephemeral port, with helpers that speak Smile's Basic auth. */
 import { createMock, type MockOptions } from 'token-mock';
 import { serve } from 'token-mock/node';
-import type { Answer } from './server.js';
+import { type Answer, answer } from './server.js';
 
 export const SANDBOX = `Basic ${btoa('test_key:test_secret')}`;
 export const PRODUCTION = `Basic ${btoa('live_key:live_secret')}`;
@@ -12,17 +12,6 @@ export interface SmileServer {
   call(method: string, path: string, options?: { body?: unknown; auth?: string | null; headers?: Record<string, string> }): Promise<Answer>;
   consume(accessToken: string): Promise<Answer>;
   close(): Promise<void>;
-}
-
-async function answer(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
 }
 
 /** Starts a strict mock on a frozen clock, serving Smile. */

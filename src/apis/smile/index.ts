@@ -43,7 +43,6 @@ export interface SmileOptions {
 /** The programmatic face of the Smile mock: the same functions the control API calls. */
 export interface SmileService {
   readonly credentials: readonly Credential[];
-  readonly tokenTtlMs: number;
   /** Plays the widget's use of a link token: the first use succeeds, a used, expired, forged or unknown one is refused. */
   consume(accessToken: string): Promise<Consumption>;
   user(id: string): User | undefined;
@@ -192,7 +191,6 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
 
   const service: SmileService = {
     credentials,
-    tokenTtlMs: ttl,
     consume: (accessToken) => tokens.consume(accessToken),
     user: (id) => users.get(id),
     invalidToken: (message) => ({ ...error(401, 'INVALID_TOKEN', message).body, code: 'INVALID_TOKEN' as const }),
