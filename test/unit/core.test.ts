@@ -118,7 +118,17 @@ describe('Go decoder messages', () => {
     ['{a:1}', "invalid character 'a' looking for beginning of object key string"],
     ['[1 2]', "invalid character '2' after array element"],
     ["'x'", "invalid character '\\'' looking for beginning of value"],
+    ['{"a":[1,{"b":}]}', "invalid character '}' looking for beginning of value"],
   ])('describes %j as Go does', (text, message) => {
+    expect(goSyntaxError(text)).toBe(message);
+  });
+
+  it.each([
+    ['10001 open arrays', '['.repeat(10_001), 'exceeded max depth'],
+    ['500000 open arrays', '['.repeat(500_000), 'exceeded max depth'],
+    ['10000 open arrays', '['.repeat(10_000), 'unexpected EOF'],
+    ['20000 sibling arrays left open', `[${'[],'.repeat(20_000)}[]`, 'unexpected EOF'],
+  ])('handles %s without exhausting the stack', (_name, text, message) => {
     expect(goSyntaxError(text)).toBe(message);
   });
 });

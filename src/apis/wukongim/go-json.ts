@@ -37,9 +37,11 @@ class SyntaxProblem extends Error {}
 /**
  * The message Go's json.Decoder gives for a body that is not JSON: `EOF` for an empty body,
  * `unexpected EOF` for a cut one, `invalid character 'x' looking for beginning of value` and so on.
+ * It scans with an explicit stack, as Go does, so no nesting depth can exhaust the call stack.
  */
 export function goSyntaxError(text: string): string {
   let i = 0;
+  const closers: ('}' | ']')[] = [];
   const space = () => {
     while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
   };
@@ -72,63 +74,64 @@ export function goSyntaxError(text: string): string {
     if (!/[0-9]/.test(text[i] ?? '')) fail('in numeric literal');
     i = start + (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(start)) as RegExpExecArray)[0].length;
   };
-  const value = (): void => {
+  const key = () => {
+    space();
+    if (text[i] !== '"') fail('looking for beginning of object key string');
+    string();
+    space();
+    if (text[i] !== ':') fail('after object key');
+    i++;
+  };
+  /** Reads one value; an opened container is left on the stack, to be closed by `after`. */
+  const value = () => {
     space();
     const char = text[i];
-    if (char === '{') {
+    if (char === '{' || char === '[') {
+      // Go's scanner refuses nesting past 10000 levels.
+      if (closers.length >= 10_000) throw new SyntaxProblem('exceeded max depth');
       i++;
       space();
-      if (text[i] === '}') {
-        i++;
-        return;
+      const closer = char === '{' ? '}' : ']';
+      if (text[i] === closer) i++;
+      else {
+        closers.push(closer);
+        if (closer === '}') key();
       }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail('looking for beginning of object key string');
-        string();
-        space();
-        if (text[i] !== ':') fail('after object key');
-        i++;
-        value();
-        space();
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        if (text[i] !== ',') fail('after object key:value pair');
-        i++;
-      }
-    }
-    if (char === '[') {
-      i++;
-      space();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        if (text[i] !== ',') fail('after array element');
-        i++;
-      }
-    }
-    if (char === '"') string();
+    } else if (char === '"') string();
     else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) number();
     else if (char === 't') literal('true');
     else if (char === 'f') literal('false');
     else if (char === 'n') literal('null');
     else fail('looking for beginning of value');
   };
+  /** After a complete value: closes finished containers; true when another value must follow. */
+  const after = (): boolean => {
+    for (;;) {
+      space();
+      const closer = closers.at(-1);
+      if (closer === undefined) return false;
+      if (text[i] === closer) {
+        i++;
+        closers.pop();
+        continue;
+      }
+      if (text[i] !== ',') fail(closer === '}' ? 'after object key:value pair' : 'after array element');
+      i++;
+      if (closer === '}') key();
+      return true;
+    }
+  };
+
   space();
   if (i >= text.length) return 'EOF';
   try {
-    value();
-    space();
+    for (;;) {
+      const depth = closers.length;
+      value();
+      // A container just opened: its first member is the next value to read.
+      if (closers.length > depth) continue;
+      if (!after()) break;
+    }
     if (i < text.length) fail('after top-level value');
   } catch (problem) {
     if (problem instanceof SyntaxProblem) return problem.message;
