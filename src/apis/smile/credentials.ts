@@ -18,8 +18,9 @@ export const DEFAULT_CREDENTIALS: readonly Credential[] = [
 
 /** The `Authorization` header value for a pair. */
 export function basicAuthorization(credential: Pick<Credential, 'key' | 'secret'>): string {
+  // Standard base64 here, not base64url: RFC 7617.
   const bytes = new TextEncoder().encode(`${credential.key}:${credential.secret}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  return `Basic ${btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''))}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
-import { base64url, errors, jwtVerify } from 'jose';
+import { errors, jwtVerify } from 'jose';
+import { base64urlFromBytes, base64urlFromText } from '../../core/base64url.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../core/hmac.js';
 import type { Random } from '../../core/random.js';
@@ -20,7 +21,7 @@ export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
 export type Consumption = { ok: true; userId: string; mode: Mode } | { ok: false; reason: Refusal };
 
 const ISSUER = 'token-mock';
-const HEADER = base64url.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const HEADER = base64urlFromText(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const encoder = new TextEncoder();
 
 /**
@@ -71,8 +72,8 @@ export class TokenService {
     // An HS256 JWT (RFC 7519) assembled here and verified by jose on use: signing through jose cost
     // three times the HMAC itself, which made token issuance the slowest call of the API.
     const claims = { mode, iss: ISSUER, sub: userId, jti: id, iat: Math.floor(now / 1000), exp: expiresAt / 1000 };
-    const signingInput = `${HEADER}.${base64url.encode(JSON.stringify(claims))}`;
-    const accessToken = `${signingInput}.${base64url.encode(await this.sign(encoder.encode(signingInput)))}`;
+    const signingInput = `${HEADER}.${base64urlFromText(JSON.stringify(claims))}`;
+    const accessToken = `${signingInput}.${base64urlFromBytes(await this.sign(encoder.encode(signingInput)))}`;
     return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
