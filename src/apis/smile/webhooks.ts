@@ -3,7 +3,6 @@ import type { components } from '../../generated/smile.types.js';
 
 /** A subscription as the API shows it. */
 export type Webhook = components['schemas']['Webhook'];
-export type WebhookRequest = components['schemas']['WebhookPostRequest'];
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
