@@ -108,7 +108,6 @@ describe('POST /users', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ code: 'INVALID_PARAMETERS', data: {} });
     expect(answer.body.message).toContain(message);
-    expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
   it('refuses a body over the size cap with 413 in the envelope', async () => {
