@@ -195,6 +195,14 @@ export interface components {
          * @example 5b79399a-6852-4234-bb0e-ad472648282d
          */
         RequestId: string;
+        /** @description The success envelope; each operation narrows `data`. */
+        Success: {
+            /** @constant */
+            code: "OK";
+            message: string;
+            requestId: components["schemas"]["RequestId"];
+            data: unknown;
+        };
         ErrorEnvelope: {
             code: components["schemas"]["Code"];
             /** @description What went wrong, naming the field where one is at fault. */
@@ -346,12 +354,8 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": {
-                    /** @constant */
-                    code: "OK";
-                    message: string;
-                    requestId: components["schemas"]["RequestId"];
-                    data: Record<string, never>;
+                "application/json": components["schemas"]["Success"] & {
+                    data?: Record<string, never>;
                 };
             };
         };
@@ -394,12 +398,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["UserPage"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["UserPage"];
                     };
                 };
             };
@@ -427,12 +427,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: {
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: {
                             user: components["schemas"]["User"];
                             token: components["schemas"]["Token"];
                         };
@@ -463,12 +459,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["User"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["User"];
                     };
                 };
             };
@@ -514,12 +506,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["Token"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["Token"];
                     };
                 };
             };
@@ -549,12 +537,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["WebhookPage"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["WebhookPage"];
                     };
                 };
             };
@@ -582,12 +566,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["Webhook"];
                     };
                 };
             };
@@ -615,12 +595,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        code: "OK";
-                        message: string;
-                        requestId: components["schemas"]["RequestId"];
-                        data: components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["Webhook"];
                     };
                 };
             };
