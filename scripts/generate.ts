@@ -135,6 +135,27 @@ function describeOperations(document: Json, documentId: string) {
   return { schemas, rows, ids };
 }
 
+/** Adds the validators of the spec's `webhooks:` (events the mock sends) and returns the event table source. */
+function describeEvents(document: Json, documentId: string, schemas: Record<string, unknown>): string[] {
+  const webhooks = (document.webhooks ?? {}) as Record<string, Json>;
+  const names = Object.keys(webhooks);
+  if (names.length === 0) return [];
+  const rows = names.map((event) => {
+    const requestBody = resolve(document, ((webhooks[event] as Json).post as Json).requestBody as Json);
+    const content = (requestBody.content ?? {}) as Record<string, Json>;
+    const name = identifier('event', event);
+    schemas[name] = absoluteRefs(content['application/json']?.schema ?? {}, documentId);
+    return `  '${event}': { name: '${event}', validate: v.${name} },`;
+  });
+  return [
+    '',
+    `/** Every webhook event of openapi/${basename(documentId, '.yaml')}.yaml, keyed by its name: what the mock sends, not what it serves. */`,
+    `export const events: Record<${names.map((event) => `'${event}'`).join(' | ')}, EventSpec> = {`,
+    ...rows,
+    '};',
+  ];
+}
+
 /**
  * ajv's standalone ESM output still calls require() for its runtime helpers and formats (ajv issue
  * #2209). Each becomes an import that reads the same value in Node and in bundlers, which disagree
@@ -172,6 +193,7 @@ async function generate(specFile: string): Promise<Record<string, string>> {
   const components = (document.components as Json | undefined)?.schemas ?? {};
   ajv.addSchema({ $id: documentId, components: { schemas: absoluteRefs(components, documentId) } });
   const { schemas, rows, ids } = describeOperations(document, documentId);
+  const eventRows = describeEvents(document, documentId, schemas);
   const exportsMap: Record<string, string> = {};
   for (const [exportName, schema] of Object.entries(schemas)) {
     ajv.addSchema(schema as Json, exportName);
@@ -181,13 +203,14 @@ async function generate(specFile: string): Promise<Record<string, string>> {
   const types = HEADER + astToString(await openapiTS(document as never, { exportType: false }));
   const operations = [
     HEADER,
-    "import type { OperationSpec } from '../core/operation.js';",
+    `import type { ${eventRows.length > 0 ? 'EventSpec, ' : ''}OperationSpec } from '../core/operation.js';`,
     `import * as v from './${name}.validators.js';`,
     '',
     `/** Every operation of openapi/${name}.yaml, keyed by operationId. */`,
     `export const operations: Record<${ids.map((id) => `'${id}'`).join(' | ')}, OperationSpec> = {`,
     ...rows,
     '};',
+    ...eventRows,
     '',
   ].join('\n');
   return {

@@ -6,9 +6,13 @@ import type { ApiName } from './core/api.js';
 import { type Clock, createClock } from './core/clock.js';
 import { createDispatcher } from './core/dispatch.js';
 import { createJournal, type Journal } from './core/journal.js';
+import { createOutbox } from './core/outbox.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
+import { checkScenario, parseScenario, type Scenario } from './scenarios/parse.js';
+import { createScenarioRunner, type ScenarioState } from './scenarios/runner.js';
+import { createWebhooks, type Webhooks } from './webhooks.js';
 
 /** Everything a mock instance can be told. Every field is optional. */
 export interface MockOptions {
@@ -24,6 +28,21 @@ export interface MockOptions {
   journalSize?: number;
   wukongim?: WukongimOptions;
   smile?: SmileOptions;
+  webhooks?: WebhookOptions;
+  /** Scenarios loaded at the start, and again after every reset. Check text first with `parseScenario`. */
+  scenarios?: Scenario[];
+}
+
+/** How webhook deliveries go out. */
+export interface WebhookOptions {
+  /** Real milliseconds a receiver has to answer before the attempt counts as failed. Default 10 000. */
+  timeout?: number;
+  /** Deliveries on the wire at once. Default 32. */
+  concurrency?: number;
+  /** Delivery attempts the journal keeps. Default 1000. */
+  journalSize?: number;
+  /** The fetch deliveries use. Default: the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Limits a call to one API (and the control API), as each port of the standalone server does. */
@@ -42,9 +61,22 @@ export interface Mock {
   readonly journal: Journal;
   readonly wukongim: WukongimService;
   readonly smile: SmileService;
+  /** Emit events, read the delivery journal, wait on deliveries. */
+  readonly webhooks: Webhooks;
+  readonly scenarios: Scenarios;
   /** Returns every API's state, the journal, the random sequence and the clock to the seeded start. */
   reset(): void;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
+}
+
+/** Scripted steps on the mock's clock. */
+export interface Scenarios {
+  /**
+   * Loads a scenario: YAML or JSON text, or an object. Its steps run as the clock reaches them; those
+   * at offset 0 run at once. Rejects with a ScenarioError that names each problem (and its line, for text).
+   */
+  load(scenario: Scenario | string, options?: { source?: string }): Promise<ScenarioState>;
+  list(): ScenarioState[];
 }
 
 /**
@@ -63,16 +95,31 @@ export function createMock(options: MockOptions = {}): Mock {
   const clock = createClock({ start: options.startTime });
   const random = createRandom(settings.seed);
   const journal = createJournal(settings.journalSize);
-  const wukongim = createWukongim(options.wukongim ?? {}, clock);
-  const smile = createSmile(options.smile ?? {}, clock, random, settings.maxBodyBytes);
+  const outbox = createOutbox({ clock, ...options.webhooks });
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
+  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox });
+  const webhooks = createWebhooks(outbox, { smile: smile.service, wukongim: wukongim.service });
+  const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks });
+  const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
+  const scenarios: Scenarios = {
+    async load(scenario, loadOptions = {}) {
+      const source = loadOptions.source ?? 'scenario';
+      return runner.load(typeof scenario === 'string' ? await parseScenario(scenario, source) : checkScenario(scenario, source));
+    },
+    list: () => runner.list(),
+  };
   const reset = () => {
+    runner.clear();
     journal.clear();
+    outbox.clear();
     random.reset();
     clock.reset();
     wukongim.api.reset();
     smile.api.reset();
+    for (const scenario of startScenarios) runner.load(scenario);
   };
-  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, reset });
+  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, reset });
+  for (const scenario of startScenarios) runner.load(scenario);
   const dispatcher = createDispatcher([wukongim.api, smile.api, admin], { clock, journal, strict: settings.strict, maxBodyBytes: settings.maxBodyBytes });
 
   return {
@@ -83,6 +130,8 @@ export function createMock(options: MockOptions = {}): Mock {
     journal,
     wukongim: wukongim.service,
     smile: smile.service,
+    webhooks,
+    scenarios,
     reset,
     options: settings,
   };

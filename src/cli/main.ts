@@ -35,6 +35,16 @@ const instant = (value: string) => {
   }
 };
 
+const durations = (value: string) => value.split(',').map((part) => duration(part.trim()));
+const url = (value: string) => {
+  try {
+    return new URL(value).href;
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
+  }
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 const tenantId = (value: string) => {
   if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');
   return value;
@@ -67,6 +77,22 @@ program
   .option('--strict', 'validate every response against the spec too', false)
   .addOption(new Option('--max-body <bytes>', 'largest accepted request body').argParser(integer('--max-body', 1, 2 ** 31)).default(1024 * 1024))
   .addOption(new Option('--journal-size <n>', 'requests kept in the journal').argParser(integer('--journal-size', 0, 1_000_000)).default(1000))
+  .addOption(new Option('--wukongim-webhook <url>', 'POST user.onlinestatus to <url>?event=user.onlinestatus').argParser(url))
+  .addOption(
+    new Option('--wukongim-webhook-retry-delays <list>', 'mock-clock delays between the 5 attempts of a WuKongIM webhook')
+      .argParser(durations)
+      .default([1000, 1000, 1000, 1000], '1s,1s,1s,1s'),
+  )
+  .addOption(
+    new Option('--smile-webhook-retry-delays <list>', 'mock-clock delays before the 2nd and 3rd Smile delivery attempts')
+      .argParser(durations)
+      .default([30_000, 60_000], '30s,60s'),
+  )
+  .addOption(new Option('--webhook-timeout <duration>', 'real time a webhook receiver has to answer').argParser(duration).default(10_000, '10s'))
+  .addOption(
+    new Option('--webhook-journal-size <n>', 'delivery attempts kept in the journal').argParser(integer('--webhook-journal-size', 0, 1_000_000)).default(1000),
+  )
+  .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
   .action(async (options) => {
     await runServe(
       {
@@ -88,6 +114,12 @@ program
         strict: options.strict,
         maxBodyBytes: options.maxBody,
         journalSize: options.journalSize,
+        wukongimWebhook: options.wukongimWebhook,
+        wukongimWebhookRetryDelays: options.wukongimWebhookRetryDelays,
+        smileWebhookRetryDelays: options.smileWebhookRetryDelays,
+        webhookTimeout: options.webhookTimeout,
+        webhookJournalSize: options.webhookJournalSize,
+        scenarios: options.scenario ?? [],
       },
       version,
     );

@@ -1,9 +1,12 @@
 /** `token-mock serve`: the standalone mock on its ports, until SIGINT or SIGTERM. */
+
+import { readFile } from 'node:fs/promises';
 import { type RunningServer, serve } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { createMock } from '../mock.js';
+import { parseScenario, type Scenario, ScenarioError } from '../scenarios/parse.js';
 
 /** The serve command's settings, parsed and checked. */
 export interface ServeSettings {
@@ -25,17 +28,47 @@ export interface ServeSettings {
   strict: boolean;
   maxBodyBytes: number;
   journalSize: number;
+  wukongimWebhook?: string;
+  wukongimWebhookRetryDelays: number[];
+  smileWebhookRetryDelays: number[];
+  webhookTimeout: number;
+  webhookJournalSize: number;
+  /** Scenario files to load at start. */
+  scenarios: string[];
+}
+
+/** Reads and checks the scenario files; a bad one ends the process with its line and reason. */
+async function readScenarios(files: string[]): Promise<Scenario[]> {
+  const scenarios: Scenario[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push(await parseScenario(await readFile(file, 'utf8'), file));
+    } catch (error) {
+      const reason = error instanceof ScenarioError ? error.message : `cannot read ${file}: ${(error as Error).message}`;
+      console.error(`token-mock: ${reason}`);
+      process.exit(2);
+    }
+  }
+  return scenarios;
 }
 
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
   const mock = createMock({
+    scenarios: await readScenarios(settings.scenarios),
+    webhooks: { timeout: settings.webhookTimeout, journalSize: settings.webhookJournalSize },
     seed: settings.seed,
     startTime: settings.startTime,
     strict: settings.strict,
     maxBodyBytes: settings.maxBodyBytes,
     journalSize: settings.journalSize,
-    wukongim: { profile: settings.profile, managerToken: settings.managerToken, tokenTtl: settings.wukongimTokenTtl },
+    wukongim: {
+      profile: settings.profile,
+      managerToken: settings.managerToken,
+      tokenTtl: settings.wukongimTokenTtl,
+      webhookUrl: settings.wukongimWebhook,
+      webhookRetryDelays: settings.wukongimWebhookRetryDelays,
+    },
     smile: {
       users: settings.users,
       tenantId: settings.tenantId,
@@ -43,6 +76,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       rateLimit: settings.rateLimit,
       revokeOnRefresh: settings.revokeOnRefresh,
       strictWebhookUrls: settings.strictWebhookUrls,
+      webhookRetryDelays: settings.smileWebhookRetryDelays,
       hmacSha256: nodeHmacSha256,
     },
   });
@@ -66,6 +100,8 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock`);
+  if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
+  for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
   if (example) console.log(`  try: curl -s -X POST ${smile.url}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);

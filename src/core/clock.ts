@@ -1,4 +1,8 @@
-/** The mock's clock: every timestamp and expiry is read from it, so tests can freeze and advance time. */
+/**
+ * The mock's clock: every timestamp and expiry is read from it, so tests can freeze and advance time.
+ * It also keeps alarms (webhook retries, scenario steps): advancing the clock runs the ones that fall
+ * due, in time order, each with the clock standing at its own instant, so a test never sleeps.
+ */
 
 /** How a clock starts: the wall clock, or an instant (frozen there unless `frozen: false`). */
 export interface ClockOptions {
@@ -19,9 +23,25 @@ export interface Clock {
   set(instant: string | number | Date): void;
   /** Stops time at the current instant, or lets it run again from there. */
   freeze(frozen: boolean): void;
-  /** Back to how the clock started. */
+  /** Back to how the clock started; pending alarms are dropped. */
   reset(): void;
+  /**
+   * Runs `task` once the clock reaches `at` (epoch ms): when an advance or set passes it, or, on a
+   * running clock, when real time gets there. Returns a function that cancels it.
+   */
+  schedule(at: number, task: () => void): () => void;
+  /** How many alarms wait. */
+  readonly pending: number;
 }
+
+interface Alarm {
+  at: number;
+  seq: number;
+  task: () => void;
+}
+
+/** Earliest first; alarms for the same instant run in the order they were set. */
+const byDue = (a: Alarm, b: Alarm) => a.at - b.at || a.seq - b.seq;
 
 /** An instant as ISO 8601 to the second, the way the Smile API writes them: `2021-04-14T09:30:24Z`. */
 export function isoSeconds(ms: number): string {
@@ -47,6 +67,49 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
   let offset = 0;
   let fixed = 0;
   let frozen = false;
+  // A short list kept sorted: alarms are few (retries, scenario steps) and mostly appended in order.
+  let alarms: Alarm[] = [];
+  let seq = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+
+  const moveTo = (ms: number) => {
+    if (frozen) fixed = ms;
+    else offset = ms - wallClock();
+  };
+
+  /** Runs every alarm due by `target`, stepping the clock to each one's instant, then stands at `target`. */
+  const runUntil = (target: number) => {
+    if (running) return moveTo(Math.max(target, clock.now())); // an alarm moved the clock: its caller's loop goes on
+    running = true;
+    try {
+      for (let next = alarms[0]; next !== undefined && next.at <= target; next = alarms[0]) {
+        alarms.shift();
+        if (next.at > clock.now()) moveTo(next.at);
+        try {
+          next.task();
+        } catch {
+          // An alarm is fire-and-forget; its owner records its own failures.
+        }
+      }
+      moveTo(target);
+    } finally {
+      running = false;
+    }
+    arm();
+  };
+
+  /** A real timer wakes the earliest alarm when real time reaches it, or at once if it is already due. */
+  const arm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const next = alarms[0];
+    if (next === undefined || (frozen && next.at > fixed)) return;
+    // setTimeout takes at most 2^31-1 ms; a later alarm re-arms when this one wakes.
+    timer = setTimeout(() => runUntil(clock.now()), Math.min(Math.max(0, next.at - clock.now()), 0x7fffffff));
+    // In Node, a pending alarm must not keep the process alive.
+    (timer as { unref?: () => void }).unref?.();
+  };
 
   const clock: Clock = {
     now: () => (frozen ? fixed : wallClock() + offset),
@@ -55,25 +118,38 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
       return frozen;
     },
     advance(ms) {
-      if (frozen) fixed += ms;
-      else offset += ms;
+      runUntil(clock.now() + ms);
     },
     set(instant) {
-      const target = toEpochMs(instant);
-      if (frozen) fixed = target;
-      else offset = target - wallClock();
+      runUntil(toEpochMs(instant));
     },
     freeze(value) {
       if (value === frozen) return;
       const current = clock.now();
       frozen = value;
-      if (frozen) fixed = current;
-      else offset = current - wallClock();
+      moveTo(current);
+      arm();
     },
     reset() {
+      alarms = [];
       frozen = startsFrozen;
       fixed = start ?? 0;
       offset = start === undefined ? 0 : start - wallClock();
+      arm();
+    },
+    schedule(at, task) {
+      const alarm: Alarm = { at, seq: seq++, task };
+      let index = alarms.length;
+      while (index > 0 && byDue(alarms[index - 1] as Alarm, alarm) > 0) index--;
+      alarms.splice(index, 0, alarm);
+      if (index === 0 && !running) arm();
+      return () => {
+        const at = alarms.indexOf(alarm);
+        if (at >= 0) alarms.splice(at, 1);
+      };
+    },
+    get pending() {
+      return alarms.length;
     },
   };
   clock.reset();

@@ -96,8 +96,11 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     if (operation.body || (!BODYLESS.has(request.method) && hasBody(request))) {
       raw.body = await readBody(request, context.maxBodyBytes);
     }
-    if (operation.body && (raw.body !== '' || operation.body.required)) {
-      const contentType = request.headers.get('content-type');
+    const contentType = request.headers.get('content-type');
+    if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
+      // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
+      body = raw.body;
+    } else if (operation.body && (raw.body !== '' || operation.body.required)) {
       if (!api.ignoresContentType && raw.body !== '' && !isJson(contentType)) {
         return api.errors.unsupportedMediaType(contentType ?? '(none)', operation);
       }
@@ -157,6 +160,13 @@ function underBase(pathname: string, basePath: string): boolean {
 function hasBody(request: RequestLike): boolean {
   const length = request.headers.get('content-length');
   return (length !== null && length !== '0') || request.headers.get('transfer-encoding') !== null;
+}
+
+const YAML = 'application/yaml';
+
+function isYaml(contentType: string | null): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === YAML || type === 'application/x-yaml' || type === 'text/yaml';
 }
 
 function isJson(contentType: string | null): boolean {

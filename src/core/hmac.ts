@@ -18,3 +18,27 @@ export const webCryptoHmacSha256: HmacSha256 = (key) => {
   const imported = crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return async (data) => new Uint8Array(await crypto.subtle.sign('HMAC', await imported, data as BufferSource));
 };
+
+/** Signs a text with a secret: the lowercase hex HMAC-SHA512 that webhook receivers check. */
+export type WebhookSigner = (secret: string, text: string) => Promise<string>;
+
+/**
+ * The WebCrypto HMAC-SHA512 signer, so deliveries are signed the same way in Node and in a browser.
+ * A key is imported once per secret.
+ * @example const sign = createWebhookSigner(); await sign('secret', '{"id":"1"}') // 128 hex digits
+ */
+export function createWebhookSigner(): WebhookSigner {
+  const encoder = new TextEncoder();
+  const keys = new Map<string, Promise<CryptoKey>>();
+  return async (secret, text) => {
+    let key = keys.get(secret);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-512' }, false, ['sign']);
+      keys.set(secret, key);
+    }
+    const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(text)));
+    let hex = '';
+    for (const byte of signature) hex += byte.toString(16).padStart(2, '0');
+    return hex;
+  };
+}

@@ -1,5 +1,6 @@
 /** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
 import type { ApiName } from './api.js';
+import { createRing } from './ring.js';
 
 /** One request the mock answered. */
 export interface JournalEntry {
@@ -41,31 +42,16 @@ export function journalBody(body: string | null | undefined): string | null {
  * @example const journal = createJournal(500); journal.entries().at(-1)?.status
  */
 export function createJournal(capacity: number): Journal {
-  type Stored = Omit<JournalEntry, 'time'> & { time: number };
-  let ring: (Stored | undefined)[] = new Array(capacity);
-  let total = 0;
+  const ring = createRing<Omit<JournalEntry, 'time'> & { time: number }>(capacity);
   return {
     capacity,
     get total() {
-      return total;
+      return ring.total;
     },
     record(entry) {
-      if (capacity === 0) return;
-      total += 1;
-      ring[(total - 1) % capacity] = { id: total, ...entry };
+      ring.push({ id: ring.total + 1, ...entry });
     },
-    entries() {
-      const held = Math.min(total, capacity);
-      const out: JournalEntry[] = [];
-      for (let i = total - held; i < total; i++) {
-        const stored = ring[i % capacity] as Stored;
-        out.push({ ...stored, time: new Date(stored.time).toISOString() });
-      }
-      return out;
-    },
-    clear() {
-      ring = new Array(capacity);
-      total = 0;
-    },
+    entries: () => ring.items().map((stored) => ({ ...stored, time: new Date(stored.time).toISOString() })),
+    clear: () => ring.clear(),
   };
 }

@@ -38,3 +38,9 @@ export interface OperationSpec {
   body: { required: boolean; mediaTypes: string[]; validate: Validator } | undefined;
   responses: Record<string, ResponseSpec>;
 }
+
+/** A webhook event a spec defines (its `webhooks:` section): the body the mock sends must pass `validate`. */
+export interface EventSpec {
+  name: string;
+  validate: Validator;
+}

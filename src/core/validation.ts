@@ -3,7 +3,7 @@ import type { OperationSpec, SchemaError, Validator } from './operation.js';
 
 /** One way a request or response breaks the spec. `pointer` is a JSON Pointer inside `location`. */
 export interface Violation {
-  location: 'body' | 'query' | 'path' | 'header' | 'response';
+  location: 'body' | 'query' | 'path' | 'header' | 'response' | 'event';
   pointer: string;
   keyword: string;
   message: string;

@@ -4,7 +4,7 @@ import type { OperationSpec } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -94,5 +94,50 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.consumeSmileToken_body },
     responses: { '200': { mediaType: 'application/json', validate: v.consumeSmileToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.consumeSmileToken_400 }, '401': { mediaType: 'application/json', validate: v.consumeSmileToken_401 } },
+  },
+  emitWebhook: {
+    id: 'emitWebhook',
+    method: 'POST',
+    path: '/webhooks/emit',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.emitWebhook_body },
+    responses: { '202': { mediaType: 'application/json', validate: v.emitWebhook_202 }, '400': { mediaType: 'application/problem+json', validate: v.emitWebhook_400 } },
+  },
+  listDeliveries: {
+    id: 'listDeliveries',
+    method: 'GET',
+    path: '/webhooks/deliveries',
+    parameters: [{"name":"api","in":"query","required":false,"type":"string"},{"name":"type","in":"query","required":false,"type":"string"},{"name":"eventId","in":"query","required":false,"type":"string"},{"name":"outcome","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"}],
+    validateParams: v.listDeliveries_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listDeliveries_200 }, '400': { mediaType: 'application/problem+json', validate: v.listDeliveries_400 } },
+  },
+  listWebhookEvents: {
+    id: 'listWebhookEvents',
+    method: 'GET',
+    path: '/webhooks/events',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listWebhookEvents_200 } },
+  },
+  listScenarios: {
+    id: 'listScenarios',
+    method: 'GET',
+    path: '/scenarios',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listScenarios_200 } },
+  },
+  loadScenario: {
+    id: 'loadScenario',
+    method: 'POST',
+    path: '/scenarios',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json","application/yaml"], validate: v.loadScenario_body },
+    responses: { '201': { mediaType: 'application/json', validate: v.loadScenario_201 }, '400': { mediaType: 'application/problem+json', validate: v.loadScenario_400 } },
   },
 };

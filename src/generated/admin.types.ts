@@ -167,6 +167,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/emit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Emit any event the specs define, now */
+        post: operations["emitWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every delivery attempt, with its request, the receiver's answer, latency and outcome */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event emitted, delivered to anyone or not */
+        get: operations["listWebhookEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loaded scenarios and their progress */
+        get: operations["listScenarios"];
+        put?: never;
+        /**
+         * Load a scenario; its steps run as the mock clock reaches them
+         * @description JSON, or YAML with `Content-Type: application/yaml`. Steps due at once (`at: 0`) run before
+         *     the answer. A YAML scenario that is refused says on which line.
+         */
+        post: operations["loadScenario"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -306,6 +379,157 @@ export interface components {
         UserState: {
             /** @enum {string} */
             status: "active" | "banned" | "disbanded";
+        };
+        EmitRequest: {
+            /** @enum {string} */
+            api: "smile" | "wukongim";
+            /** @description A Smile event type (`USER_CREATED`, `ACCOUNT_CONNECTED`, …) or `user.onlinestatus`. */
+            type: string;
+            /** @description The Smile user or WuKongIM uid the event is about. Default a seeded one. */
+            userId?: string;
+            /**
+             * @description Smile: fields of the event's `data`, laid over seeded values for the type. WuKongIM: the
+             *     array of online-status entries. The resulting event must match the spec's schema.
+             */
+            data?: unknown;
+        };
+        WebhookEvent: {
+            /** @enum {string} */
+            api: "smile" | "wukongim";
+            type: string;
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The payload as receivers get it. */
+            body: unknown;
+            /** @description How many receivers it was sent to. */
+            deliveries: number;
+        };
+        DeliveryAttempt: {
+            id: number;
+            eventId: string;
+            /** @enum {string} */
+            api: "smile" | "wukongim";
+            type: string;
+            /** @description The Smile webhook id, or `wukongim`. */
+            subscriptionId: string;
+            url: string;
+            attempt: number;
+            maxAttempts: number;
+            /**
+             * Format: date-time
+             * @description The mock clock when the attempt started.
+             */
+            time: string;
+            request: {
+                headers: {
+                    [key: string]: string;
+                };
+                body: string;
+            };
+            /** @description The receiver's status; null when none came. */
+            status: number | null;
+            response: {
+                /** @description The start of the receiver's answer, at most 1 KiB. */
+                body: string | null;
+            };
+            latencyMs: number;
+            error: string | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+        };
+        /** @enum {string} */
+        Outcome: "delivered" | "retrying" | "failed";
+        DeliveryStats: {
+            events: number;
+            attempts: number;
+            delivered: number;
+            /** @description Deliveries dropped after their last failed attempt. */
+            failed: number;
+            /** @description Deliveries queued, on the wire, or waiting for a retry on the mock clock. */
+            pending: number;
+        };
+        Deliveries: {
+            stats: components["schemas"]["DeliveryStats"];
+            capacity: number;
+            /** @description Oldest first. */
+            items: components["schemas"]["DeliveryAttempt"][];
+        };
+        /** @description A name later steps use as `$name` in place of the id this step made. */
+        Alias: string;
+        Scenario: {
+            name?: string;
+            description?: string;
+            steps: components["schemas"]["ScenarioStep"][];
+        };
+        /**
+         * @description `at`, an offset on the mock clock from when the scenario is loaded, and exactly one action.
+         *     A string `$name` anywhere in an action stands for the id an earlier step saved `as: name`.
+         */
+        ScenarioStep: {
+            at: components["schemas"]["Duration"];
+            createUser?: {
+                as?: components["schemas"]["Alias"];
+                externalMetadata?: {
+                    [key: string]: string;
+                };
+            };
+            resetSession?: components["schemas"]["UserRef"];
+            emit?: components["schemas"]["EmitRequest"];
+            expireTokens?: components["schemas"]["UserRef"];
+            consumeToken?: components["schemas"]["UserRef"];
+            setDeviceToken?: {
+                uid: string;
+                token: string;
+                device_flag: number;
+                /** @enum {integer} */
+                device_level?: 0 | 1;
+            };
+            connect?: {
+                as?: components["schemas"]["Alias"];
+                uid: string;
+                token: string;
+                device_flag: number;
+                device_id: string;
+                /** @enum {integer} */
+                device_level?: 0 | 1;
+            };
+            kick?: {
+                uid: string;
+                device_flag: number;
+            };
+            close?: {
+                /** @description A connection id, or `$name` of a connect step. */
+                connection: number | string;
+            };
+        };
+        UserRef: {
+            userId: string;
+        };
+        ScenarioState: {
+            id: number;
+            name: string;
+            /** Format: date-time */
+            loadedAt: string;
+            steps: number;
+            done: number;
+            /**
+             * Format: date-time
+             * @description When the next step runs, on the mock clock; null when all have run.
+             */
+            nextAt: string | null;
+            aliases: {
+                [key: string]: string | number;
+            };
+            /** @description Steps that ran but could not do what they said (an unknown user, an event that breaks the spec). */
+            failures: {
+                /** @description The step's index in the file, from 0. */
+                step: number;
+                /** Format: date-time */
+                at: string;
+                error: string;
+            }[];
         };
     };
     responses: {
@@ -571,6 +795,125 @@ export interface operations {
                     "application/json": components["schemas"]["SmileError"];
                 };
             };
+        };
+    };
+    emitWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmitRequest"];
+            };
+        };
+        responses: {
+            /** @description Published; deliveries go out without the answer waiting for them. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent"];
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                api?: "smile" | "wukongim";
+                type?: string;
+                eventId?: string;
+                outcome?: components["schemas"]["Outcome"];
+                /** @description Only the newest this many. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bounded journal, oldest first, and counters that never drop anything. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deliveries"];
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    listWebhookEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first, bounded like the delivery journal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent"][];
+                };
+            };
+        };
+    };
+    listScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In load order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioState"][];
+                };
+            };
+        };
+    };
+    loadScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Scenario"];
+                "application/yaml": string;
+            };
+        };
+        responses: {
+            /** @description Loaded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioState"];
+                };
+            };
+            400: components["responses"]["Problem"];
         };
     };
 }

@@ -128,7 +128,6 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** A user and its first link token were created */
         post: operations["userCreatedEvent"];
         delete?: never;
         options?: never;
@@ -168,7 +167,7 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
-    ACCOUNT_EVENT: {
+    ACCOUNT_CREATED: {
         parameters: {
             query?: never;
             header?: never;
@@ -177,8 +176,535 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** ACCOUNT_CREATED, ACCOUNT_CONNECTED, ACCOUNT_DISCONNECTED and ACCOUNT_FAILED */
-        post: operations["accountEvent"];
+        post: operations["accountCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ACCOUNT_CONNECTED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accountConnectedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ACCOUNT_DISCONNECTED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accountDisconnectedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ACCOUNT_FAILED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accountFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    TASK_STARTED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["taskStartedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    TASK_FINISHED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["taskFinishedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ACCOUNT_SYNC_TASK_FINISHED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accountSyncTaskFinishedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ARCHIVE_STARTED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["archiveStartedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ARCHIVE_ANALYZED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["archiveAnalyzedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ARCHIVE_REVOKED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["archiveRevokedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ARCHIVE_FAILED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["archiveFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    INVITE_INVITED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["inviteInvitedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    INVITE_LINKED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["inviteLinkedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    IDENTITY_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["identityAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    RATING_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ratingAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    TRANSACTIONS_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["transactionsAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    DOCUMENTS_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["documentsAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    DOCUMENTS_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["documentsUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    EMPLOYMENTS_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["employmentsAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    EMPLOYMENTS_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["employmentsUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    INCOMES_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["incomesAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    INCOMES_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["incomesUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    CONTRIBUTIONS_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["contributionsAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    CONTRIBUTIONS_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["contributionsUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    EINCOMES_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["eincomesAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    EINCOMES_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["eincomesUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    LIABILITIES_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["liabilitiesAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    LIABILITIES_UPDATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["liabilitiesUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    INSIGHT_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["insightAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    LINK_ADDED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["linkAddedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    VERIFICATION_STARTED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["verificationStartedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    VERIFICATION_COMPLETED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["verificationCompletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    RECORD_CREATED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["recordCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    RECORD_COMPLETED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["recordCompletedEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -292,6 +818,7 @@ export interface components {
         UserPostRequest: {
             externalMetadata?: components["schemas"]["ExternalMetadata"];
         };
+        /** @description What every webhook delivery carries. Receivers deduplicate on `id`. */
         EventEnvelope: {
             id: string;
             /** @constant */
@@ -300,6 +827,12 @@ export interface components {
             createdAt: components["schemas"]["DateTime"];
             data: Record<string, never>;
         };
+        /** @description Provider ids of the account. */
+        Providers: string[];
+        /** @enum {string} */
+        SourceType: "ACCOUNT" | "UPLOAD" | "ARCHIVE" | "SOCIAL_SECURITY";
+        /** @enum {string} */
+        Datapoint: "IDENTITIES" | "TRANSACTIONS" | "RATINGS" | "EMPLOYMENTS" | "DOCUMENTS" | "INCOMES" | "CONTRIBUTIONS" | "EINCOMES" | "LIABILITIES" | "LINK" | "INSIGHTS";
         UserCreatedEvent: components["schemas"]["EventEnvelope"] & {
             /** @constant */
             type?: "USER_CREATED";
@@ -320,25 +853,234 @@ export interface components {
             type?: "USER_SESSION_COMPLETED";
             data?: {
                 session: components["schemas"]["UserSession"];
-                /** @description The datapoints collected in the session. */
+                /** @description What the session collected (metadata, forms, accounts, archives). */
                 payload: Record<string, never>;
             };
         };
-        AccountEventData: {
-            userId: string;
-            accountId: string;
-            loginName?: string;
-            providers: string[];
-            /** @description ACCOUNT_FAILED only. */
-            errorCode?: string;
-        };
+        /** @description An account was created (the user started connecting it) or disconnected. */
         AccountEvent: components["schemas"]["EventEnvelope"] & {
             /** @enum {unknown} */
-            type?: "ACCOUNT_CREATED" | "ACCOUNT_CONNECTED" | "ACCOUNT_DISCONNECTED" | "ACCOUNT_FAILED";
-            data?: components["schemas"]["AccountEventData"];
+            type?: "ACCOUNT_CREATED" | "ACCOUNT_DISCONNECTED";
+            data?: {
+                userId: string;
+                accountId: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        AccountConnectedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "ACCOUNT_CONNECTED";
+            data?: {
+                userId: string;
+                accountId: string;
+                loginName: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        AccountFailedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "ACCOUNT_FAILED";
+            data?: {
+                userId: string;
+                accountId: string;
+                loginName: string;
+                errorCode: string;
+                errorMessage: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        TaskStartedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "TASK_STARTED";
+            data?: {
+                userId: string;
+                sourceId: string;
+                sourceType: components["schemas"]["SourceType"];
+                taskType: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        TaskFinishedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "TASK_FINISHED";
+            data?: {
+                userId: string;
+                sourceId: string;
+                sourceType: components["schemas"]["SourceType"];
+                taskType?: string;
+                /** @enum {string} */
+                status?: "SUCCEEDED" | "FAILED";
+                /** @description Set when the status is FAILED. */
+                errorCode?: string;
+                providers: components["schemas"]["Providers"];
+                datapoints: components["schemas"]["Datapoint"][];
+                payload?: Record<string, never>;
+            };
+        };
+        AccountSyncTaskFinishedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "ACCOUNT_SYNC_TASK_FINISHED";
+            data?: {
+                userId: string;
+                sourceId: string;
+                sourceType: components["schemas"]["SourceType"];
+                providers: components["schemas"]["Providers"];
+                /** @enum {string} */
+                status: "SUCCEEDED" | "FAILED";
+                /** @enum {string} */
+                monitorStatus: "ACTIVE" | "USER_ACTION_REQUIRED" | "UNSUPPORTED" | "CUSTOMER_DISABLED";
+                datapoints: components["schemas"]["Datapoint"][];
+                payload?: Record<string, never>;
+            };
+        };
+        ArchiveEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "ARCHIVE_STARTED" | "ARCHIVE_ANALYZED" | "ARCHIVE_REVOKED";
+            data?: {
+                userId: string;
+                archiveId: string;
+            };
+        };
+        ArchiveFailedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "ARCHIVE_FAILED";
+            data?: {
+                userId: string;
+                archiveId: string;
+                errorCode: string;
+                errorMessage: string;
+            };
+        };
+        InviteEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "INVITE_INVITED" | "INVITE_LINKED";
+            data?: {
+                userId: string;
+                inviteId: string;
+            };
+        };
+        IdentityAddedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "IDENTITY_ADDED";
+            data?: {
+                userId: string;
+                accountId: string;
+                identityId: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        RatingAddedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "RATING_ADDED";
+            data?: {
+                userId: string;
+                accountId: string;
+                ratingId: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        /** @description An insight or a link was added; `id` is the new item's. */
+        ItemAddedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "INSIGHT_ADDED" | "LINK_ADDED";
+            data?: {
+                userId: string;
+                accountId: string;
+                id: string;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        /** @description New data records of one kind were added to an account. */
+        RecordsAddedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "TRANSACTIONS_ADDED" | "DOCUMENTS_ADDED" | "EMPLOYMENTS_ADDED" | "INCOMES_ADDED" | "EINCOMES_ADDED" | "LIABILITIES_ADDED" | "CONTRIBUTIONS_ADDED";
+            data?: {
+                userId: string;
+                accountId: string;
+                count: number;
+                providers: components["schemas"]["Providers"];
+            };
+        };
+        /** @description Records of one kind were updated; the ids say which. */
+        RecordsUpdatedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "DOCUMENTS_UPDATED" | "EMPLOYMENTS_UPDATED" | "LIABILITIES_UPDATED";
+            data?: {
+                userId: string;
+                accountId: string;
+                providers: components["schemas"]["Providers"];
+                updatedIds: string[];
+                count: number;
+                updatedAt: components["schemas"]["DateTime"];
+            };
+        };
+        /** @description Records of one kind were updated over a period. */
+        RecordsUpdatedInRangeEvent: components["schemas"]["EventEnvelope"] & {
+            /** @enum {unknown} */
+            type?: "CONTRIBUTIONS_UPDATED" | "EINCOMES_UPDATED" | "INCOMES_UPDATED";
+            data?: {
+                userId: string;
+                accountId: string;
+                providers: components["schemas"]["Providers"];
+                count: number;
+                updatedFrom: components["schemas"]["DateTime"];
+                updatedTo: components["schemas"]["DateTime"];
+                updatedAt: components["schemas"]["DateTime"];
+            };
+        };
+        VerificationStartedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "VERIFICATION_STARTED";
+            data?: {
+                verificationId: string;
+            };
+        };
+        VerificationCompletedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "VERIFICATION_COMPLETED";
+            data?: {
+                verificationId: string;
+                resultCode: string;
+                resultMessage?: string;
+                result: {
+                    finalMatches: boolean;
+                    names: Record<string, never>;
+                };
+            };
+        };
+        RecordCreatedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "RECORD_CREATED";
+            data?: {
+                recordId: string;
+                /** @enum {string} */
+                recordType: "SOCIAL_SECURITY";
+            };
+        };
+        RecordCompletedEvent: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type?: "RECORD_COMPLETED";
+            data?: {
+                recordId: string;
+                /** @enum {string} */
+                recordType: "SOCIAL_SECURITY";
+                /** @enum {string} */
+                status: "COMPLETED" | "ERROR";
+                /** @enum {string} */
+                resultCode?: "SUCCESS" | "NO_DATA" | "SYSTEM_ERROR" | "SERVICE_UNAVAILABLE";
+                resultMessage?: string;
+                payload?: Record<string, never>;
+            };
         };
     };
     responses: {
+        /** @description Any 2xx counts as delivered; anything else, a timeout or a refused connection is retried twice. */
+        Delivered: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The error envelope. */
         Error: {
             headers: {
@@ -632,19 +1374,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["UserCreatedEvent"];
             };
         };
         responses: {
-            /** @description Any 2xx counts as delivered. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            200: components["responses"]["Delivered"];
         };
     };
     userSessionResetEvent: {
@@ -654,19 +1390,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["UserSessionResetEvent"];
             };
         };
         responses: {
-            /** @description Any 2xx counts as delivered. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            200: components["responses"]["Delivered"];
         };
     };
     userSessionCompletedEvent: {
@@ -676,41 +1406,557 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["UserSessionCompletedEvent"];
             };
         };
         responses: {
-            /** @description Any 2xx counts as delivered. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+            200: components["responses"]["Delivered"];
         };
     };
-    accountEvent: {
+    accountCreatedEvent: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AccountEvent"];
             };
         };
         responses: {
-            /** @description Any 2xx counts as delivered. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            200: components["responses"]["Delivered"];
+        };
+    };
+    accountConnectedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountConnectedEvent"];
             };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    accountDisconnectedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    accountFailedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountFailedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    taskStartedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskStartedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    taskFinishedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskFinishedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    accountSyncTaskFinishedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountSyncTaskFinishedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    archiveStartedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    archiveAnalyzedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    archiveRevokedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    archiveFailedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveFailedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    inviteInvitedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    inviteLinkedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    identityAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    ratingAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    transactionsAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    documentsAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    documentsUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    employmentsAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    employmentsUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    incomesAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    incomesUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedInRangeEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    contributionsAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    contributionsUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedInRangeEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    eincomesAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    eincomesUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedInRangeEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    liabilitiesAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    liabilitiesUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordsUpdatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    insightAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    linkAddedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemAddedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    verificationStartedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationStartedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    verificationCompletedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationCompletedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    recordCreatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCreatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
+        };
+    };
+    recordCompletedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCompletedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Delivered"];
         };
     };
 }

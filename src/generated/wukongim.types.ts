@@ -77,7 +77,24 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "user.onlinestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["userOnlineStatusEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description Success as documented. */
@@ -147,6 +164,12 @@ export interface components {
         /** @description One entry per online connection. Offline uids are left out. */
         OnlineStatusList: components["schemas"]["OnlineStatusEntry"][];
         OnlineStatusResult: components["schemas"]["OnlineStatusList"] | components["schemas"]["StatusCode"];
+        /**
+         * @description The `user.onlinestatus` webhook body: one entry per connection that authenticated (1) or
+         *     closed (0), as `{uid}-{device_flag}-{online}-{connId}-{deviceOnlineCount}-{totalOnlineCount}`,
+         *     the counts taken after the change. A uid may contain `-`, so receivers parse from the right.
+         */
+        OnlineStatusEvent: string[];
         Health: {
             /** @constant */
             status: "ok";
@@ -277,6 +300,30 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    userOnlineStatusEvent: {
+        parameters: {
+            query: {
+                event: "user.onlinestatus";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnlineStatusEvent"];
+            };
+        };
+        responses: {
+            /** @description Delivered. Any other status is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

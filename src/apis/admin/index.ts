@@ -1,11 +1,15 @@
-/** The control API under `/__mock`: reset, clock, journal, and the simulated WuKongIM IM client. */
+/** The control API under `/__mock`: reset, clock, journal, the simulated IM client, webhooks and scenarios. */
 import type { Api } from '../../core/api.js';
 import type { Clock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Journal } from '../../core/journal.js';
+import { EventRejected } from '../../core/outbox.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
 import type { operations as Operations } from '../../generated/admin.types.js';
+import type { Scenarios } from '../../mock.js';
+import { ScenarioError } from '../../scenarios/parse.js';
+import type { Webhooks } from '../../webhooks.js';
 import type { SmileService } from '../smile/index.js';
 import type { WukongimService } from '../wukongim/index.js';
 import { adminErrors, problem } from './problems.js';
@@ -16,6 +20,8 @@ export interface AdminTargets {
   journal: Journal;
   wukongim: WukongimService;
   smile: SmileService;
+  webhooks: Webhooks;
+  scenarios: Scenarios;
   reset(): void;
 }
 
@@ -69,6 +75,34 @@ export function createAdmin(targets: AdminTargets): Api {
     setUserState({ params, body }) {
       wukongim.setUserStatus(params.uid, body.status);
       return { status: 200, body };
+    },
+    emitWebhook({ body }) {
+      try {
+        return { status: 202, body: targets.webhooks.emit(body) };
+      } catch (error) {
+        if (!(error instanceof EventRejected)) throw error;
+        return problem(400, 'invalid-event', 'Invalid event', error.message);
+      }
+    },
+    listDeliveries({ params }) {
+      const { limit, ...filter } = params;
+      const items = targets.webhooks.deliveries(filter);
+      return { status: 200, body: { stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity, items: limit ? items.slice(-limit) : items } };
+    },
+    listWebhookEvents: () => ({ status: 200, body: targets.webhooks.events() }),
+    listScenarios: () => ({ status: 200, body: targets.scenarios.list() }),
+    async loadScenario({ body }) {
+      try {
+        return { status: 201, body: await targets.scenarios.load(body, { source: 'request body' }) };
+      } catch (error) {
+        if (!(error instanceof ScenarioError)) throw error;
+        const reply = problem(400, 'invalid-scenario', 'Invalid scenario', error.message);
+        const errors = error.problems.map((p) => ({
+          path: `/body${p.path}`,
+          message: p.line === undefined ? p.message : `line ${p.line}, column ${p.column}: ${p.message}`,
+        }));
+        return { ...reply, body: { ...reply.body, errors } };
+      }
     },
   });
 

@@ -2,7 +2,8 @@
 import type { Api } from '../../core/api.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
-import type { HmacSha256 } from '../../core/hmac.js';
+import { createWebhookSigner, type HmacSha256 } from '../../core/hmac.js';
+import type { Outbox, WebhookEvent } from '../../core/outbox.js';
 import { createRandom, type Random } from '../../core/random.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
@@ -11,6 +12,7 @@ import type { operations as Operations } from '../../generated/smile.types.js';
 import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, type Mode } from './credentials.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js';
+import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { type Consumption, TokenService } from './tokens.js';
@@ -36,6 +38,8 @@ export interface SmileOptions {
   rateLimit?: number;
   /** Accept only https webhook URLs, as the real API does. Default false: http on loopback is accepted too. */
   strictWebhookUrls?: boolean;
+  /** Mock-clock delays before the second and third delivery attempts (`30s`, ms). Default 30 s and 60 s. */
+  webhookRetryDelays?: readonly (string | number)[];
   /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
   hmacSha256?: HmacSha256;
 }
@@ -49,16 +53,39 @@ export interface SmileService {
   readonly userCount: number;
   /** The INVALID_TOKEN envelope body, with a fresh request id. */
   invalidToken(message: string): ErrorBody & { code: 'INVALID_TOKEN' };
+  /**
+   * Emits a webhook event to the subscriptions for its type. `data` fields left out are seeded,
+   * about `userId` (default: a seeded user). Throws EventRejected when the event breaks the spec.
+   */
+  emit(type: SmileEventType, options?: { userId?: string; data?: Record<string, unknown> }): WebhookEvent;
+  /** Creates a user as `POST /users` does (USER_CREATED included), without a token. */
+  createUser(externalMetadata?: Record<string, string>): User;
+  /** Resets a user's session as `POST /users/{id}/resetSession` does; undefined for an unknown id. */
+  resetSession(id: string): User | undefined;
+  /** Expires every link token of a user now; returns how many were still usable. */
+  expireTokens(userId: string): number;
+  /** Uses a user's newest usable token, as the widget would; returns whether there was one. */
+  consumeLatestToken(userId: string): boolean;
+}
+
+/** What a Smile mock shares with the rest of its mock instance. */
+export interface SmileContext {
+  clock: Clock;
+  random: Random;
+  maxBodyBytes: number;
+  outbox: Outbox;
 }
 
 const DAY = 86_400_000;
 const DEFAULT_TTL = 5 * 3_600_000;
+const DEFAULT_RETRY_DELAYS = ['30s', '60s'];
 
 /**
  * Creates the Smile API and its service. The seeded users are placed relative to `clock`'s start.
- * @example const { api, service } = createSmile({ users: 100 }, clock, random, 1 << 20);
+ * @example const { api, service } = createSmile({ users: 100 }, { clock, random, maxBodyBytes: 1 << 20, outbox });
  */
-export function createSmile(options: SmileOptions, clock: Clock, random: Random, maxBodyBytes: number): { api: Api; service: SmileService } {
+export function createSmile(options: SmileOptions, context: SmileContext): { api: Api; service: SmileService } {
+  const { clock, random, maxBodyBytes } = context;
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const credentialFor = createCredentialCheck(credentials);
   const tenantId = options.tenantId ?? 'tenant';
@@ -69,6 +96,14 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
   const { ok, okText, created, error } = envelopes;
   const users = new UserStore();
   const webhooks = new WebhookStore();
+  const smileEvents = createSmileEvents({
+    clock,
+    outbox: context.outbox,
+    webhooks,
+    sign: createWebhookSigner(),
+    seed: random.seed,
+    retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
+  });
   const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
@@ -77,13 +112,26 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     for (const user of seedUsers(options.users ?? 25, tenantId, random, clock.now())) users.add(user);
   };
 
+  const createUser = (externalMetadata: Record<string, string> = {}) => {
+    const user: User = { id: `${tenantId}-${random.hex(32)}`, externalMetadata, createdAt: isoSeconds(clock.now()), providers: [] };
+    users.add(user);
+    smileEvents.emit('USER_CREATED', user);
+    return user;
+  };
+
+  const resetSession = (id: string) => {
+    const user = users.update(id, (changed) => {
+      changed.session = { userId: changed.id, channel: 'Default', status: 'IN_PROGRESS' };
+    });
+    if (user) smileEvents.emit('USER_SESSION_RESET', user);
+    return user;
+  };
+
   // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
   const handlers = typedHandlers<Pick<Operations, keyof typeof operations>>({
     async createUser({ body, request }) {
-      const id = `${tenantId}-${random.hex(32)}`;
-      const user: User = { id, externalMetadata: body?.externalMetadata ?? {}, createdAt: isoSeconds(clock.now()), providers: [] };
-      users.add(user);
-      return created({ user, token: await tokens.issue(id, modeOf(request)) });
+      const user = createUser(body?.externalMetadata);
+      return created({ user, token: await tokens.issue(user.id, modeOf(request)) });
     },
 
     listUsers({ params }) {
@@ -114,10 +162,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     },
 
     resetUserSession({ params }) {
-      const user = users.update(params.id, (changed) => {
-        changed.session = { userId: changed.id, channel: 'Default', status: 'IN_PROGRESS' };
-      });
-      return user ? ok({}) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+      return resetSession(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     async createToken({ params, request }) {
@@ -184,6 +229,7 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
       webhooks.clear();
       tokens.clear();
       requestIds.reset();
+      smileEvents.reset();
       seed();
     },
   };
@@ -197,6 +243,15 @@ export function createSmile(options: SmileOptions, clock: Clock, random: Random,
     get userCount() {
       return users.size;
     },
+    emit(type, emitOptions = {}) {
+      const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);
+      const data = emitOptions.userId !== undefined && !user ? { userId: emitOptions.userId, ...emitOptions.data } : emitOptions.data;
+      return smileEvents.emit(type, user, data);
+    },
+    createUser,
+    resetSession,
+    expireTokens: (userId) => tokens.expire(userId),
+    consumeLatestToken: (userId) => tokens.useLatest(userId),
   };
   return { api, service };
 }

@@ -13,6 +13,7 @@ export type Token = components['schemas']['Token'];
 const USED = 1;
 const REVOKED = 2;
 const PRODUCTION = 4;
+const EXPIRED = 8;
 
 /** Why a token was refused. */
 export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
@@ -91,9 +92,38 @@ export class TokenService {
     const flags = this.flags[slot] as number;
     if (flags & REVOKED) return { ok: false, reason: 'revoked' };
     if (flags & USED) return { ok: false, reason: 'used' };
-    if (this.clock.now() >= (this.expiries[slot] as number)) return { ok: false, reason: 'expired' };
+    if (flags & EXPIRED || this.clock.now() >= (this.expiries[slot] as number)) return { ok: false, reason: 'expired' };
     this.flags[slot] = flags | USED;
     return { ok: true, userId: this.userIds[slot] as string, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
+  }
+
+  /** Expires a user's usable tokens at once, as a scenario step does; returns how many there were. */
+  expire(userId: string): number {
+    let count = 0;
+    this.forUsable(userId, (slot) => {
+      this.flags[slot] = (this.flags[slot] as number) | EXPIRED;
+      count += 1;
+    });
+    return count;
+  }
+
+  /** Plays the widget using a user's newest usable token; returns whether there was one. */
+  useLatest(userId: string): boolean {
+    let latest: number | undefined;
+    this.forUsable(userId, (slot) => {
+      latest = slot;
+    });
+    if (latest !== undefined) this.flags[latest] = (this.flags[latest] as number) | USED;
+    return latest !== undefined;
+  }
+
+  /** Visits a user's unused, unexpired, unrevoked tokens, oldest first: a scan, as only scripted steps ask. */
+  private forUsable(userId: string, visit: (slot: number) => void): void {
+    const now = this.clock.now();
+    for (let slot = 0; slot < this.userIds.length; slot++) {
+      if (this.userIds[slot] !== userId || (this.flags[slot] as number) & (USED | REVOKED | EXPIRED)) continue;
+      if (now < (this.expiries[slot] as number)) visit(slot);
+    }
   }
 
   /** Forgets every token (reset). */

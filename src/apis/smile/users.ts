@@ -65,6 +65,11 @@ export class UserStore {
     return entry.user;
   }
 
+  /** A user chosen by the seeded random, or undefined when there are none. */
+  pick(random: { int(max: number): number }): User | undefined {
+    return this.ordered.length === 0 ? undefined : this.ordered[random.int(this.ordered.length)]?.user;
+  }
+
   add(user: User): void {
     const entry: Entry = { at: Date.parse(user.createdAt), seq: this.seq++, user };
     const last = this.ordered.at(-1);

@@ -34,6 +34,13 @@ export class WebhookStore {
     this.byId.set(webhook.id, webhook);
   }
 
+  /** Active subscriptions for an event type, directly or through ALL_EVENTS; an inactive one never fires. */
+  *subscribedTo(type: string): Iterable<Webhook> {
+    for (const webhook of this.byId.values()) {
+      if (webhook.active && webhook.eventTypes.some((wanted) => wanted === type || wanted === 'ALL_EVENTS')) yield webhook;
+    }
+  }
+
   delete(id: string): boolean {
     return this.byId.delete(id);
   }

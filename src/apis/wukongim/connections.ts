@@ -28,15 +28,24 @@ export interface ConnectInput {
   device_level?: number;
 }
 
+/**
+ * Told of the connections that came online or went offline in one operation, as `user.onlinestatus`
+ * entries: `{uid}-{device_flag}-{online 0|1}-{connId}-{deviceOnlineCount}-{totalOnlineCount}`.
+ */
+export type OnlineStatusListener = (entries: string[]) => void;
+
 /** The connections of one mock instance, indexed by slot for O(1) kicks. */
 export class ConnectionRegistry {
   private readonly all = new Map<number, Connection>();
   private readonly onlineBySlot = new Map<string, Set<Connection>>();
+  private readonly onlineByUid = new Map<string, number>();
+  private changes: string[] = [];
   private nextId = 1;
 
   constructor(
     private readonly devices: DeviceStore,
     private readonly clock: Clock,
+    private readonly onStatusChange: OnlineStatusListener = () => {},
   ) {}
 
   /** Plays CONNECT: authenticates the token against the slot, then applies the master/slave rules. */
@@ -66,6 +75,9 @@ export class ConnectionRegistry {
     }
     online.add(connection);
     this.onlineBySlot.set(key, online);
+    this.onlineByUid.set(input.uid, (this.onlineByUid.get(input.uid) ?? 0) + 1);
+    this.changed(connection, 1);
+    this.flush();
     return { reason_code: ReasonCode.success, connection_id: connection.connection_id };
   }
 
@@ -73,6 +85,7 @@ export class ConnectionRegistry {
   kickSlot(uid: string, deviceFlag: number): Connection[] {
     const online = [...(this.onlineBySlot.get(slotKey(uid, deviceFlag)) ?? [])];
     for (const connection of online) this.end(connection, 'kicked', ReasonCode.connectKick);
+    this.flush();
     return online;
   }
 
@@ -80,6 +93,7 @@ export class ConnectionRegistry {
   close(connectionId: number): Connection | undefined {
     const connection = this.all.get(connectionId);
     if (connection?.state === 'online') this.end(connection, 'closed', ReasonCode.success);
+    this.flush();
     return connection;
   }
 
@@ -102,6 +116,8 @@ export class ConnectionRegistry {
   clear(): void {
     this.all.clear();
     this.onlineBySlot.clear();
+    this.onlineByUid.clear();
+    this.changes = [];
     this.nextId = 1;
   }
 
@@ -119,5 +135,24 @@ export class ConnectionRegistry {
     connection.reason_code = reason;
     connection.closed_at = this.clock.iso();
     this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.delete(connection);
+    const left = (this.onlineByUid.get(connection.uid) ?? 1) - 1;
+    if (left === 0) this.onlineByUid.delete(connection.uid);
+    else this.onlineByUid.set(connection.uid, left);
+    this.changed(connection, 0);
+  }
+
+  /** Notes a connection's new state, with the counts as they stand after it. */
+  private changed(connection: Connection, online: 0 | 1): void {
+    const inSlot = this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.size ?? 0;
+    const total = this.onlineByUid.get(connection.uid) ?? 0;
+    this.changes.push(`${connection.uid}-${connection.device_flag}-${online}-${connection.connection_id}-${inSlot}-${total}`);
+  }
+
+  /** Hands one operation's changes to the listener as one batch, as the server batches its pushes. */
+  private flush(): void {
+    if (this.changes.length === 0) return;
+    const batch = this.changes;
+    this.changes = [];
+    this.onStatusChange(batch);
   }
 }

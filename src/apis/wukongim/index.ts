@@ -2,6 +2,7 @@
 import type { Api } from '../../core/api.js';
 import type { Clock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
+import type { Outbox, WebhookEvent } from '../../core/outbox.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import type { components as AdminComponents } from '../../generated/admin.types.js';
@@ -10,6 +11,7 @@ import type { components, operations as Operations } from '../../generated/wukon
 import { type ConnectInput, type Connection, ConnectionRegistry } from './connections.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
+import { createOnlineStatusWebhook } from './webhook.js';
 
 /** The two fidelity profiles: the documented contract, or the v2 server's real answers. */
 export const WUKONGIM_PROFILES = ['docs', 'server-v2'] as const;
@@ -25,6 +27,17 @@ export interface WukongimOptions {
   tokenTtl?: string | number;
   /** The server's system account, which may not set a token. */
   systemUid?: string;
+  /** Where to POST `user.onlinestatus` (the server's `webhook.httpAddr`). Default: none, events stay in-process. */
+  webhookUrl?: string;
+  /** Mock-clock delays before each retry (`1s`, ms). Default four of 1 s: five attempts, then the batch is dropped. */
+  webhookRetryDelays?: readonly (string | number)[];
+}
+
+/** What a WuKongIM mock shares with the rest of its mock instance. */
+export interface WukongimContext {
+  clock: Clock;
+  outbox: Outbox;
+  seed: number;
 }
 
 /** A device slot as the admin API shows it. */
@@ -41,25 +54,50 @@ export interface WukongimService {
   devices(filter?: { uid?: string }): DeviceView[];
   /** Bans, disbands or restores a user. */
   setUserStatus(uid: string, status: UserStatus): void;
+  /** Kicks every online connection of a slot with reason 12, as a master token update does. */
+  kick(uid: string, deviceFlag: number): Connection[];
+  /** Stores a token in a slot as `POST /user/token` does (a master kicks the slot's connections). */
+  updateToken(input: { uid: string; token: string; device_flag: number; device_level?: number }): void;
+  /**
+   * Sends a `user.onlinestatus` batch. Without `entries`, one seeded entry per online connection of
+   * `uid` (or an online entry for a made-up connection). Throws EventRejected when an entry breaks the spec.
+   */
+  emitOnlineStatus(options?: { uid?: string; entries?: string[] }): WebhookEvent;
 }
 
 type AdminSchemas = AdminComponents['schemas'];
+
+const DEFAULT_RETRY_DELAYS = ['1s', '1s', '1s', '1s'];
 type UpdateTokenBody = Partial<components['schemas']['UpdateTokenRequest']>;
 type DeviceQuitBody = Partial<components['schemas']['DeviceQuitRequest']>;
 
 /**
  * Creates the WuKongIM API and its service over one clock.
- * @example const { api, service } = createWukongim({ profile: 'server-v2' }, clock);
+ * @example const { api, service } = createWukongim({ profile: 'server-v2' }, { clock, outbox, seed: 1 });
  */
-export function createWukongim(options: WukongimOptions, clock: Clock): { api: Api; service: WukongimService } {
+export function createWukongim(options: WukongimOptions, context: WukongimContext): { api: Api; service: WukongimService } {
+  const { clock } = context;
   const profile = options.profile ?? 'docs';
   const ttl = options.tokenTtl === undefined ? null : parseDuration(options.tokenTtl);
   const systemUid = options.systemUid ?? '____system';
   const devices = new DeviceStore();
-  const connections = new ConnectionRegistry(devices, clock);
+  const webhook = createOnlineStatusWebhook({
+    clock,
+    outbox: context.outbox,
+    url: options.webhookUrl,
+    retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
+    seed: context.seed,
+  });
+  const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries));
+  const storeToken = (uid: string, token: string, deviceFlag: number, deviceLevel: number) => {
+    const now = clock.now();
+    devices.put({ uid, deviceFlag, deviceLevel, token, updatedAt: now, expiresAt: ttl === null ? null : now + ttl });
+    if (deviceLevel === DeviceLevel.master) connections.kickSlot(uid, deviceFlag);
+  };
   const ok = () => (profile === 'docs' ? { status: 'ok' as const } : { status: 200 as const });
 
-  const handlers = typedHandlers<Operations>({
+  // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
+  const handlers = typedHandlers<Pick<Operations, keyof typeof operations>>({
     health: () => ({ status: 200, body: { status: 'ok' } }),
 
     updateToken({ body }) {
@@ -72,9 +110,7 @@ export function createWukongim(options: WukongimOptions, clock: Clock): { api: A
       const status = devices.status(uid);
       if (status === 'banned') return { status: 200, body: { status: 19 } };
       if (status === 'disbanded') return { status: 200, body: { status: 24 } };
-      const now = clock.now();
-      devices.put({ uid, deviceFlag: device_flag, deviceLevel: device_level, token, updatedAt: now, expiresAt: ttl === null ? null : now + ttl });
-      if (device_level === DeviceLevel.master) connections.kickSlot(uid, device_flag);
+      storeToken(uid, token, device_flag, device_level);
       return { status: 200, body: ok() };
     },
 
@@ -114,6 +150,7 @@ export function createWukongim(options: WukongimOptions, clock: Clock): { api: A
     reset() {
       devices.clear();
       connections.clear();
+      webhook.reset();
     },
   };
 
@@ -132,6 +169,16 @@ export function createWukongim(options: WukongimOptions, clock: Clock): { api: A
         expires_at: slot.expiresAt === null ? null : new Date(slot.expiresAt).toISOString(),
       })),
     setUserStatus: (uid, status) => devices.setStatus(uid, status),
+    kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag),
+    updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
+    emitOnlineStatus({ uid = 'user-1', entries } = {}) {
+      const online = connections.online(uid);
+      const seeded =
+        online.length > 0
+          ? online.map((c) => `${c.uid}-${c.device_flag}-1-${c.connection_id}-${online.filter((o) => o.device_flag === c.device_flag).length}-${online.length}`)
+          : [`${uid}-1-1-0-1-1`];
+      return webhook.send(entries ?? seeded);
+    },
   };
   return { api, service };
 }

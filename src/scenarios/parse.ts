@@ -1,0 +1,151 @@
+/**
+ * Reads a scenario from YAML or JSON text (YAML is a superset of JSON, so one parser serves both and
+ * every problem gets a line), or checks one given as an object. The schema is the admin spec's.
+ */
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { parseDuration } from '../core/duration.js';
+import type { SchemaError } from '../core/operation.js';
+import { operations } from '../generated/admin.operations.js';
+import type { components } from '../generated/admin.types.js';
+
+export type Scenario = components['schemas']['Scenario'];
+export type ScenarioStep = components['schemas']['ScenarioStep'];
+
+/** The actions a step may take, one per step. */
+export const STEP_ACTIONS = ['createUser', 'resetSession', 'emit', 'expireTokens', 'consumeToken', 'setDeviceToken', 'connect', 'kick', 'close'] as const;
+
+/** One thing wrong with a scenario, and where. */
+export interface ScenarioProblem {
+  /** 1-based, when the scenario came as text. */
+  line?: number;
+  column?: number;
+  /** JSON Pointer into the scenario, such as `/steps/2/emit/type`. */
+  path: string;
+  message: string;
+}
+
+/** A scenario that cannot be loaded; the message lists every problem as `source:line:column: path message`. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: ScenarioProblem[],
+  ) {
+    super(
+      `${source} is not a valid scenario:\n${problems.map((p) => `  ${p.line === undefined ? source : `${source}:${p.line}:${p.column}`}: ${p.path || '/'} ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ScenarioError';
+  }
+}
+
+const validateScenario = (operations.loadScenario.body as NonNullable<typeof operations.loadScenario.body>).validate;
+const MAX_PROBLEMS = 20;
+
+/**
+ * Parses and checks scenario text. Throws ScenarioError naming the line of each problem.
+ * @example const scenario = await parseScenario(await readFile('fixtures/scenarios/token-expiry.yaml', 'utf8'), 'token-expiry.yaml');
+ */
+export async function parseScenario(text: string, source = 'scenario'): Promise<Scenario> {
+  // Loaded on first use, so a browser bundle that never reads scenario text does not carry a YAML parser.
+  const { LineCounter, parseDocument } = await import('yaml');
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.slice(0, MAX_PROBLEMS).map((error) => {
+      const position = lines.linePos(error.pos[0]);
+      return { line: position.line, column: position.col, path: '', message: error.message.split('\n')[0] as string };
+    });
+    throw new ScenarioError(source, problems);
+  }
+  const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  const problems = problemsOf(value);
+  if (problems.length > 0)
+    throw new ScenarioError(
+      source,
+      problems.map((problem) => ({ ...locate(document, lines, problem.path), ...problem })),
+    );
+  return value as Scenario;
+}
+
+/**
+ * Checks a scenario given as a value (a JSON body, or an object in code). Throws ScenarioError.
+ * @example checkScenario({ steps: [{ at: '10m', emit: { api: 'smile', type: 'ACCOUNT_CONNECTED' } }] })
+ */
+export function checkScenario(value: unknown, source = 'scenario'): Scenario {
+  const problems = problemsOf(value);
+  if (problems.length > 0) throw new ScenarioError(source, problems);
+  return value as Scenario;
+}
+
+/** The offset of a step in milliseconds (the schema has checked its form). */
+export function offsetOf(step: ScenarioStep): number {
+  return parseDuration(step.at);
+}
+
+/** Schema problems first; when there are none, the aliases: each `$name` must be saved by a step that runs earlier. */
+function problemsOf(value: unknown): ScenarioProblem[] {
+  if (!validateScenario(value)) return (validateScenario.errors ?? []).slice(0, MAX_PROBLEMS).map(schemaProblem);
+  const scenario = value as Scenario;
+  const problems: ScenarioProblem[] = [];
+  const known = new Set<string>();
+  for (const { step, index } of runOrder(scenario)) {
+    const action = actionOf(step);
+    for (const [pointer, name] of aliasUses(action.args, `/steps/${index}/${action.name}`)) {
+      if (!known.has(name)) problems.push({ path: pointer, message: `uses $${name}, which no earlier step saves with \`as: ${name}\`` });
+    }
+    const alias = (action.args as { as?: string }).as;
+    if (alias !== undefined) known.add(alias);
+  }
+  return problems;
+}
+
+/** Steps in the order they run: by offset, and in file order for the same offset. */
+export function runOrder(scenario: Scenario): { step: ScenarioStep; index: number }[] {
+  return scenario.steps.map((step, index) => ({ step, index })).sort((a, b) => offsetOf(a.step) - offsetOf(b.step) || a.index - b.index);
+}
+
+/** The one action of a step (the schema guarantees exactly one). */
+export function actionOf(step: ScenarioStep): { name: (typeof STEP_ACTIONS)[number]; args: Record<string, unknown> } {
+  const name = STEP_ACTIONS.find((action) => step[action] !== undefined) as (typeof STEP_ACTIONS)[number];
+  return { name, args: step[name] as Record<string, unknown> };
+}
+
+function* aliasUses(value: unknown, pointer: string): Generator<[string, string]> {
+  if (typeof value === 'string' && value.startsWith('$')) yield [pointer, value.slice(1)];
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) yield* aliasUses(item, `${pointer}/${key}`);
+  }
+}
+
+function schemaProblem(error: SchemaError): ScenarioProblem {
+  const params = error.params;
+  if (error.keyword === 'minProperties' || error.keyword === 'maxProperties') {
+    if (/^\/steps\/\d+$/.test(error.instancePath))
+      return { path: error.instancePath, message: `needs \`at\` and exactly one action: ${STEP_ACTIONS.join(', ')}` };
+  }
+  if (error.keyword === 'required') return { path: error.instancePath, message: `needs \`${String(params.missingProperty)}\`` };
+  if (error.keyword === 'additionalProperties')
+    return { path: `${error.instancePath}/${String(params.additionalProperty)}`, message: 'is not a field this accepts' };
+  if (error.keyword === 'enum') return { path: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
+  return { path: error.instancePath, message: error.message ?? error.keyword };
+}
+
+/** The line and column of the node a pointer names, or of its nearest ancestor that exists. */
+function locate(document: Document, lines: LineCounter, pointer: string): { line?: number; column?: number } {
+  const segments = pointer.split('/').slice(1);
+  for (let length = segments.length; length >= 0; length--) {
+    const path = segments.slice(0, length).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+    const node = (length === segments.length ? keyNode(document, path) : undefined) ?? (document.getIn(path, true) as YamlNode | undefined);
+    const offset = node?.range?.[0];
+    if (offset !== undefined) {
+      const position = lines.linePos(offset);
+      return { line: position.line, column: position.col };
+    }
+  }
+  return {};
+}
+
+/** For a key the schema refuses, the key itself is the place to point at. */
+function keyNode(document: Document, path: (string | number)[]): YamlNode | undefined {
+  const parent = document.getIn(path.slice(0, -1), true) as { items?: { key?: YamlNode & { value?: unknown } }[] } | undefined;
+  return parent?.items?.find((pair) => pair.key?.value === path.at(-1))?.key;
+}

@@ -1,0 +1,72 @@
+/** The webhooks face of a mock: emit any event the specs define, read the delivery journal, wait on deliveries. */
+
+import { SMILE_EVENT_TYPES, type SmileEventType } from './apis/smile/events.js';
+import type { SmileService } from './apis/smile/index.js';
+import type { WukongimService } from './apis/wukongim/index.js';
+import { ONLINE_STATUS_EVENT } from './apis/wukongim/webhook.js';
+import { type DeliveryAttempt, EventRejected, type Outbox, type Outcome, type WebhookApi, type WebhookEvent } from './core/outbox.js';
+
+/** A scripted event: its type, and optionally whom it is about and (part of) its data. */
+export interface EmitRequest {
+  api: WebhookApi;
+  type: string;
+  /** The Smile user (or WuKongIM uid) the event is about. Default: a seeded one. */
+  userId?: string;
+  /** Smile: fields of `data`, over seeded ones. WuKongIM: the entries array itself. */
+  data?: unknown;
+}
+
+/** Which attempts to list. */
+export interface DeliveryFilter {
+  api?: WebhookApi;
+  type?: string;
+  eventId?: string;
+  outcome?: Outcome;
+}
+
+export interface Webhooks extends Pick<Outbox, 'stats' | 'events' | 'waitFor' | 'on' | 'idle'> {
+  /** Emits an event now; throws EventRejected, naming the fields, when it would break the spec. */
+  emit(request: EmitRequest): WebhookEvent;
+  /** Journaled attempts, oldest first. */
+  deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
+  readonly capacity: number;
+}
+
+/**
+ * Creates the webhooks face over an outbox and the two APIs.
+ * @example const webhooks = createWebhooks(outbox, { smile, wukongim }); webhooks.emit({ api: 'smile', type: 'ACCOUNT_CONNECTED' });
+ */
+export function createWebhooks(outbox: Outbox, apis: { smile: SmileService; wukongim: WukongimService }): Webhooks {
+  return {
+    emit(request) {
+      if (request.api === 'wukongim') {
+        if (request.type !== ONLINE_STATUS_EVENT)
+          throw new EventRejected([`type "${request.type}" is not a WuKongIM event: the only one is ${ONLINE_STATUS_EVENT}`]);
+        if (request.data !== undefined && !Array.isArray(request.data)) throw new EventRejected(['data must be an array of online-status entries']);
+        return apis.wukongim.emitOnlineStatus({ uid: request.userId, entries: request.data as string[] | undefined });
+      }
+      if (!SMILE_EVENT_TYPES.includes(request.type as SmileEventType))
+        throw new EventRejected([`type "${request.type}" is not a Smile event type: use one of ${SMILE_EVENT_TYPES.join(', ')}`]);
+      if (request.data !== undefined && (request.data === null || typeof request.data !== 'object' || Array.isArray(request.data)))
+        throw new EventRejected(['data must be an object: the fields of the event data']);
+      return apis.smile.emit(request.type as SmileEventType, { userId: request.userId, data: request.data as Record<string, unknown> | undefined });
+    },
+    deliveries(filter = {}) {
+      return outbox
+        .attempts()
+        .filter(
+          (attempt) =>
+            (filter.api === undefined || attempt.api === filter.api) &&
+            (filter.type === undefined || attempt.type === filter.type) &&
+            (filter.eventId === undefined || attempt.eventId === filter.eventId) &&
+            (filter.outcome === undefined || attempt.outcome === filter.outcome),
+        );
+    },
+    capacity: outbox.capacity,
+    stats: () => outbox.stats(),
+    events: () => outbox.events(),
+    waitFor: (type, predicate, options) => outbox.waitFor(type, predicate, options),
+    on: (type, listener) => outbox.on(type, listener),
+    idle: () => outbox.idle(),
+  };
+}
