@@ -1,5 +1,8 @@
-/** token-mock: a faithful, stateful, deterministic mock of the WuKongIM user-token API. */
+/** token-mock: a faithful, stateful, deterministic mock of the WuKongIM user-token API and the Smile API. */
 
+export type { SmileEventType } from './apis/smile/events.js';
+export { SMILE_EVENT_TYPES } from './apis/smile/events.js';
+export type { SmileOptions, SmileService } from './apis/smile/index.js';
 export type { ConnectInput, Connection } from './apis/wukongim/connections.js';
 export { ReasonCode } from './apis/wukongim/connections.js';
 export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
@@ -7,6 +10,11 @@ export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
 export type { Clock } from './core/clock.js';
 export { parseDuration } from './core/duration.js';
 export type { Journal, JournalEntry } from './core/journal.js';
+export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/outbox.js';
+export { EventRejected } from './core/outbox.js';
 export type { RequestLike } from './core/request.js';
 export { BodyTooLargeError } from './core/request.js';
-export { createMock, type FetchOptions, type Mock, type MockOptions } from './mock.js';
+export { createMock, type FetchOptions, type Mock, type MockOptions, type Scenarios, type WebhookOptions } from './mock.js';
+export { checkScenario, parseScenario, type Scenario, ScenarioError, type ScenarioProblem } from './scenarios/parse.js';
+export type { ScenarioState } from './scenarios/runner.js';
+export type { DeliveryFilter, EmitRequest, Webhooks } from './webhooks.js';

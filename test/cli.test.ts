@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startReceiver } from './support/receiver.js';
 
 // The CLI runs from the built JavaScript, as `npm start` does; `npm test` builds before testing.
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -45,6 +46,12 @@ describe('token-mock CLI', () => {
       '--smile-token-ttl',
       '--mode',
       '--rate-limit',
+      '--wukongim-webhook',
+      '--wukongim-webhook-retry-delays',
+      '--smile-webhook-retry-delays',
+      '--webhook-timeout',
+      '--webhook-journal-size',
+      '--scenario',
     ]) {
       expect(help.stdout).toContain(flag);
     }
@@ -60,6 +67,9 @@ describe('token-mock CLI', () => {
     [['serve', '--wukongim-token-ttl', 'soon'], 'invalid duration "soon"'],
     [['serve', '--start-time', 'yesterday'], '"yesterday" is not an ISO 8601 date-time'],
     [['launch'], "too many arguments for 'serve'"],
+    [['serve', '--wukongim-webhook', 'not a url'], '"not a url" is not a URL'],
+    [['serve', '--smile-webhook-retry-delays', '30s,later'], 'invalid duration "later"'],
+    [['serve', '--scenario', '/nonexistent/scenario.yaml'], 'cannot read /nonexistent/scenario.yaml'],
   ])('refuses %j with a clear message and exit code 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);
@@ -85,6 +95,23 @@ describe('token-mock CLI', () => {
     child?.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output()).toContain('SIGTERM, shutting down');
+  });
+
+  it('loads --scenario files and POSTs user.onlinestatus to --wukongim-webhook', async () => {
+    const receiver = await startReceiver();
+    try {
+      const scenario = fileURLToPath(new URL('../fixtures/scenarios/im-kick.yaml', import.meta.url));
+      const { url, output } = await start('--start-time', '2026-01-01T00:00:00Z', '--scenario', scenario, '--wukongim-webhook', receiver.url);
+      expect(output()).toContain('scenario  master login kicks an older session (8 steps)');
+      expect(output()).toContain(`WuKongIM webhook  ${receiver.url}`);
+      const [first] = await receiver.waitForCount(1);
+      expect(JSON.parse(first?.body ?? '')).toEqual(['ana-0-1-1-1-1']);
+      await fetch(`${url}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advance":"5m"}' });
+      const received = await receiver.waitForCount(3);
+      expect(received.map((r) => JSON.parse(r.body))).toEqual([['ana-0-1-1-1-1'], ['ana-1-1-2-1-2'], ['ana-0-0-1-0-1']]);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {

@@ -469,6 +469,7 @@ export interface components {
          */
         ScenarioStep: {
             at: components["schemas"]["Duration"];
+            /** @description Creates a user and its first SANDBOX link token, as POST /users does (USER_CREATED included). */
             createUser?: {
                 as?: components["schemas"]["Alias"];
                 externalMetadata?: {
@@ -477,6 +478,7 @@ export interface components {
             };
             resetSession?: components["schemas"]["UserRef"];
             emit?: components["schemas"]["EmitRequest"];
+            issueToken?: components["schemas"]["UserRef"];
             expireTokens?: components["schemas"]["UserRef"];
             consumeToken?: components["schemas"]["UserRef"];
             setDeviceToken?: {

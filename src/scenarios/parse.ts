@@ -12,7 +12,18 @@ export type Scenario = components['schemas']['Scenario'];
 export type ScenarioStep = components['schemas']['ScenarioStep'];
 
 /** The actions a step may take, one per step. */
-export const STEP_ACTIONS = ['createUser', 'resetSession', 'emit', 'expireTokens', 'consumeToken', 'setDeviceToken', 'connect', 'kick', 'close'] as const;
+export const STEP_ACTIONS = [
+  'createUser',
+  'resetSession',
+  'emit',
+  'issueToken',
+  'expireTokens',
+  'consumeToken',
+  'setDeviceToken',
+  'connect',
+  'kick',
+  'close',
+] as const;
 
 /** One thing wrong with a scenario, and where. */
 export interface ScenarioProblem {
@@ -125,6 +136,10 @@ function schemaProblem(error: SchemaError): ScenarioProblem {
   if (error.keyword === 'required') return { path: error.instancePath, message: `needs \`${String(params.missingProperty)}\`` };
   if (error.keyword === 'additionalProperties')
     return { path: `${error.instancePath}/${String(params.additionalProperty)}`, message: 'is not a field this accepts' };
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/at'))
+    return { path: error.instancePath, message: 'must be an offset such as 90s, 15m, 5h or 1h30m, or milliseconds' };
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/as'))
+    return { path: error.instancePath, message: 'must be a name of letters, digits and _, not starting with a digit' };
   if (error.keyword === 'enum') return { path: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
   return { path: error.instancePath, message: error.message ?? error.keyword };
 }
@@ -134,7 +149,7 @@ function locate(document: Document, lines: LineCounter, pointer: string): { line
   const segments = pointer.split('/').slice(1);
   for (let length = segments.length; length >= 0; length--) {
     const path = segments.slice(0, length).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
-    const node = (length === segments.length ? keyNode(document, path) : undefined) ?? (document.getIn(path, true) as YamlNode | undefined);
+    const node = document.getIn(path, true) as YamlNode | undefined;
     const offset = node?.range?.[0];
     if (offset !== undefined) {
       const position = lines.linePos(offset);
@@ -142,10 +157,4 @@ function locate(document: Document, lines: LineCounter, pointer: string): { line
     }
   }
   return {};
-}
-
-/** For a key the schema refuses, the key itself is the place to point at. */
-function keyNode(document: Document, path: (string | number)[]): YamlNode | undefined {
-  const parent = document.getIn(path.slice(0, -1), true) as { items?: { key?: YamlNode & { value?: unknown } }[] } | undefined;
-  return parent?.items?.find((pair) => pair.key?.value === path.at(-1))?.key;
 }

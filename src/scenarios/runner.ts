@@ -37,12 +37,20 @@ interface Loaded {
 export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
   const { clock } = targets;
   let loaded: Loaded[] = [];
+  // The token is registered at once; only its signature is asynchronous, and nothing waits on it.
+  const issue = (userId: string) => void targets.smile.issueToken(userId).catch(() => undefined);
 
   /** Does one step; returns the id it made, for `as`. Throws when it cannot do what it says. */
   const perform = (name: ReturnType<typeof actionOf>['name'], args: Record<string, unknown>): string | number | undefined => {
     switch (name) {
-      case 'createUser':
-        return targets.smile.createUser((args as Schemas['ScenarioStep']['createUser'] & object).externalMetadata).id;
+      case 'createUser': {
+        const user = targets.smile.createUser((args as Schemas['ScenarioStep']['createUser'] & object).externalMetadata);
+        issue(user.id);
+        return user.id;
+      }
+      case 'issueToken':
+        issue(existingUser(targets.smile, (args as Schemas['UserRef']).userId));
+        return undefined;
       case 'resetSession': {
         const { userId } = args as Schemas['UserRef'];
         if (!targets.smile.resetSession(userId)) throw new Error(`user ${userId} does not exist`);

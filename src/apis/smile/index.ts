@@ -15,7 +15,7 @@ import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js'
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, TokenService } from './tokens.js';
+import { type Consumption, type Token, TokenService } from './tokens.js';
 import { type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
@@ -60,6 +60,8 @@ export interface SmileService {
   emit(type: SmileEventType, options?: { userId?: string; data?: Record<string, unknown> }): WebhookEvent;
   /** Creates a user as `POST /users` does (USER_CREATED included), without a token. */
   createUser(externalMetadata?: Record<string, string>): User;
+  /** Issues a link token as `POST /tokens` does. The token is usable (and expirable) before the promise settles. */
+  issueToken(userId: string, mode?: Mode): Promise<Token>;
   /** Resets a user's session as `POST /users/{id}/resetSession` does; undefined for an unknown id. */
   resetSession(id: string): User | undefined;
   /** Expires every link token of a user now; returns how many were still usable. */
@@ -249,6 +251,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       return smileEvents.emit(type, user, data);
     },
     createUser,
+    issueToken: (userId, mode = 'SANDBOX') => tokens.issue(userId, mode),
     resetSession,
     expireTokens: (userId) => tokens.expire(userId),
     consumeLatestToken: (userId) => tokens.useLatest(userId),

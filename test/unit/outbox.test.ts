@@ -1,0 +1,72 @@
+/** The outbox with an in-process fetch: concurrency, bounded answers, and a clear that forgets. */
+import { describe, expect, it } from 'vitest';
+import { createClock } from '../../src/core/clock.js';
+import { createOutbox, type Message } from '../../src/core/outbox.js';
+
+const event = (id: string) => ({ api: 'smile' as const, type: 'USER_CREATED', id, createdAt: '2026-01-01T00:00:00Z', body: {} });
+const message = (overrides: Partial<Message> = {}): Message => ({
+  subscriptionId: 'w1',
+  url: 'http://receiver.test/hook',
+  body: '{}',
+  headers: { 'content-type': 'application/json' },
+  retryDelays: [30_000, 60_000],
+  accepts: (status) => status >= 200 && status < 300,
+  ...overrides,
+});
+
+describe('outbox', () => {
+  it('never has more than `concurrency` attempts on the wire', async () => {
+    let open = 0;
+    let most = 0;
+    const fetch = (async () => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      open--;
+      return new Response('ok');
+    }) as typeof globalThis.fetch;
+    const outbox = createOutbox({ clock: createClock({ start: 0 }), fetch, concurrency: 3 });
+    for (let i = 0; i < 20; i++) outbox.publish(event(`e${i}`), [message()]);
+    await outbox.idle();
+    expect(most).toBe(3);
+    expect(outbox.stats()).toMatchObject({ events: 20, attempts: 20, delivered: 20, pending: 0 });
+  });
+
+  it('keeps only the start of a long answer', async () => {
+    const fetch = (async () => new Response('x'.repeat(100_000), { status: 500 })) as typeof globalThis.fetch;
+    const outbox = createOutbox({ clock: createClock({ start: 0 }), fetch });
+    outbox.publish(event('e1'), [message({ retryDelays: [] })]);
+    const attempt = await outbox.waitFor('USER_CREATED', undefined, { outcome: 'failed' });
+    expect(attempt.response.body).toHaveLength(1024);
+  });
+
+  it('clear() forgets queued work, scheduled retries and answers still on the wire', async () => {
+    const clock = createClock({ start: 0 });
+    let calls = 0;
+    const fetch = (async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return new Response('', { status: 500 });
+    }) as typeof globalThis.fetch;
+    const outbox = createOutbox({ clock, fetch, concurrency: 1 });
+    outbox.publish(event('e1'), [message(), message()]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    outbox.clear();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    clock.advance(120_000);
+    await outbox.idle();
+    expect(calls).toBe(1);
+    expect(outbox.attempts()).toEqual([]);
+    expect(outbox.stats()).toEqual({ events: 0, attempts: 0, delivered: 0, failed: 0, pending: 0 });
+  });
+
+  it('a listener that throws does not stop the event', async () => {
+    const fetch = (async () => new Response('ok')) as typeof globalThis.fetch;
+    const outbox = createOutbox({ clock: createClock({ start: 0 }), fetch });
+    outbox.on('USER_CREATED', () => {
+      throw new Error('listener bug');
+    });
+    outbox.publish(event('e1'), [message()]);
+    expect((await outbox.waitFor('USER_CREATED')).outcome).toBe('delivered');
+  });
+});
