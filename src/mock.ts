@@ -5,6 +5,7 @@ import { createWukongim, type WukongimOptions, type WukongimService } from './ap
 import type { ApiName } from './core/api.js';
 import { type Clock, createClock } from './core/clock.js';
 import { createDispatcher } from './core/dispatch.js';
+import { createFaults, type FaultRule, type Faults } from './core/faults.js';
 import { createJournal, type Journal } from './core/journal.js';
 import { createOutbox } from './core/outbox.js';
 import { createRandom, type Random } from './core/random.js';
@@ -29,6 +30,8 @@ export interface MockOptions {
   wukongim?: WukongimOptions;
   smile?: SmileOptions;
   webhooks?: WebhookOptions;
+  /** Fault rules in force from the start, and again after every reset. */
+  faults?: FaultRule[];
   /** Scenarios loaded at the start, and again after every reset. Check text first with `parseScenario`. */
   scenarios?: Scenario[];
 }
@@ -64,6 +67,8 @@ export interface Mock {
   /** Emit events, read the delivery journal, wait on deliveries. */
   readonly webhooks: Webhooks;
   readonly scenarios: Scenarios;
+  /** Latency, error statuses and dropped connections, per operation or path. */
+  readonly faults: Faults;
   /** Returns every API's state, the journal, the random sequence and the clock to the seeded start. */
   reset(): void;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
@@ -96,10 +101,12 @@ export function createMock(options: MockOptions = {}): Mock {
   const random = createRandom(settings.seed);
   const journal = createJournal(settings.journalSize);
   const outbox = createOutbox({ clock, ...options.webhooks });
+  const faults = createFaults(settings.seed);
+  faults.set(options.faults ?? []);
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
   const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox });
   const webhooks = createWebhooks(outbox, { smile: smile.service, wukongim: wukongim.service });
-  const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks });
+  const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
   const scenarios: Scenarios = {
     async load(scenario, loadOptions = {}) {
@@ -116,11 +123,19 @@ export function createMock(options: MockOptions = {}): Mock {
     clock.reset();
     wukongim.api.reset();
     smile.api.reset();
+    faults.clear();
+    faults.set(options.faults ?? []);
     for (const scenario of startScenarios) runner.load(scenario);
   };
-  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, reset });
+  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, faults, reset });
   for (const scenario of startScenarios) runner.load(scenario);
-  const dispatcher = createDispatcher([wukongim.api, smile.api, admin], { clock, journal, strict: settings.strict, maxBodyBytes: settings.maxBodyBytes });
+  const dispatcher = createDispatcher([wukongim.api, smile.api, admin], {
+    clock,
+    journal,
+    strict: settings.strict,
+    maxBodyBytes: settings.maxBodyBytes,
+    faults,
+  });
 
   return {
     fetch: async (request, fetchOptions) => toResponse(await dispatcher.dispatch(request, fetchOptions?.api)),
@@ -132,6 +147,7 @@ export function createMock(options: MockOptions = {}): Mock {
     smile: smile.service,
     webhooks,
     scenarios,
+    faults,
     reset,
     options: settings,
   };

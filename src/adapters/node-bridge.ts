@@ -66,8 +66,15 @@ export class IncomingRequest implements RequestLike {
   }
 }
 
-/** Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read. */
+/**
+ * Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read; a
+ * network error (an injected dropped connection) closes it without an answer.
+ */
 export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
+  if (response.type === 'error') {
+    outgoing.destroy();
+    return;
+  }
   const wire = wireOf(response);
   const headers: Record<string, string> = {};
   let body: string | Buffer | undefined;

@@ -40,6 +40,8 @@ export interface ErrorCatalogue {
   payloadTooLarge(limit: number): Reply;
   /** The mock's own answer broke the spec (strict mode), or a handler threw. */
   internalError(detail: string): Reply;
+  /** An injected fault's answer: this status, with the body the real API sends for it. */
+  injected(status: number): Reply;
 }
 
 /** One mocked API, as the core dispatches to it. */

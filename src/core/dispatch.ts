@@ -1,6 +1,7 @@
 /** The request pipeline shared by every API: route, read and validate, handle, check the answer, journal. */
 import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
+import type { FaultEffect, Faults } from './faults.js';
 import { type Journal, journalBody } from './journal.js';
 import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
@@ -14,6 +15,7 @@ export interface DispatchContext {
   journal: Journal;
   strict: boolean;
   maxBodyBytes: number;
+  faults: Faults;
 }
 
 interface Mounted {
@@ -54,13 +56,22 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const { api, router } = select(url.pathname, scope);
     let operation: OperationSpec | undefined;
     const raw: { body: string | null } = { body: null };
+    const fault = context.faults.size > 0 && api.name !== 'admin' ? pickFault(api, router, request.method, url.pathname) : undefined;
     let reply: Reply;
     try {
-      reply = api.guard?.(request) ?? (await route(api, router, request, url, raw, (op) => (operation = op)));
+      if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      if (fault?.status !== undefined) {
+        const injected = api.errors.injected(fault.status);
+        reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
+      } else {
+        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, router, request, url, raw, (op) => (operation = op))));
+      }
     } catch (error) {
       reply = error instanceof BodyTooLargeError ? api.errors.payloadTooLarge(error.limit) : api.errors.internalError('the mock failed to answer this request');
     }
-    const wire = toWire(reply, operation?.responses[String(reply.status)]?.mediaType);
+    const wire: WireReply = fault?.drop
+      ? { status: 0, headers: {}, body: null, drop: true }
+      : toWire(reply, operation?.responses[String(reply.status)]?.mediaType);
     context.journal.record({
       time,
       api: api.name,
@@ -71,8 +82,16 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       request: { headers: headersOf(request), body: journalBody(raw.body) },
       response: { body: journalBody(wire.body) },
+      fault: fault?.id ?? null,
     });
     return wire;
+  }
+
+  /** The fault for this request, if a rule matches; the operation is looked up only when rules exist. */
+  function pickFault(api: Api, router: Router, method: string, path: string): FaultEffect | undefined {
+    const match = router.match(method, path);
+    const operationId = match.kind === 'operation' ? match.operation.id : undefined;
+    return context.faults.pick({ api: api.name as Exclude<ApiName, 'admin'>, method, path, operationId });
   }
 
   async function route(

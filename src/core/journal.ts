@@ -14,6 +14,8 @@ export interface JournalEntry {
   durationMs: number;
   request: { headers: Record<string, string>; body: string | null };
   response: { body: string | null };
+  /** The id of the fault rule that shaped the answer, if any. */
+  fault: string | null;
 }
 
 /** The journal: the newest `capacity` entries, and a count of everything seen. */

@@ -30,6 +30,8 @@ export interface WireReply {
   status: number;
   headers: Record<string, string>;
   body: string | null;
+  /** An injected fault: close the connection without answering. */
+  drop?: boolean;
 }
 
 const contentTypes = new Map(['application/json', 'application/problem+json'].map((type) => [type, `${type}; charset=utf-8`]));
@@ -98,8 +100,9 @@ Object.defineProperty(lazyPrototype, 'ok', {
   },
 });
 
-/** Builds a fetch Response from a wire reply. */
+/** Builds a fetch Response from a wire reply; a dropped connection is a network error, as fetch reports one. */
 export function toResponse(wire: WireReply): Response {
+  if (wire.drop) return Response.error();
   return new LazyResponse(wire) as unknown as Response;
 }
 

@@ -4,7 +4,7 @@ import type { OperationSpec } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -139,5 +139,41 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json","application/yaml"], validate: v.loadScenario_body },
     responses: { '201': { mediaType: 'application/json', validate: v.loadScenario_201 }, '400': { mediaType: 'application/problem+json', validate: v.loadScenario_400 } },
+  },
+  listFaults: {
+    id: 'listFaults',
+    method: 'GET',
+    path: '/faults',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listFaults_200 } },
+  },
+  addFault: {
+    id: 'addFault',
+    method: 'POST',
+    path: '/faults',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.addFault_body },
+    responses: { '201': { mediaType: 'application/json', validate: v.addFault_201 }, '400': { mediaType: 'application/problem+json', validate: v.addFault_400 } },
+  },
+  clearFaults: {
+    id: 'clearFaults',
+    method: 'DELETE',
+    path: '/faults',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '204': {} },
+  },
+  removeFault: {
+    id: 'removeFault',
+    method: 'DELETE',
+    path: '/faults/{id}',
+    parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
+    validateParams: v.removeFault_params,
+    body: undefined,
+    responses: { '204': {}, '404': { mediaType: 'application/problem+json', validate: v.removeFault_404 } },
   },
 };

@@ -240,6 +240,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fault rules in force, with their counters */
+        get: operations["listFaults"];
+        put?: never;
+        /** Add a fault rule (one with the same id is replaced) */
+        post: operations["addFault"];
+        /** Remove every fault rule */
+        delete: operations["clearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -303,6 +338,8 @@ export interface components {
                 /** @description The raw body, cut at 4 KiB. */
                 body: string | null;
             };
+            /** @description The id of the fault rule that shaped the answer. */
+            fault: string | null;
         };
         Journal: {
             /** @description Oldest first. */
@@ -501,10 +538,43 @@ export interface components {
                 uid: string;
                 device_flag: number;
             };
+            /** @description Replaces every fault rule; an empty list clears them. */
+            faults?: {
+                rules: components["schemas"]["FaultRule"][];
+            };
             close?: {
                 /** @description A connection id, or `$name` of a connect step. */
                 connection: number | string;
             };
+        };
+        /**
+         * @description Matches requests by any of api, operationId, method and path (all optional), and applies
+         *     latency, an error status in the API's own shape, or a dropped connection. The first matching
+         *     rule that fires applies. A rule needs at least one effect, and cannot both answer and drop.
+         */
+        FaultRule: components["schemas"]["FaultFields"];
+        FaultFields: {
+            id?: string;
+            /** @enum {string} */
+            api?: "wukongim" | "smile";
+            /** @description An operationId of the API's spec, such as `createToken` or `updateToken`. */
+            operationId?: string;
+            method?: string;
+            /** @description An exact path, or a prefix ending in `*`. */
+            path?: string;
+            /** @description Real time added before the answer; `[min, max]` picks between them from the seed. */
+            latency?: components["schemas"]["Duration"] | components["schemas"]["Duration"][];
+            status?: number;
+            /** @description Close the connection without answering. */
+            drop?: boolean;
+            probability?: number;
+            /** @description Affect only the next this many matching requests. */
+            times?: number;
+        };
+        ActiveFault: components["schemas"]["FaultFields"] & {
+            id: string;
+            applied: number;
+            remaining: number | null;
         };
         UserRef: {
             userId: string;
@@ -916,6 +986,90 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+        };
+    };
+    listFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In the order they are tried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveFault"][];
+                };
+            };
+        };
+    };
+    addFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRule"];
+            };
+        };
+        responses: {
+            /** @description In force. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveFault"];
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    clearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description None left. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    removeFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["Problem"];
         };
     };
 }

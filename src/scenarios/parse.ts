@@ -23,6 +23,7 @@ export const STEP_ACTIONS = [
   'connect',
   'kick',
   'close',
+  'faults',
 ] as const;
 
 /** One thing wrong with a scenario, and where. */

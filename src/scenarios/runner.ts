@@ -2,6 +2,7 @@
 import type { SmileService } from '../apis/smile/index.js';
 import type { WukongimService } from '../apis/wukongim/index.js';
 import type { Clock } from '../core/clock.js';
+import type { FaultRule, Faults } from '../core/faults.js';
 import type { components } from '../generated/admin.types.js';
 import type { EmitRequest, Webhooks } from '../webhooks.js';
 import { actionOf, offsetOf, runOrder, type Scenario } from './parse.js';
@@ -15,6 +16,7 @@ export interface ScenarioTargets {
   smile: SmileService;
   wukongim: WukongimService;
   webhooks: Webhooks;
+  faults: Faults;
 }
 
 export interface ScenarioRunner {
@@ -76,6 +78,9 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
         targets.wukongim.kick(uid, device_flag);
         return undefined;
       }
+      case 'faults':
+        targets.faults.set((args as unknown as { rules: FaultRule[] }).rules);
+        return undefined;
       case 'close': {
         const id = Number((args as { connection: number | string }).connection);
         if (!targets.wukongim.close(id)) throw new Error(`connection ${id} does not exist`);

@@ -78,6 +78,7 @@ describe('journal', () => {
         path: `/${i}`,
         status: 200,
         durationMs: 0,
+        fault: null,
         request: { headers: {}, body: null },
         response: { body: null },
       });

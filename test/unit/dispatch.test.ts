@@ -3,6 +3,7 @@ import { createWukongimErrors } from '../../src/apis/wukongim/errors.js';
 import type { Api } from '../../src/core/api.js';
 import { createClock } from '../../src/core/clock.js';
 import { createDispatcher } from '../../src/core/dispatch.js';
+import { createFaults } from '../../src/core/faults.js';
 import { createJournal } from '../../src/core/journal.js';
 import { JsonText } from '../../src/core/reply.js';
 import { operations } from '../../src/generated/wukongim.operations.js';
@@ -27,7 +28,7 @@ function driftingApi(answer: unknown, profile = 'docs'): Api {
 }
 
 const tokenRequest = () => new Request('http://localhost/user/token', { method: 'POST', body: '{"uid":"a","token":"t","device_flag":1}' });
-const context = (strict: boolean) => ({ clock: createClock({ start: 0 }), journal: createJournal(10), strict, maxBodyBytes: 1024 });
+const context = (strict: boolean) => ({ clock: createClock({ start: 0 }), journal: createJournal(10), strict, maxBodyBytes: 1024, faults: createFaults(1) });
 
 describe('response validation', () => {
   it('turns an answer that breaks the profile schema into a 500 that names the violation, in strict mode', async () => {

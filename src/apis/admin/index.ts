@@ -2,6 +2,7 @@
 import type { Api } from '../../core/api.js';
 import type { Clock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
+import type { Faults } from '../../core/faults.js';
 import type { Journal } from '../../core/journal.js';
 import { EventRejected } from '../../core/outbox.js';
 import { typedHandlers } from '../../core/typed.js';
@@ -22,6 +23,7 @@ export interface AdminTargets {
   smile: SmileService;
   webhooks: Webhooks;
   scenarios: Scenarios;
+  faults: Faults;
   reset(): void;
 }
 
@@ -90,6 +92,22 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: { stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity, items: limit ? items.slice(-limit) : items } };
     },
     listWebhookEvents: () => ({ status: 200, body: targets.webhooks.events() }),
+    listFaults: () => ({ status: 200, body: targets.faults.list() }),
+    addFault({ body }) {
+      try {
+        return { status: 201, body: targets.faults.add(body) };
+      } catch (error) {
+        return problem(400, 'invalid-fault', 'Invalid fault rule', (error as Error).message);
+      }
+    },
+    clearFaults() {
+      targets.faults.clear();
+      return { status: 204, body: undefined };
+    },
+    removeFault({ params }) {
+      if (targets.faults.remove(params.id)) return { status: 204, body: undefined };
+      return problem(404, 'not-found', 'No such fault rule', `fault ${params.id} does not exist`);
+    },
     listScenarios: () => ({ status: 200, body: targets.scenarios.list() }),
     async loadScenario({ body }) {
       try {

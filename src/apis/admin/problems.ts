@@ -27,4 +27,5 @@ export const adminErrors: ErrorCatalogue = {
   unsupportedMediaType: (contentType) => problem(415, 'unsupported-media-type', 'Unsupported media type', `send application/json, not ${contentType}`),
   payloadTooLarge: (limit) => problem(413, 'payload-too-large', 'Payload too large', `the body exceeds the ${limit}-byte limit`),
   internalError: (detail) => problem(500, 'internal-error', 'Internal error', detail),
+  injected: (status) => problem(status, 'injected', 'Injected fault'),
 };

@@ -22,6 +22,19 @@ const DEFAULT_MESSAGES: Record<SmileCode, string> = {
   TIME_LIMIT_EXCEEDED: 'The request took too long',
 };
 
+/** The code Smile sends with each status, for injected faults. */
+const INJECTED_CODES: Record<number, SmileCode> = {
+  401: 'INVALID_CREDENTIALS',
+  403: 'UNAUTHORIZED_ACCESS',
+  404: 'MISSING_RESOURCE',
+  408: 'TIME_LIMIT_EXCEEDED',
+  415: 'UNSUPPORTED_TYPE',
+  429: 'REQUEST_LIMIT_EXCEEDED',
+  501: 'UNSUPPORTED_METHOD',
+  503: 'SERVER_UNAVAILABLE',
+  504: 'TIME_LIMIT_EXCEEDED',
+};
+
 /** A success envelope. */
 export interface Success<T> {
   code: 'OK';
@@ -75,5 +88,6 @@ export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): E
     unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
     payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
     internalError: (detail) => error(500, 'SERVER_ERROR', detail),
+    injected: (status) => error(status, INJECTED_CODES[status] ?? (status < 500 ? 'INVALID_PARAMETERS' : 'SERVER_ERROR')),
   };
 }

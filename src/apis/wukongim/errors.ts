@@ -48,6 +48,17 @@ function valueAt(body: unknown, pointer: string): unknown {
   return value;
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'bad request',
+  403: 'forbidden',
+  404: 'not found',
+  429: 'too many requests',
+  500: 'internal server error',
+  502: 'bad gateway',
+  503: 'service unavailable',
+  504: 'gateway timeout',
+};
+
 /**
  * Creates the catalogue. Under the `docs` profile a body that breaks the documented contract (a
  * missing `device_flag`, say) is refused; under `server-v2` it goes on as the server's decoder
@@ -75,5 +86,7 @@ export function createWukongimErrors(profile: string): ErrorCatalogue {
     unsupportedMediaType: (contentType) => badRequest(`unsupported content type ${contentType}`),
     payloadTooLarge: (limit) => ({ status: 413, body: { msg: `request body too large: the limit is ${limit} bytes`, status: 413 } }),
     internalError: (detail) => ({ status: 500, body: { msg: detail, status: 500 } }),
+    // The server's 401 has no body; every other error is its `{msg, status}`.
+    injected: (status) => (status === 401 ? unauthorized() : { status, body: { msg: STATUS_TEXT[status] ?? `error ${status}`, status } }),
   };
 }

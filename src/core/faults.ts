@@ -1,0 +1,163 @@
+/**
+ * Fault injection: rules that add latency, answer an error status in the API's own shape, or drop
+ * the connection, for some operations or paths, with a seeded probability and an optional count.
+ * They let a front-end team exercise its retry and timeout paths.
+ */
+import type { ApiName } from './api.js';
+import { parseDuration } from './duration.js';
+import { createRandom } from './random.js';
+
+type Duration = string | number;
+
+/** A rule as it is given. Every matcher is optional; at least one effect is required. */
+export interface FaultRule {
+  /** Names the rule in the journal and the control API. Default `fault-<n>`. */
+  id?: string;
+  api?: Exclude<ApiName, 'admin'>;
+  operationId?: string;
+  method?: string;
+  /** An exact path, or a prefix ending in `*`. */
+  path?: string;
+  /** Real time added before the answer: one duration, or `[min, max]` for a seeded pick between. */
+  latency?: Duration | Duration[];
+  /** Answer this status, with the API's own error body, instead of running the operation. */
+  status?: number;
+  /** Close the connection without an answer. */
+  drop?: boolean;
+  /** The share of matching requests affected, drawn from the seed. Default 1. */
+  probability?: number;
+  /** Affect only the next this many matching requests, then retire. Default: no limit. */
+  times?: number;
+}
+
+/** A rule in force, with its counters. */
+export interface ActiveFault extends FaultRule {
+  id: string;
+  /** Matching requests it affected so far. */
+  applied: number;
+  /** How many more it will affect, or null for no limit. */
+  remaining: number | null;
+}
+
+/** What a request gets. */
+export interface FaultEffect {
+  id: string;
+  latencyMs: number;
+  status?: number;
+  drop: boolean;
+}
+
+/** What a rule is matched against. */
+export interface FaultTarget {
+  api: Exclude<ApiName, 'admin'>;
+  method: string;
+  path: string;
+  operationId: string | undefined;
+}
+
+export interface Faults {
+  readonly size: number;
+  /** Adds a rule; throws a RangeError naming what is wrong with it. */
+  add(rule: FaultRule): ActiveFault;
+  /** Replaces every rule. */
+  set(rules: FaultRule[]): ActiveFault[];
+  remove(id: string): boolean;
+  clear(): void;
+  list(): ActiveFault[];
+  /** The effect of the first rule that matches and fires, counting it; undefined when none does. */
+  pick(target: FaultTarget): FaultEffect | undefined;
+}
+
+/**
+ * Creates an empty rule set drawing its probabilities and latencies from `seed`.
+ * @example const faults = createFaults(1); faults.add({ operationId: 'createToken', status: 503, times: 2 });
+ */
+export function createFaults(seed: number): Faults {
+  const random = createRandom(seed ^ 0xfa017);
+  let rules: ActiveFault[] = [];
+  let counter = 0;
+
+  const add = (rule: FaultRule): ActiveFault => {
+    const problem = ruleProblem(rule);
+    if (problem) throw new RangeError(problem);
+    counter += 1;
+    const active: ActiveFault = { ...rule, id: rule.id ?? `fault-${counter}`, applied: 0, remaining: rule.times ?? null };
+    rules = [...rules.filter((existing) => existing.id !== active.id), active];
+    return active;
+  };
+
+  return {
+    get size() {
+      return rules.length;
+    },
+    add,
+    set(next) {
+      next.forEach((rule) => {
+        const problem = ruleProblem(rule);
+        if (problem) throw new RangeError(problem);
+      });
+      rules = [];
+      return next.map(add);
+    },
+    remove(id) {
+      const before = rules.length;
+      rules = rules.filter((rule) => rule.id !== id);
+      return rules.length < before;
+    },
+    clear() {
+      rules = [];
+      counter = 0;
+      random.reset();
+    },
+    list: () => rules.map((rule) => ({ ...rule })),
+    pick(target) {
+      for (const rule of rules) {
+        if (!matches(rule, target)) continue;
+        if (rule.probability !== undefined && random.next() >= rule.probability) continue;
+        rule.applied += 1;
+        if (rule.remaining !== null) {
+          rule.remaining -= 1;
+          if (rule.remaining === 0) rules = rules.filter((other) => other !== rule);
+        }
+        return { id: rule.id, latencyMs: latencyOf(rule, random), status: rule.status, drop: rule.drop === true };
+      }
+      return undefined;
+    },
+  };
+}
+
+function matches(rule: FaultRule, target: FaultTarget): boolean {
+  if (rule.api !== undefined && rule.api !== target.api) return false;
+  if (rule.operationId !== undefined && rule.operationId !== target.operationId) return false;
+  if (rule.method !== undefined && rule.method.toUpperCase() !== target.method) return false;
+  if (rule.path !== undefined) return rule.path.endsWith('*') ? target.path.startsWith(rule.path.slice(0, -1)) : rule.path === target.path;
+  return true;
+}
+
+function latencyOf(rule: FaultRule, random: { next(): number }): number {
+  if (rule.latency === undefined) return 0;
+  if (!Array.isArray(rule.latency)) return parseDuration(rule.latency);
+  const [min, max] = rule.latency.map(parseDuration) as [number, number];
+  return Math.round(min + random.next() * (max - min));
+}
+
+/** Why a rule cannot be used, or undefined. The control API's schema checks shapes; this checks sense. */
+function ruleProblem(rule: FaultRule): string | undefined {
+  if (rule.latency === undefined && rule.status === undefined && !rule.drop) return 'a fault needs an effect: latency, status or drop';
+  if (rule.status !== undefined && rule.drop) return 'a fault either answers a status or drops the connection, not both';
+  if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))
+    return 'status must be an integer from 400 to 599';
+  if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) return 'probability must be from 0 to 1';
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) return 'times must be an integer of at least 1';
+  try {
+    if (Array.isArray(rule.latency) && rule.latency.length !== 2) return 'latency is one duration, or [min, max]';
+    if (rule.latency !== undefined) {
+      const [min, max] = (Array.isArray(rule.latency) ? rule.latency : [rule.latency, rule.latency]).map(parseDuration) as [number, number];
+      if (min > max) return 'latency [min, max] must have min ≤ max';
+      if (max > 600_000) return 'latency must be at most 10m';
+    }
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}

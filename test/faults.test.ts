@@ -1,0 +1,121 @@
+/** Fault injection through the control API, against the real server: latency, statuses, drops, counts, odds. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/server.js';
+import { type SmileServer, startSmile } from './support/smile.js';
+
+let smile: SmileServer;
+let im: TestServer;
+beforeAll(async () => {
+  smile = await startSmile();
+  im = await startServer();
+});
+afterAll(async () => {
+  await smile.close();
+  await im.close();
+});
+beforeEach(async () => {
+  await smile.call('POST', '/__mock/reset', { auth: null });
+  await im.post('/__mock/reset', {});
+});
+
+const addFault = (rule: Record<string, unknown>) => smile.call('POST', '/__mock/faults', { body: rule, auth: null });
+
+describe('faults', () => {
+  it('answers a status in the API’s own error shape, the next N times only, and journals it', async () => {
+    const added = await addFault({ id: 'tokens-down', operationId: 'createToken', status: 503, times: 2 });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ id: 'tokens-down', applied: 0, remaining: 2 });
+    const user = (await smile.call('GET', '/v1/users?size=1')).body.data.items[0];
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await smile.call('POST', `/v1/tokens?userId=${user.id}`));
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 201]);
+    expect(answers[0]?.body).toEqual({ code: 'SERVER_UNAVAILABLE', message: 'The server is unavailable', requestId: expect.any(String), data: {} });
+    expect(answers[0]?.headers.get('x-token-mock-fault')).toBe('tokens-down');
+    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body).toEqual([]);
+    const journal = (await smile.call('GET', '/__mock/journal?api=smile', { auth: null })).body.entries;
+    expect(journal.filter((e: { fault: string | null }) => e.fault === 'tokens-down')).toHaveLength(2);
+  });
+
+  it('answers WuKongIM faults in its shape, and a 401 with no body as its server does', async () => {
+    await im.post('/__mock/faults', { api: 'wukongim', path: '/user/*', status: 500 });
+    const failed = await im.post('/user/token', { uid: 'a', token: 't', device_flag: 1 });
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ msg: 'internal server error', status: 500 });
+    expect((await im.get('/health')).status).toBe(200);
+    await im.post('/__mock/faults', { id: 'fault-1', path: '/user/*', status: 401 });
+    const refused = await im.post('/user/token', { uid: 'a', token: 't', device_flag: 1 });
+    expect(refused.status).toBe(401);
+    expect(refused.text).toBe('');
+  });
+
+  it('adds latency, and a range is drawn from the seed', async () => {
+    await addFault({ operationId: 'getUser', latency: '150ms' });
+    const user = (await smile.call('GET', '/v1/users?size=1')).body.data.items[0];
+    const started = performance.now();
+    expect((await smile.call('GET', `/v1/users/${user.id}`)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('drops the connection without an answer', async () => {
+    await addFault({ method: 'post', path: '/v1/users', drop: true, times: 1 });
+    await expect(smile.call('POST', '/v1/users')).rejects.toThrow('fetch failed');
+    expect((await smile.call('POST', '/v1/users')).status).toBe(201);
+  });
+
+  it('fires with the seeded probability, the same way on every run', async () => {
+    const run = async () => {
+      await smile.call('POST', '/__mock/reset', { auth: null });
+      await addFault({ path: '/v1/users', method: 'GET', status: 429, probability: 0.5 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await smile.call('GET', '/v1/users?size=1')).status);
+      return statuses;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    const limited = first.filter((status) => status === 429).length;
+    expect(limited).toBeGreaterThan(8);
+    expect(limited).toBeLessThan(32);
+  });
+
+  it.each([
+    [{ path: '/v1/users' }, 'a fault needs an effect: latency, status or drop'],
+    [{ status: 503, drop: true }, 'not both'],
+    [{ latency: ['2s', '1s'] }, 'min ≤ max'],
+  ])('refuses the rule %j', async (rule, detail) => {
+    const refused = await addFault(rule);
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain(detail);
+  });
+
+  it('refuses a rule that breaks the spec, naming the field', async () => {
+    const refused = await addFault({ status: 200 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '/body/status', message: 'must be >= 400' }]);
+  });
+
+  it('removes one rule, or all, and never touches the control API', async () => {
+    await addFault({ id: 'everything', status: 500 });
+    expect((await smile.call('GET', '/__mock/journal', { auth: null })).status).toBe(200);
+    expect((await smile.call('DELETE', '/__mock/faults/everything', { auth: null })).status).toBe(204);
+    expect((await smile.call('DELETE', '/__mock/faults/everything', { auth: null })).status).toBe(404);
+    await addFault({ status: 500 });
+    expect((await smile.call('DELETE', '/__mock/faults', { auth: null })).status).toBe(204);
+    expect((await smile.call('GET', '/v1/users?size=1')).status).toBe(200);
+  });
+
+  it('a scenario step changes the rules on the mock clock', async () => {
+    const scenario = {
+      steps: [
+        { at: '1m', faults: { rules: [{ operationId: 'listUsers', status: 503 }] } },
+        { at: '2m', faults: { rules: [] } },
+      ],
+    };
+    expect((await smile.call('POST', '/__mock/scenarios', { body: scenario, auth: null })).status).toBe(201);
+    const status = async () => (await smile.call('GET', '/v1/users?size=1')).status;
+    expect(await status()).toBe(200);
+    smile.mock.clock.advance(60_000);
+    expect(await status()).toBe(503);
+    smile.mock.clock.advance(60_000);
+    expect(await status()).toBe(200);
+  });
+});
