@@ -13,6 +13,8 @@ const CONNECTIONS = 20;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const WARMUP_S = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DELIVERIES = 5000;
+const PENDING = 1000;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const SANDBOX = `Basic ${Buffer.from('test_key:test_secret').toString('base64')}`;
 
@@ -99,6 +101,66 @@ async function measure(url: string, target: Pick<Target, 'method' | 'body' | 'he
   return load(url, target, DURATION_S);
 }
 
+/** Speaks JSON to a control or Smile endpoint of a bench server. */
+async function call(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+interface Stats {
+  delivered: number;
+  pending: number;
+  failed: number;
+}
+
+const statsOf = async (smile: string) => ((await call(`${smile}/__mock/webhooks/deliveries?limit=1`, 'GET')) as { stats: Stats }).stats;
+
+/** Emits `count` events at once: a scenario with that many steps at 1 s, then the clock moved 1 s. */
+async function emitBurst(smile: string, count: number): Promise<void> {
+  const steps = Array.from({ length: count }, () => ({ at: '1s', emit: { api: 'smile', type: 'LINK_ADDED' } }));
+  await call(`${smile}/__mock/scenarios`, 'POST', { name: 'burst', steps });
+  await call(`${smile}/__mock/clock`, 'POST', { advance: '1s' });
+}
+
+/**
+ * Signed deliveries per second: a burst of events, each HMAC-SHA512 signed and POSTed to a local
+ * receiver in another process, timed from the emission to the last delivery the mock records.
+ */
+async function deliveryRate(smile: string, receiver: string, count: number): Promise<number> {
+  await call(`${smile}/__mock/reset`, 'POST');
+  await call(
+    `${smile}/v1/webhooks`,
+    'POST',
+    { name: 'bench', url: receiver, eventTypes: ['ALL_EVENTS'], active: true, secret: 'bench-secret' },
+    { authorization: SANDBOX },
+  );
+  const started = performance.now();
+  await emitBurst(smile, count);
+  for (;;) {
+    const stats = await statsOf(smile);
+    if (stats.failed > 0) throw new Error(`${stats.failed} deliveries failed during the benchmark`);
+    if (stats.delivered >= count) return count / ((performance.now() - started) / 1000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Leaves `count` deliveries pending: the receiver holds every answer for a minute, beyond the measure. */
+async function makePending(smile: string, receiver: string, count: number): Promise<Stats> {
+  await call(
+    `${smile}/v1/webhooks`,
+    'POST',
+    { name: 'slow', url: `${receiver}?delay=60000`, eventTypes: ['ALL_EVENTS'], active: true, secret: 's' },
+    { authorization: SANDBOX },
+  );
+  await emitBurst(smile, count);
+  return statsOf(smile);
+}
+
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const noisePct = (values: number[]) => ((Math.max(...values) - Math.min(...values)) / mean(values)) * 100;
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -137,6 +199,23 @@ async function main(): Promise<void> {
       const page = (await (await fetch(`${smile}/v1/users?size=150`, { headers: { authorization: SANDBOX } })).json()) as { data: { items: { id: string }[] } };
       userIds[server] = page.data.items[Math.floor(page.data.items.length / 2)]?.id;
     }
+    const [, receiverUrl] = await start([here('./receiver-server.mjs')], /receiver (http:\/\/\S+)/);
+    const hookArgs = [
+      here('../dist/cli/main.js'),
+      'serve',
+      '--wukongim-port',
+      '0',
+      '--smile-port',
+      '0',
+      '--start-time',
+      '2026-01-01T00:00:00Z',
+      '--webhook-timeout',
+      '120s',
+    ];
+    const [, , hookSmile] = await start(hookArgs, /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1/);
+    const deliveryRates: number[] = [];
+    const pendingRatios: number[] = [];
+    const pendingRuns: { idle: Measure; pending: Measure; stats: Stats }[] = [];
     const baselineRuns: Measure[] = [];
     const runs = new Map<Target, Measure[]>(TARGETS.map((target) => [target, []]));
     for (let round = 1; round <= ROUNDS; round++) {
@@ -148,6 +227,18 @@ async function main(): Promise<void> {
         runs.get(target)?.push(result);
         line.push(`${target.name} ${pct(result.rps / baseline.rps)}`);
       }
+      const rate = await deliveryRate(hookSmile as string, `${receiverUrl}/hook`, DELIVERIES);
+      deliveryRates.push(rate);
+      // The same server and call, idle and then with deliveries pending, back to back.
+      await call(`${hookSmile}/__mock/reset`, 'POST');
+      const read = TARGETS[1] as Target;
+      const readUrl = `${hookSmile}/v1/users?size=10`;
+      const idle = await measure(readUrl, read);
+      const stats = await makePending(hookSmile as string, `${receiverUrl}/hook`, PENDING);
+      const pending = await measure(readUrl, read);
+      pendingRuns.push({ idle, pending, stats });
+      pendingRatios.push(pending.rps / idle.rps);
+      line.push(`deliveries ${Math.round(rate)}/s`, `API with ${stats.pending} pending ${pct(pending.rps / idle.rps)} of idle`);
       console.log(line.join(' | '));
     }
     console.log(
@@ -179,6 +270,19 @@ async function main(): Promise<void> {
       console.log(`${name}: ${pct(drop)} ${drop >= 0 ? 'drop' : 'gain'} from 100 to 100,000 users (target: no more than a 10% drop)`);
       results[`${name} drop 100 → 100k`] = drop;
     }
+    console.log(
+      `signed webhook deliveries: ${Math.round(mean(deliveryRates))}/s (${deliveryRates.map(Math.round).join(', ')}; ±${noisePct(deliveryRates).toFixed(1)}%), ${DELIVERIES} per burst (target ≥ 1000/s: ${mean(deliveryRates) >= 1000 ? 'met' : 'MISSED'})`,
+    );
+    console.log(
+      `GET /v1/users?size=10 with ${PENDING} deliveries pending: ${pct(mean(pendingRatios))} of the idle figure (${pendingRatios.map(pct).join(', ')}; target ≥ 80%: ${mean(pendingRatios) >= 0.8 ? 'met' : 'MISSED'})`,
+    );
+    results['webhook deliveries per second'] = { runs: deliveryRates, mean: mean(deliveryRates), burst: DELIVERIES, target: 1000 };
+    results[`API throughput with ${PENDING} deliveries pending`] = {
+      runs: pendingRuns,
+      ratios: pendingRatios,
+      ratioMean: mean(pendingRatios),
+      targetRatio: 0.8,
+    };
     const p99 = Math.max(...[...runs.values()].flat().map((m) => m.p99));
     console.log(`worst p99 of the mock: ${p99} ms (target < 10 ms)`);
     const report = {

@@ -71,11 +71,12 @@ export class IncomingRequest implements RequestLike {
  * network error (an injected dropped connection) closes it without an answer.
  */
 export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  if (response.type === 'error') {
+  const wire = wireOf(response);
+  // Only a Response the mock did not build lazily can be an error; asking a lazy one would build it.
+  if (!wire && response.type === 'error') {
     outgoing.destroy();
     return;
   }
-  const wire = wireOf(response);
   const headers: Record<string, string> = {};
   let body: string | Buffer | undefined;
   if (wire) {

@@ -69,7 +69,7 @@ function real(lazy: LazyResponse): Response {
 
 const lazyPrototype: object = LazyResponse.prototype;
 for (const key of Reflect.ownKeys(Response.prototype)) {
-  if (key === 'constructor' || key === 'status' || key === 'ok') continue;
+  if (key === 'constructor' || key === 'status' || key === 'ok' || key === 'type') continue;
   const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key) as PropertyDescriptor;
   if (typeof descriptor.value === 'function') {
     const method = descriptor.value as (...args: unknown[]) => unknown;
@@ -88,7 +88,8 @@ for (const key of Reflect.ownKeys(Response.prototype)) {
   }
 }
 
-// The status needs no real Response.
+// The status and type need no real Response.
+Object.defineProperty(lazyPrototype, 'type', { get: () => 'default' });
 Object.defineProperty(lazyPrototype, 'status', {
   get(this: LazyResponse) {
     return this[WIRE].status;

@@ -8,6 +8,7 @@ describe('the Response the mock returns', () => {
     expect(response).toBeInstanceOf(Response);
     expect(response.status).toBe(201);
     expect(response.ok).toBe(true);
+    expect(response.type).toBe('default');
     expect(response.headers.get('x-a')).toBe('1');
     expect(response.bodyUsed).toBe(false);
     const copy = response.clone();
@@ -23,5 +24,11 @@ describe('the Response the mock returns', () => {
     expect(response.ok).toBe(false);
     expect(response.body).toBeNull();
     expect(await response.text()).toBe('');
+  });
+
+  it('is a network error for a dropped connection', () => {
+    const response = toResponse({ status: 0, headers: {}, body: null, drop: true });
+    expect(response.type).toBe('error');
+    expect(wireOf(response)).toBeUndefined();
   });
 });
