@@ -172,6 +172,12 @@ async function main(): Promise<void> {
     children.push(started.child);
     return started.match;
   };
+  /** The CLI server on ephemeral ports with a frozen clock; resolves with its WuKongIM and Smile URLs. */
+  const startMock = (...args: string[]) =>
+    start(
+      [here('../dist/cli/main.js'), 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
+      /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1/,
+    );
   try {
     const [, baselineUrl] = await start([here('./baseline-server.mjs')], /baseline (http:\/\/\S+)/);
     const urls: Partial<Record<Target['server'], string>> = {};
@@ -180,19 +186,7 @@ async function main(): Promise<void> {
       ['smile-100', 100],
       ['smile-100k', 100_000],
     ] as const) {
-      const args = [
-        here('../dist/cli/main.js'),
-        'serve',
-        '--wukongim-port',
-        '0',
-        '--smile-port',
-        '0',
-        '--users',
-        String(users),
-        '--start-time',
-        '2026-01-01T00:00:00Z',
-      ];
-      const [, wukongim, smile] = await start(args, /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1/);
+      const [, wukongim, smile] = await startMock('--users', String(users));
       urls[server] = smile;
       urls.wukongim ??= wukongim;
       // A user from the middle of the list, so that a lookup is not helped by being first.
@@ -200,19 +194,7 @@ async function main(): Promise<void> {
       userIds[server] = page.data.items[Math.floor(page.data.items.length / 2)]?.id;
     }
     const [, receiverUrl] = await start([here('./receiver-server.mjs')], /receiver (http:\/\/\S+)/);
-    const hookArgs = [
-      here('../dist/cli/main.js'),
-      'serve',
-      '--wukongim-port',
-      '0',
-      '--smile-port',
-      '0',
-      '--start-time',
-      '2026-01-01T00:00:00Z',
-      '--webhook-timeout',
-      '120s',
-    ];
-    const [, , hookSmile] = await start(hookArgs, /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1/);
+    const [, , hookSmile] = await startMock('--webhook-timeout', '120s');
     const deliveryRates: number[] = [];
     const pendingRatios: number[] = [];
     const pendingRuns: { idle: Measure; pending: Measure; stats: Stats }[] = [];
