@@ -69,7 +69,10 @@ export interface Mock {
   readonly scenarios: Scenarios;
   /** Latency, error statuses and dropped connections, per operation or path. */
   readonly faults: Faults;
-  /** Returns every API's state, the journal, the random sequence and the clock to the seeded start. */
+  /**
+   * Returns every API's state, the journals, the random sequence and the clock to the seeded start;
+   * pending deliveries and loaded scenarios are dropped, and the options' faults and scenarios re-armed.
+   */
   reset(): void;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
 }
@@ -102,7 +105,6 @@ export function createMock(options: MockOptions = {}): Mock {
   const journal = createJournal(settings.journalSize);
   const outbox = createOutbox({ clock, ...options.webhooks });
   const faults = createFaults(settings.seed);
-  faults.set(options.faults ?? []);
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
   const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox });
   const webhooks = createWebhooks(outbox, { smile: smile.service, wukongim: wukongim.service });
@@ -115,6 +117,11 @@ export function createMock(options: MockOptions = {}): Mock {
     },
     list: () => runner.list(),
   };
+  // What the options put in force at the start, and again after every reset.
+  const arm = () => {
+    faults.set(options.faults ?? []);
+    for (const scenario of startScenarios) runner.load(scenario);
+  };
   const reset = () => {
     runner.clear();
     journal.clear();
@@ -124,11 +131,10 @@ export function createMock(options: MockOptions = {}): Mock {
     wukongim.api.reset();
     smile.api.reset();
     faults.clear();
-    faults.set(options.faults ?? []);
-    for (const scenario of startScenarios) runner.load(scenario);
+    arm();
   };
   const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, faults, reset });
-  for (const scenario of startScenarios) runner.load(scenario);
+  arm();
   const dispatcher = createDispatcher([wukongim.api, smile.api, admin], {
     clock,
     journal,

@@ -77,6 +77,23 @@ describe('Smile deliveries', () => {
     expect(creations.received.map((r) => JSON.parse(r.body).type)).toEqual(['USER_CREATED']);
   });
 
+  it('puts datapoint payloads only into deliveries for subscriptions with includePayload', async () => {
+    smile = await startSmile();
+    const lean = await receiver();
+    const full = await receiver();
+    const leanHook = await subscribe(smile, lean.url, { eventTypes: ['TASK_FINISHED'] });
+    await subscribe(smile, full.url, { eventTypes: ['TASK_FINISHED'], includePayload: true });
+    await smile.call('POST', '/__mock/webhooks/emit', { body: { api: 'smile', type: 'TASK_FINISHED' }, auth: null });
+    const [leanRequest] = await lean.waitForCount(1);
+    const [fullRequest] = await full.waitForCount(1);
+    const leanEvent = JSON.parse(leanRequest?.body ?? '');
+    const fullEvent = JSON.parse(fullRequest?.body ?? '');
+    expect(fullEvent.data.payload).toEqual(expect.objectContaining({ identities: expect.any(Array) }));
+    expect(leanEvent.data).not.toHaveProperty('payload');
+    expect(leanEvent.id).toBe(fullEvent.id);
+    expect(leanRequest?.headers['smile-signature']).toBe(sign(leanHook.secret, leanRequest?.body ?? ''));
+  });
+
   it('never fires an inactive subscription', async () => {
     smile = await startSmile();
     const target = await receiver();

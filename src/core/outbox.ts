@@ -133,6 +133,15 @@ interface Job {
   generation: number;
 }
 
+interface AttemptResult {
+  time: number;
+  headers: Record<string, string>;
+  status: number | null;
+  answer: string | null;
+  error: string | null;
+  latencyMs: number;
+}
+
 interface Waiter {
   type: string;
   matches(attempt: DeliveryAttempt): boolean;
@@ -171,13 +180,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
     inFlight += 1;
     const { message } = job;
     const time = clock.now();
-    const started = performance.now();
+    let started = performance.now();
     let headers: Record<string, string> = {};
     let status: number | null = null;
     let answer: string | null = null;
     let error: string | null = null;
     try {
       headers = await message.headers;
+      started = performance.now(); // the receiver's time, not the signature's
       const send = options.fetch ?? fetch;
       const response = await send(message.url, { method: 'POST', headers, body: message.body, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
       status = response.status;
@@ -191,10 +201,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     pump();
   };
 
-  const settle = (
-    job: Job,
-    result: { time: number; headers: Record<string, string>; status: number | null; answer: string | null; error: string | null; latencyMs: number },
-  ) => {
+  const settle = (job: Job, result: AttemptResult) => {
     const { message, event } = job;
     const maxAttempts = message.retryDelays.length + 1;
     const delay = message.retryDelays[job.attempt - 1];

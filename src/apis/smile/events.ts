@@ -20,6 +20,8 @@ type Data = Record<string, unknown>;
 
 const PROVIDERS = ['sss_ph', 'pagibig_ph', 'philhealth_ph', 'bir_ph', 'upwork', 'grab_ph'];
 const DATAPOINTS = ['IDENTITIES', 'EMPLOYMENTS', 'INCOMES', 'CONTRIBUTIONS', 'DOCUMENTS'];
+/** The events whose `data.payload` a subscription gets only with `includePayload: true`. */
+const WITH_PAYLOAD = new Set<string>(['TASK_FINISHED', 'ACCOUNT_SYNC_TASK_FINISHED']);
 
 export interface SmileEventsContext {
   clock: Clock;
@@ -60,6 +62,10 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
     const count = 1 + random.int(12);
     const source = { userId, sourceId: account.accountId, sourceType: 'ACCOUNT', providers };
     const loginName = () => faker.internet.email().toLowerCase();
+    const payload = () => ({
+      identities: [{ fullName: faker.person.fullName(), email: loginName() }],
+      employments: [{ employerName: faker.company.name(), jobTitle: faker.person.jobTitle() }],
+    });
     const shapes: Record<Family, () => Data> = {
       user: () => ({ userId }),
       sessionReset: () => ({ session: { ...session, status: 'IN_PROGRESS' } }),
@@ -71,8 +77,8 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
       accountConnected: () => ({ ...account, loginName: loginName() }),
       accountFailed: () => ({ ...account, loginName: loginName(), errorCode: 'INVALID_CREDENTIALS', errorMessage: 'The provider refused the login details' }),
       taskStarted: () => ({ ...source, taskType: 'ACCOUNT_SYNC' }),
-      taskFinished: () => ({ ...source, taskType: 'ACCOUNT_SYNC', status: 'SUCCEEDED', datapoints: DATAPOINTS }),
-      syncFinished: () => ({ ...source, status: 'SUCCEEDED', monitorStatus: 'ACTIVE', datapoints: DATAPOINTS }),
+      taskFinished: () => ({ ...source, taskType: 'ACCOUNT_SYNC', status: 'SUCCEEDED', datapoints: DATAPOINTS, payload: payload() }),
+      syncFinished: () => ({ ...source, status: 'SUCCEEDED', monitorStatus: 'ACTIVE', datapoints: DATAPOINTS, payload: payload() }),
       archive: () => ({ userId, archiveId: `archive-${random.hex(24)}` }),
       archiveFailed: () => ({ userId, archiveId: `archive-${random.hex(24)}`, errorCode: 'UNREADABLE_FILE', errorMessage: 'The file could not be read' }),
       invite: () => ({ userId, inviteId: `invite-${random.hex(24)}` }),
@@ -107,13 +113,17 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
       const violations = check(events[type].validate, body, 'event').map(describe);
       if (violations.length > 0) throw new EventRejected(violations);
       const text = JSON.stringify(body);
+      // Datapoint payloads go only to subscriptions that asked for them with includePayload.
+      const { payload, ...lean } = body.data;
+      const leanText = WITH_PAYLOAD.has(type) && payload !== undefined ? JSON.stringify({ ...body, data: lean }) : text;
       const messages: Message[] = [];
       for (const webhook of context.webhooks.subscribedTo(type)) {
+        const sent = webhook.includePayload ? text : leanText;
         messages.push({
           subscriptionId: webhook.id,
           url: webhook.url,
-          body: text,
-          headers: context.sign(webhook.secret, text).then((signature) => ({ 'content-type': 'application/json', 'smile-signature': signature })),
+          body: sent,
+          headers: context.sign(webhook.secret, sent).then((signature) => ({ 'content-type': 'application/json', 'smile-signature': signature })),
           retryDelays: context.retryDelays,
           accepts: (status) => status >= 200 && status < 300,
         });
