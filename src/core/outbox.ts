@@ -119,7 +119,7 @@ export interface Outbox {
   on(type: string, listener: (event: WebhookEvent) => void): () => void;
   /** Resolves when nothing is queued or on the wire (retries waiting on the mock's clock do not count). */
   idle(): Promise<void>;
-  /** Drops the journal, queued work and counters; answers still on the wire are ignored. */
+  /** Drops the journal, queued work, scheduled retries and counters, and aborts attempts on the wire. */
   clear(): void;
 }
 
@@ -163,6 +163,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let idleWaiters: (() => void)[] = [];
   let ready: Job[] = [];
   let cancels = new Set<() => void>();
+  // Aborting these frees the concurrency slots of attempts a clear() made stale.
+  const onTheWire = new Set<AbortController>();
   let inFlight = 0;
   let generation = 0;
   let counts = { delivered: 0, failed: 0, pending: 0 };
@@ -179,6 +181,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const run = async (job: Job) => {
     inFlight += 1;
     const { message } = job;
+    const abort = new AbortController();
+    onTheWire.add(abort);
     const time = clock.now();
     let started = performance.now();
     let headers: Record<string, string> = {};
@@ -189,7 +193,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       headers = await message.headers;
       started = performance.now(); // the receiver's time, not the signature's
       const send = options.fetch ?? fetch;
-      const response = await send(message.url, { method: 'POST', headers, body: message.body, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
+      const response = await send(message.url, {
+        method: 'POST',
+        headers,
+        body: message.body,
+        redirect: 'manual',
+        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(timeout)]),
+      });
       status = response.status;
       answer = await readStart(response, RESPONSE_LIMIT);
       if (!message.accepts(status)) error = `the receiver answered ${status}`;
@@ -197,6 +207,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       error = describeFailure(failure, timeout);
     }
     inFlight -= 1;
+    onTheWire.delete(abort);
     if (job.generation === generation) settle(job, { time, headers, status, answer, error, latencyMs: performance.now() - started });
     pump();
   };
@@ -306,6 +317,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     clear() {
       generation += 1;
+      for (const abort of onTheWire) abort.abort();
+      onTheWire.clear();
       for (const cancel of cancels) cancel();
       cancels = new Set();
       ready = [];

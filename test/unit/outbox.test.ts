@@ -60,6 +60,23 @@ describe('outbox', () => {
     expect(outbox.stats()).toEqual({ events: 0, attempts: 0, delivered: 0, failed: 0, pending: 0 });
   });
 
+  it('clear() aborts attempts on the wire, so they do not hold the concurrency', async () => {
+    const urls: string[] = [];
+    // A receiver that never answers: only an abort ends the attempt.
+    const fetch = ((url: string, init: RequestInit) => {
+      urls.push(url);
+      if (url.endsWith('/fast')) return Promise.resolve(new Response('ok'));
+      return new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    }) as typeof globalThis.fetch;
+    const outbox = createOutbox({ clock: createClock({ start: 0 }), fetch, concurrency: 1, timeout: 60_000 });
+    outbox.publish(event('stuck'), [message({ url: 'http://receiver.test/stuck' })]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    outbox.clear();
+    outbox.publish(event('next'), [message({ url: 'http://receiver.test/fast' })]);
+    expect((await outbox.waitFor('USER_CREATED', undefined, { timeout: 1000 })).eventId).toBe('next');
+    expect(urls).toEqual(['http://receiver.test/stuck', 'http://receiver.test/fast']);
+  });
+
   it('a listener that throws does not stop the event', async () => {
     const fetch = (async () => new Response('ok')) as typeof globalThis.fetch;
     const outbox = createOutbox({ clock: createClock({ start: 0 }), fetch });
