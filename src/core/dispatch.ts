@@ -2,7 +2,7 @@
 import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
 import type { FaultEffect, Faults } from './faults.js';
-import { type Journal, journalBody } from './journal.js';
+import { type Journal, journalBody, type ReportedViolation, reported } from './journal.js';
 import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
@@ -54,8 +54,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const time = context.clock.now();
     const url = new URL(request.url);
     const { api, router } = select(url.pathname, scope);
-    let operation: OperationSpec | undefined;
-    const raw: { body: string | null } = { body: null };
+    const exchange: Exchange = { body: null, operation: undefined, violations: [] };
     const fault = context.faults.size > 0 && api.name !== 'admin' ? pickFault(api, router, request.method, url.pathname) : undefined;
     let reply: Reply;
     try {
@@ -64,11 +63,13 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
         const injected = api.errors.injected(fault.status);
         reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
       } else {
-        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, router, request, url, raw, (op) => (operation = op))));
+        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, router, request, url, exchange)));
       }
     } catch (error) {
       reply = error instanceof BodyTooLargeError ? api.errors.payloadTooLarge(error.limit) : api.errors.internalError('the mock failed to answer this request');
     }
+    const { operation, violations } = exchange;
+    if (violations.length > 0) reply = { ...reply, headers: { ...reply.headers, [VIOLATIONS_HEADER]: violationsHeader(violations) } };
     const wire: WireReply = fault?.drop
       ? { status: 0, headers: {}, body: null, drop: true }
       : toWire(reply, operation?.responses[String(reply.status)]?.mediaType);
@@ -80,9 +81,10 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       path: url.pathname + url.search,
       status: wire.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      request: { headers: headersOf(request), body: journalBody(raw.body) },
+      request: { headers: headersOf(request), body: journalBody(exchange.body) },
       response: { body: journalBody(wire.body) },
       fault: fault?.id ?? null,
+      violations: violations.length === 0 ? NONE : violations.map(reported),
     });
     return wire;
   }
@@ -94,14 +96,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     return context.faults.pick({ api: api.name as Exclude<ApiName, 'admin'>, method, path, operationId });
   }
 
-  async function route(
-    api: Api,
-    router: Router,
-    request: RequestLike,
-    url: URL,
-    raw: { body: string | null },
-    matched: (operation: OperationSpec) => void,
-  ): Promise<Reply> {
+  async function route(api: Api, router: Router, request: RequestLike, url: URL, exchange: Exchange): Promise<Reply> {
     const match = router.match(request.method, url.pathname);
     if (match.kind === 'not-found') return api.errors.notFound(request.method, url.pathname);
     if (match.kind === 'method-not-allowed') {
@@ -109,24 +104,28 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       return { ...reply, headers: { ...reply.headers, allow: match.allowed.join(', ') } };
     }
     const { operation } = match;
-    matched(operation);
-    const violations: Violation[] = [];
+    exchange.operation = operation;
+    const { violations } = exchange;
     let body: unknown;
     if (operation.body || (!BODYLESS.has(request.method) && hasBody(request))) {
-      raw.body = await readBody(request, context.maxBodyBytes);
+      exchange.body = await readBody(request, context.maxBodyBytes);
     }
     const contentType = request.headers.get('content-type');
     if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
       // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
-      body = raw.body;
-    } else if (operation.body && (raw.body !== '' || operation.body.required)) {
-      if (!api.ignoresContentType && raw.body !== '' && !isJson(contentType)) {
+      body = exchange.body;
+    } else if (operation.body && (exchange.body !== '' || operation.body.required)) {
+      if (!api.ignoresContentType && exchange.body !== '' && !isJson(contentType)) {
+        violations.push(
+          violation('header', '/content-type', 'mediaType', `must be one of ${operation.body.mediaTypes.join(', ')}, not ${contentType ?? '(none)'}`),
+        );
         return api.errors.unsupportedMediaType(contentType ?? '(none)', operation);
       }
       try {
-        body = JSON.parse(raw.body as string);
+        body = JSON.parse(exchange.body as string);
       } catch (error) {
-        return api.errors.malformedBody({ text: raw.body as string, reason: (error as Error).message }, operation);
+        violations.push(violation('body', '', 'json', `is not JSON: ${(error as Error).message}`));
+        return api.errors.malformedBody({ text: exchange.body as string, reason: (error as Error).message }, operation);
       }
       if (api.normalizeBody) body = api.normalizeBody(operation, body);
       violations.push(...check(operation.body.validate, body, 'body'));
@@ -140,7 +139,11 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const handler = api.handlers[operation.id];
     if (!handler) return api.errors.internalError(`operation ${operation.id} has no handler`);
     const reply = await handler({ body, params, request, url });
-    return context.strict ? checkResponse(api, operation, reply) : reply;
+    if (!context.strict) return reply;
+    const broken = checkResponse(api, operation, reply);
+    if (broken.length === 0) return reply;
+    violations.push(...broken);
+    return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${broken.map(describe).join('; ')}`);
   }
 
   return {
@@ -153,22 +156,45 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
   };
 }
 
-/** In strict mode an answer that breaks the spec becomes a 500 in the API's shape that names the violation. */
-function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Reply {
+/** In strict mode an answer must match the spec; what it breaks becomes a 500 in the API's shape that names it. */
+function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Violation[] {
   const spec = operation.responses[String(reply.status)];
-  let violations: string[];
-  if (!spec) {
-    violations = [`status ${reply.status} is not documented`];
-  } else if (spec.validate) {
+  if (!spec) return [violation('response', '', 'status', `status ${reply.status} is not documented`)];
+  let violations: Violation[] = [];
+  if (spec.validate) {
     const validate = (api.profile && spec.profiles?.[api.profile]) || spec.validate;
-    violations = check(validate, bodyValue(reply.body), 'response').map(describe);
-  } else {
-    violations = reply.body === undefined ? [] : ['response must have no body'];
+    violations = check(validate, bodyValue(reply.body), 'response');
+  } else if (reply.body !== undefined) {
+    violations = [violation('response', '', 'body', 'must have no body')];
   }
   // A pre-serialised answer must say on the wire exactly what its value says.
-  if (reply.body instanceof JsonText && JSON.stringify(reply.body.value) !== reply.body.text) violations.push('the serialised body differs from its value');
-  if (violations.length === 0) return reply;
-  return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${violations.join('; ')}`);
+  if (reply.body instanceof JsonText && JSON.stringify(reply.body.value) !== reply.body.text) {
+    violations.push(violation('response', '', 'serialisation', 'the serialised body differs from its value'));
+  }
+  return violations;
+}
+
+/** What one request and its answer came to, filled in as the pipeline goes. */
+interface Exchange {
+  /** The raw request body, once read. */
+  body: string | null;
+  operation: OperationSpec | undefined;
+  /** Every way the request, or in strict mode the answer, broke the spec. */
+  violations: Violation[];
+}
+
+/** Lists an exchange's violations in machine-readable form: a JSON array, ASCII only, as headers must be. */
+export const VIOLATIONS_HEADER = 'x-token-mock-violations';
+const HEADER_LIMIT = 20;
+const NONE: ReportedViolation[] = [];
+
+function violation(location: Violation['location'], pointer: string, keyword: string, message: string): Violation {
+  return { location, pointer, keyword, message, params: {} };
+}
+
+function violationsHeader(violations: Violation[]): string {
+  const json = JSON.stringify(violations.slice(0, HEADER_LIMIT).map(reported));
+  return json.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function underBase(pathname: string, basePath: string): boolean {

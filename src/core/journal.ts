@@ -1,6 +1,22 @@
 /** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
 import type { ApiName } from './api.js';
 import { createRing } from './ring.js';
+import type { Violation } from './validation.js';
+
+/** A violation as the journal, the violations header and the control API show it. */
+export interface ReportedViolation {
+  /** Where: body, query, path, header or response. */
+  in: Violation['location'];
+  /** A JSON Pointer inside it; empty for the whole of it. */
+  path: string;
+  keyword: string;
+  message: string;
+}
+
+/** The reported form of a violation. */
+export function reported(violation: Violation): ReportedViolation {
+  return { in: violation.location, path: violation.pointer, keyword: violation.keyword, message: violation.message };
+}
 
 /** One request the mock answered. */
 export interface JournalEntry {
@@ -16,6 +32,8 @@ export interface JournalEntry {
   response: { body: string | null };
   /** The id of the fault rule that shaped the answer, if any. */
   fault: string | null;
+  /** How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
+  violations: ReportedViolation[];
 }
 
 /** The journal: the newest `capacity` entries, and a count of everything seen. */
@@ -27,6 +45,8 @@ export interface Journal {
   record(entry: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void;
   /** Held entries, oldest first. */
   entries(): JournalEntry[];
+  /** Held entries with violations, oldest first: a ring of their own, so ordinary traffic cannot push them out. */
+  violations(): JournalEntry[];
   clear(): void;
 }
 
@@ -44,16 +64,25 @@ export function journalBody(body: string | null | undefined): string | null {
  * @example const journal = createJournal(500); journal.entries().at(-1)?.status
  */
 export function createJournal(capacity: number): Journal {
-  const ring = createRing<Omit<JournalEntry, 'time'> & { time: number }>(capacity);
+  type Stored = Omit<JournalEntry, 'time'> & { time: number };
+  const ring = createRing<Stored>(capacity);
+  const broken = createRing<Stored>(capacity);
+  const shown = (stored: Stored): JournalEntry => ({ ...stored, time: new Date(stored.time).toISOString() });
   return {
     capacity,
     get total() {
       return ring.total;
     },
     record(entry) {
-      ring.push({ id: ring.total + 1, ...entry });
+      const stored = { id: ring.total + 1, ...entry };
+      ring.push(stored);
+      if (entry.violations.length > 0) broken.push(stored);
     },
-    entries: () => ring.items().map((stored) => ({ ...stored, time: new Date(stored.time).toISOString() })),
-    clear: () => ring.clear(),
+    entries: () => ring.items().map(shown),
+    violations: () => broken.items().map(shown),
+    clear() {
+      ring.clear();
+      broken.clear();
+    },
   };
 }

@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests that broke the spec, and the answers that did in strict mode */
+        get: operations["listViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wukongim/connect": {
         parameters: {
             query?: never;
@@ -340,6 +357,18 @@ export interface components {
             };
             /** @description The id of the fault rule that shaped the answer. */
             fault: string | null;
+            /** @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
+            violations: components["schemas"]["Violation"][];
+        };
+        /** @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the same objects as a JSON array. */
+        Violation: {
+            /** @enum {string} */
+            in: "body" | "query" | "path" | "header" | "response" | "event";
+            /** @description A JSON Pointer inside `in`, such as `/device_flag`; empty for the whole of it. */
+            path: string;
+            /** @description The JSON Schema keyword that failed (`type`, `required`, `maximum`, …), or `json`, `mediaType`, `status`, `body`. */
+            keyword: string;
+            message: string;
         };
         Journal: {
             /** @description Oldest first. */
@@ -707,6 +736,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Journal"];
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    listViolations: {
+        parameters: {
+            query?: {
+                api?: "wukongim" | "smile" | "admin";
+                /** @description Only the newest this many. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Journal entries with violations, oldest first, kept apart from ordinary traffic so it cannot push them out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: components["schemas"]["JournalEntry"][];
+                    };
                 };
             };
             400: components["responses"]["Problem"];

@@ -79,6 +79,7 @@ describe('journal', () => {
         status: 200,
         durationMs: 0,
         fault: null,
+        violations: [],
         request: { headers: {}, body: null },
         response: { body: null },
       });

@@ -40,6 +40,15 @@ describe('response validation', () => {
     });
   });
 
+  it('lists the response violations in the header and the journal', async () => {
+    const ctx = context(true);
+    const wire = await createDispatcher([driftingApi({ status: 200 })], ctx).dispatch(tokenRequest());
+    const header = JSON.parse(wire.headers['x-token-mock-violations'] as string);
+    expect(header[0]).toEqual({ in: 'response', path: '/status', keyword: 'const', message: 'must be equal to constant' });
+    expect(ctx.journal.violations()).toHaveLength(1);
+    expect(ctx.journal.violations()[0]?.violations).toEqual(header);
+  });
+
   it('accepts the same answer under the profile it belongs to', async () => {
     const wire = await createDispatcher([driftingApi({ status: 200 }, 'server-v2')], context(true)).dispatch(tokenRequest());
     expect(wire.status).toBe(200);

@@ -3,7 +3,7 @@ import type { Api } from '../../core/api.js';
 import type { Clock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Faults } from '../../core/faults.js';
-import type { Journal } from '../../core/journal.js';
+import type { Journal, JournalEntry } from '../../core/journal.js';
 import { EventRejected } from '../../core/outbox.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
@@ -35,6 +35,12 @@ const REFUSALS = {
   revoked: 'a newer token revoked it',
 } as const;
 
+/** Journal entries of one API, and only the newest `limit`. */
+function narrow(entries: JournalEntry[], filter: { api?: string; limit?: number }): JournalEntry[] {
+  const ofApi = filter.api ? entries.filter((entry) => entry.api === filter.api) : entries;
+  return filter.limit ? ofApi.slice(-filter.limit) : ofApi;
+}
+
 /**
  * Creates the control API.
  * @example const admin = createAdmin({ clock, journal, wukongim, reset });
@@ -55,12 +61,8 @@ export function createAdmin(targets: AdminTargets): Api {
       else if (body.freeze !== undefined) clock.freeze(body.freeze);
       return { status: 200, body: clockState() };
     },
-    getJournal({ params }) {
-      let entries = journal.entries();
-      if (params.api) entries = entries.filter((entry) => entry.api === params.api);
-      if (params.limit) entries = entries.slice(-params.limit);
-      return { status: 200, body: { entries, total: journal.total, capacity: journal.capacity } };
-    },
+    getJournal: ({ params }) => ({ status: 200, body: { entries: narrow(journal.entries(), params), total: journal.total, capacity: journal.capacity } }),
+    listViolations: ({ params }) => ({ status: 200, body: { entries: narrow(journal.violations(), params) } }),
     connectDevice: ({ body }) => ({ status: 200, body: wukongim.connect(body) }),
     listConnections: ({ params }) => ({ status: 200, body: wukongim.connections({ uid: params.uid, state: params.state }) }),
     closeConnection({ params }) {

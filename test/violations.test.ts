@@ -1,0 +1,66 @@
+/** Violations: named in the API's own error, listed in a header, and kept by GET /__mock/violations. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/server.js';
+import { SANDBOX, type SmileServer, startSmile } from './support/smile.js';
+
+let im: TestServer;
+let lenient: TestServer;
+let smile: SmileServer;
+beforeAll(async () => {
+  im = await startServer();
+  lenient = await startServer({ wukongim: { profile: 'server-v2' } });
+  smile = await startSmile();
+});
+afterAll(async () => {
+  await Promise.all([im.close(), lenient.close(), smile.close()]);
+});
+beforeEach(async () => {
+  await Promise.all([im.post('/__mock/reset', {}), lenient.post('/__mock/reset', {}), smile.call('POST', '/__mock/reset', { auth: null })]);
+});
+
+const listed = (headers: Headers) => JSON.parse(headers.get('x-token-mock-violations') ?? 'null');
+
+describe('violations', () => {
+  it('a refused WuKongIM body names the field in the header, in machine-readable form', async () => {
+    const refused = await im.post('/user/token', { uid: 'a', token: 't', device_flag: 'web' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.msg).toContain('UpdateTokenReq.device_flag');
+    expect(listed(refused.headers)).toEqual([{ in: 'body', path: '/device_flag', keyword: 'type', message: 'must be integer' }]);
+    const kept = (await im.get('/__mock/violations')).body.entries;
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ operationId: 'updateToken', status: 400, violations: listed(refused.headers) });
+  });
+
+  it('a violation the v2 server tolerates is still listed, on its 200', async () => {
+    const tolerated = await lenient.post('/user/token', { uid: 'a', token: 't' });
+    expect(tolerated.status).toBe(200);
+    expect(listed(tolerated.headers)).toEqual([{ in: 'body', path: '/device_flag', keyword: 'required', message: 'is required' }]);
+  });
+
+  it('lists query violations and malformed JSON for Smile, and nothing for a good request', async () => {
+    const small = await smile.call('GET', '/v1/users?size=0');
+    expect(small.body.code).toBe('INVALID_PARAMETERS');
+    expect(listed(small.headers)).toEqual([{ in: 'query', path: '/size', keyword: 'minimum', message: 'must be >= 1' }]);
+    const malformed = await smile.call('POST', '/v1/users', { body: '{"externalMetadata":' });
+    expect(listed(malformed.headers)).toEqual([{ in: 'body', path: '', keyword: 'json', message: expect.stringMatching(/^is not JSON: /) }]);
+    const good = await smile.call('GET', '/v1/users?size=1');
+    expect(good.headers.get('x-token-mock-violations')).toBeNull();
+    const kept = (await smile.call('GET', '/__mock/violations?api=smile&limit=1', { auth: null })).body.entries;
+    expect(kept).toHaveLength(1);
+    expect(kept[0].request.body).toBe('{"externalMetadata":');
+  });
+
+  it('keeps the header ASCII whatever the message', async () => {
+    const refused = await im.post('/user/token', { uid: 'a@b', token: 't', device_flag: 1 });
+    expect(refused.body.msg).toBe('uid不能包含特殊字符！');
+    const header = refused.headers.get('x-token-mock-violations') ?? '';
+    expect(header).toMatch(/^[\x20-\x7e]+$/);
+    expect(JSON.parse(header)[0]).toMatchObject({ in: 'body', path: '/uid', keyword: 'pattern' });
+  });
+
+  it('ordinary traffic cannot push violations out of their list', async () => {
+    await smile.call('GET', '/v1/users?size=500');
+    for (let i = 0; i < 30; i++) await smile.call('GET', '/v1/users?size=1', { auth: SANDBOX });
+    expect((await smile.call('GET', '/__mock/violations', { auth: null })).body.entries).toHaveLength(1);
+  });
+});
