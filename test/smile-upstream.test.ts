@@ -3,52 +3,17 @@
  * document (../shared/reference/upstream/smile-openapi-v1.yaml), operation by operation and status by
  * status. The document is read from beside the project; where it is absent the test says so and skips.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import ajvModule from 'ajv';
-import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { type SmileServer, startSmile } from './support/smile.js';
+import { openUpstream } from './support/upstream.js';
 
-const upstreamFile = fileURLToPath(new URL('../../shared/reference/upstream/smile-openapi-v1.yaml', import.meta.url));
-const present = existsSync(upstreamFile);
-if (!present) console.warn(`skipped: the upstream Smile document is not at ${upstreamFile}`);
-
-type Json = Record<string, unknown>;
+const upstream = openUpstream('smile-openapi-v1.yaml');
+const { present } = upstream;
+const validatorFor = upstream.validatorFor;
 let smile: SmileServer;
-let validatorFor: (path: string, method: string, status: number) => ((body: unknown) => string[]) | undefined;
 
 beforeAll(async () => {
-  if (!present) return;
-  const document = parse(readFileSync(upstreamFile, 'utf8')) as Json;
-  // OpenAPI 3.0 schemas: draft-07 ajv understands `nullable`; `example` and `x-` keywords are annotations.
-  const ajv = new ajvModule.default({ strict: false, allErrors: true });
-  ajvFormats.default(ajv);
-  ajv.addSchema({ ...document, $id: 'upstream' });
-  const resolve = (value: Json): Json => {
-    const ref = value.$ref as string | undefined;
-    if (!ref) return value;
-    return resolve(
-      ref
-        .slice(2)
-        .split('/')
-        .reduce((node: Json, key) => node[key] as Json, document),
-    );
-  };
-  validatorFor = (path, method, status) => {
-    const operation = ((document.paths as Json)[path] as Json)[method] as Json;
-    const raw = (operation.responses as Json)[String(status)] as Json | undefined;
-    if (!raw) return undefined;
-    const response = resolve(raw);
-    const pointer = raw.$ref
-      ? `${(raw.$ref as string).slice(1)}/content/application~1json/schema`
-      : `/paths/${path.replaceAll('/', '~1')}/${method}/responses/${status}/content/application~1json/schema`;
-    const validate = ajv.getSchema(`upstream#${pointer}`);
-    if (!validate || !(response.content as Json)?.['application/json']) return undefined;
-    return (body) => (validate(body) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`));
-  };
-  smile = await startSmile();
+  if (present) smile = await startSmile();
 });
 afterAll(() => smile?.close());
 

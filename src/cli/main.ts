@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 /**
- * The token-mock command line: `serve` (the default, and `npm start`). Usage errors exit with code 2.
+ * The token-mock command line: `serve` (the default, and `npm start`) and `verify`. Usage errors exit
+ * with code 2.
  * It runs with a 64 MB young generation (the shebang and `npm start` pass the flag): per-request
  * garbage and journal entries then die young instead of being promoted, and full collections, which
  * walk every seeded user, stay rare. With 100,000 users that is a third more pages of GET /v1/users.
@@ -11,6 +12,7 @@ import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.
 import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import { runServe } from './serve.js';
+import { runVerify } from './verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -124,6 +126,41 @@ program
       version,
     );
   });
+
+program
+  .command('verify')
+  .description('check a provider (this mock, the real API, anything between) against the specs; exit 1 if any case fails')
+  .addOption(new Option('--api <api>', 'which API to check').choices(['smile', 'wukongim']).makeOptionMandatory())
+  .addOption(new Option('--base-url <url>', 'the provider; for Smile with /v1, e.g. https://sandbox.smileapi.io/v1').argParser(url).makeOptionMandatory())
+  .option('--key <key>', "Smile API key (default: the mock's test_key)")
+  .option('--secret <secret>', "Smile API secret (default: the mock's test_secret)")
+  .option('--manager-token <token>', 'WuKongIM manager token, when the provider requires one')
+  .addOption(new Option('--profile <name>', 'WuKongIM contract to check: the docs, or the v2 server').choices(WUKONGIM_PROFILES).default('docs'))
+  .addOption(new Option('--seed <n>', 'seed of the sample data, so a run repeats').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
+  .option('--junit <file>', 'also write a JUnit XML report')
+  .addOption(new Option('--timeout <duration>', 'per request').argParser(duration).default(10_000, '10s'))
+  .action(async (options) => {
+    if ((options.key === undefined) !== (options.secret === undefined)) usage('--key and --secret go together.');
+    if (options.api === 'wukongim' && options.key !== undefined) usage('--key and --secret are for --api smile.');
+    if (options.api === 'smile' && options.managerToken !== undefined) usage('--manager-token is for --api wukongim.');
+    process.exitCode = await runVerify({
+      api: options.api,
+      baseUrl: options.baseUrl,
+      key: options.key,
+      secret: options.secret,
+      managerToken: options.managerToken,
+      profile: options.profile as WukongimProfile,
+      seed: options.seed,
+      timeoutMs: options.timeout,
+      junit: options.junit,
+    });
+  });
+
+/** A usage error found after parsing: the message, and exit code 2. */
+function usage(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(2);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,23 @@
+/** `token-mock verify`: runs the contract cases against a provider, prints the report, writes JUnit. */
+import { writeFile } from 'node:fs/promises';
+import { junitReport, textReport } from '../verify/report.js';
+import { type VerifyOptions, verify } from '../verify/run.js';
+
+/** Runs verify and returns the exit code: 0 when every case passes, 1 otherwise. */
+export async function runVerify(options: VerifyOptions & { junit?: string }): Promise<number> {
+  const terminal = process.stderr.isTTY === true;
+  const report = await verify({
+    ...options,
+    // A progress line on a terminal only; CI logs get the report alone.
+    onProgress: terminal
+      ? (done, total, name) => process.stderr.write(`\r\x1b[2K[${done}/${total}] ${done === total ? '' : name.slice(0, (process.stderr.columns ?? 80) - 14)}`)
+      : undefined,
+  });
+  if (terminal) process.stderr.write('\r\x1b[2K');
+  console.log(textReport(report));
+  if (options.junit) {
+    await writeFile(options.junit, junitReport(report));
+    console.log(`JUnit report: ${options.junit}`);
+  }
+  return report.failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,224 @@
+/**
+ * `token-mock verify`: checks a provider (this mock, the real API, anything between) against the
+ * specs. Positive cases per operation from the spec's examples and seeded samples, negative cases
+ * that break one rule each, and stateful flows.
+ */
+import { createRandom } from '../core/random.js';
+import { type Answer, answerProblems } from './check.js';
+import { bodyMutations, parameterMutations } from './mutations.js';
+import { flatten, loadSpec, type Schema, sample } from './schema.js';
+import type { FlowSteps, Send, VerifyTarget } from './target.js';
+import { smileTarget } from './targets/smile.js';
+import { wukongimTarget } from './targets/wukongim.js';
+
+export interface VerifyOptions {
+  api: 'smile' | 'wukongim';
+  /** For Smile, with `/v1`, as the real hosts are. */
+  baseUrl: string;
+  /** Smile credentials. Default the mock's SANDBOX pair. */
+  key?: string;
+  secret?: string;
+  /** WuKongIM's manager token, when the provider requires one. */
+  managerToken?: string;
+  /** WuKongIM: `docs` (default) checks the documented contract, `server-v2` the v2 server's answers. */
+  profile?: 'docs' | 'server-v2';
+  /** Seeds sample data and generated names, so a run repeats. Default 1. */
+  seed?: number;
+  /** Real milliseconds per request. Default 10 000. */
+  timeoutMs?: number;
+  onProgress?(done: number, total: number, name: string): void;
+}
+
+export type CaseKind = 'positive' | 'negative' | 'flow';
+
+export interface CaseResult {
+  kind: CaseKind;
+  operationId: string | null;
+  name: string;
+  passed: boolean;
+  /** What was expected, for the report's diff. */
+  expected: string;
+  /** What came back: status and the start of the body. */
+  actual: string;
+  problems: string[];
+  durationMs: number;
+}
+
+export interface VerifyReport {
+  api: VerifyOptions['api'];
+  baseUrl: string;
+  seed: number;
+  profile?: string;
+  results: CaseResult[];
+  passed: number;
+  failed: number;
+  durationMs: number;
+}
+
+interface Planned {
+  kind: CaseKind;
+  operationId: string | null;
+  name: string;
+  run(send: Send): Promise<Omit<CaseResult, 'kind' | 'operationId' | 'name' | 'durationMs'>>;
+}
+
+const ANSWER_SHOWN = 300;
+
+/** Runs every case against the provider and reports each. Never throws for the provider's faults. */
+export async function verify(options: VerifyOptions): Promise<VerifyReport> {
+  const started = performance.now();
+  const seed = options.seed ?? 1;
+  const random = createRandom(seed);
+  const tag = random.hex(8);
+  const document = await loadSpec(options.api);
+  const target =
+    options.api === 'smile'
+      ? smileTarget(document, { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' }, tag)
+      : wukongimTarget(document, { profile: options.profile ?? 'docs', managerToken: options.managerToken }, tag);
+  const send = sender(options.baseUrl.replace(/\/+$/, ''), options.timeoutMs ?? 10_000);
+  const ids = await target.prepare(send);
+  const planned = plan(target, document, ids, random);
+  const results: CaseResult[] = [];
+  for (const [index, item] of planned.entries()) {
+    options.onProgress?.(index, planned.length, item.name);
+    const caseStarted = performance.now();
+    const outcome = await item.run(send);
+    results.push({ kind: item.kind, operationId: item.operationId, name: item.name, ...outcome, durationMs: Math.round(performance.now() - caseStarted) });
+  }
+  options.onProgress?.(planned.length, planned.length, 'done');
+  const failed = results.filter((result) => !result.passed).length;
+  return {
+    api: options.api,
+    baseUrl: options.baseUrl,
+    seed,
+    profile: target.profile,
+    results,
+    passed: results.length - failed,
+    failed,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** A fetch that never throws: a network failure is an answer with status 0 and the reason. */
+function sender(baseUrl: string, timeoutMs: number): Send {
+  return async ({ method, path, query, headers, body }) => {
+    const url = `${baseUrl}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
+    try {
+      const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, contentType: response.headers.get('content-type'), text, json };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return { status: 0, contentType: null, text: `no answer from ${url}: ${cause?.code ?? (error as Error).message}`, json: undefined };
+    }
+  };
+}
+
+const shown = (answer: Answer) => `${answer.status} ${answer.text.length > ANSWER_SHOWN ? `${answer.text.slice(0, ANSWER_SHOWN)}…` : answer.text}`.trim();
+
+/** A case that sends one request and expects one of `statuses`, with the body the spec documents for it. */
+function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, name: string, request: Parameters<Send>[0], statuses: number[]): Planned {
+  const operation = target.operations[operationId];
+  return {
+    kind,
+    operationId,
+    name,
+    async run(send) {
+      const answer = await send(request);
+      const problems = operation ? answerProblems(operation, statuses, answer, target.profile) : [`${operationId} is not in the spec`];
+      return { passed: problems.length === 0, problems, expected: `status ${statuses.join(' or ')} with the body documented for it`, actual: shown(answer) };
+    },
+  };
+}
+
+/** Every case for a target, in order: positives, then negatives, then flows. */
+function plan(target: VerifyTarget, document: Schema, ids: Record<string, string>, random: ReturnType<typeof createRandom>): Planned[] {
+  const positives: Planned[] = [];
+  const negatives: Planned[] = [];
+  const paths = document.paths as Record<string, Record<string, Schema>>;
+  for (const operation of Object.values(target.operations)) {
+    const spec = paths[operation.path]?.[operation.method.toLowerCase()] as Schema;
+    const documented = Object.keys(operation.responses).map(Number);
+    const successes = documented.filter((status) => status >= 200 && status < 300);
+    const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(target.pathValue(operation.id, name, ids)));
+    const query = target.query(operation.id, ids);
+    const bodySchema = ((spec.requestBody as Schema | undefined)?.content as Record<string, Schema> | undefined)?.['application/json']?.schema as
+      | Schema
+      | undefined;
+    const body = bodySchema ? target.body(operation.id, sample(document, bodySchema, random)) : undefined;
+    const headers = body === undefined ? target.headers : { ...target.headers, 'content-type': 'application/json' };
+    const request = { method: operation.method, path, query, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const title = `${operation.id}: ${operation.method} ${operation.path}`;
+    positives.push(exchange(target, 'positive', operation.id, title, request, successes));
+
+    const refusal = (status: number, name: string, changed: Partial<Parameters<Send>[0]>) => {
+      if (documented.includes(status))
+        negatives.push(exchange(target, 'negative', operation.id, `${operation.id}: ${name}`, { ...request, ...changed }, [status]));
+    };
+    if (bodySchema && body !== undefined) {
+      for (const mutation of bodyMutations(document, bodySchema, body)) {
+        if (!target.tolerates(operation.id, mutation.keyword, mutation.pointer))
+          refusal(400, `body${mutation.label.startsWith('/') ? '' : ' '}${mutation.label}`, { body: JSON.stringify(mutation.value) });
+      }
+      refusal(400, 'body is malformed JSON', { body: '{"unterminated": ' });
+    }
+    for (const parameter of (spec.parameters as Schema[] | undefined) ?? []) {
+      const resolved = flatten(document, parameter);
+      const { name, in: place, required } = resolved as { name: string; in: string; required?: boolean };
+      if (place === 'query') {
+        if (required) {
+          const { [name]: _, ...rest } = query;
+          refusal(400, `query ${name} is missing`, { query: rest });
+        }
+        for (const mutation of parameterMutations(document, resolved.schema as Schema)) {
+          refusal(400, `query ${name} ${mutation.label}`, { query: { ...query, [name]: mutation.value } });
+        }
+      }
+      // An id nobody issued: query ids (createToken's userId) and path ids alike.
+      if ((place === 'path' || (place === 'query' && /id$/i.test(name))) && documented.includes(404)) {
+        const unknown = `verify-unknown-${random.hex(16)}`;
+        const changed = place === 'path' ? { path: operation.path.replace(`{${name}}`, unknown) } : { query: { ...query, [name]: unknown } };
+        refusal(404, `${place} ${name} is an id that does not exist`, changed);
+      }
+    }
+    for (const credentials of target.badCredentials) {
+      refusal(401, `a request ${credentials.label}`, {
+        headers: body === undefined ? credentials.headers : { ...credentials.headers, 'content-type': 'application/json' },
+      });
+    }
+  }
+  const flows = target.flows.map((flow): Planned => ({ kind: 'flow', operationId: null, name: flow.name, run: (send) => runFlow(target, flow.run, send) }));
+  return [...positives, ...negatives, ...flows];
+}
+
+async function runFlow(target: VerifyTarget, run: (steps: FlowSteps) => Promise<void>, send: Send) {
+  const problems: string[] = [];
+  const answers: string[] = [];
+  const steps: FlowSteps = {
+    async call(operationId, request, statuses) {
+      const operation = target.operations[operationId];
+      if (!operation) throw new Error(`${operationId} is not in the spec`);
+      const answer = await send({ ...request, method: operation.method });
+      answers.push(`${operation.method} ${request.path} → ${shown(answer)}`);
+      const found = answerProblems(operation, statuses, answer, target.profile);
+      problems.push(...found.map((problem) => `${operationId}: ${problem}`));
+      return found.length === 0 ? answer.json : undefined;
+    },
+    expect(condition, problem) {
+      if (!condition) problems.push(problem);
+    },
+  };
+  await run(steps);
+  return {
+    passed: problems.length === 0,
+    problems,
+    expected: 'every step answers as documented, and the state it shows is consistent',
+    actual: answers.join('\n'),
+  };
+}

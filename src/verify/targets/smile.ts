@@ -1,0 +1,103 @@
+/** Verify's knowledge of the Smile API: Basic credentials, a user and webhooks to work on, the user flow. */
+import { operations } from '../../generated/smile.operations.js';
+import type { Answer } from '../check.js';
+import type { Schema } from '../schema.js';
+import type { FlowSteps, VerifyTarget } from '../target.js';
+
+interface User {
+  id: string;
+  createdAt: string;
+}
+interface Token {
+  id: string;
+  expiresAt: string;
+  mode: string;
+  accessToken: string;
+}
+
+const DAY = 86_400_000;
+const basic = (key: string, secret: string) => `Basic ${btoa(`${key}:${secret}`)}`;
+
+/**
+ * The Smile target. Webhooks point at an https URL nobody answers; the mock and the real API only
+ * register them.
+ */
+export function smileTarget(document: Schema, credentials: { key: string; secret: string }, tag: string): VerifyTarget {
+  const headers = { authorization: basic(credentials.key, credentials.secret) };
+  const webhook = (name: string) =>
+    JSON.stringify({ name, url: 'https://example.com/token-mock-verify', eventTypes: ['USER_CREATED'], active: false, secret: 'verify-secret' });
+
+  return {
+    api: 'smile',
+    operations,
+    document,
+    headers,
+    badCredentials: [
+      { label: 'without credentials', headers: {} },
+      { label: 'with a wrong secret', headers: { authorization: basic(credentials.key, `${credentials.secret}-wrong`) } },
+    ],
+    async prepare(send) {
+      const json = { ...headers, 'content-type': 'application/json' };
+      const user = await send({ method: 'POST', path: '/users', headers: json, body: '{}' });
+      const kept = await send({ method: 'POST', path: '/webhooks', headers: json, body: webhook(`verify ${tag}`) });
+      const doomed = await send({ method: 'POST', path: '/webhooks', headers: json, body: webhook(`verify ${tag} (deleted)`) });
+      // A failed set-up leaves a placeholder: the cases that use it then fail and show why.
+      const data = (answer: Answer) => (answer.json as { data?: { id?: string; user?: { id?: string } } } | undefined)?.data;
+      return {
+        userId: data(user)?.user?.id ?? 'setup-failed',
+        webhookId: data(kept)?.id ?? 'setup-failed',
+        doomedWebhookId: data(doomed)?.id ?? 'setup-failed',
+      };
+    },
+    pathValue(operationId, _parameter, ids) {
+      if (operationId === 'deleteWebhook') return ids.doomedWebhookId as string;
+      return (operationId.endsWith('Webhook') ? ids.webhookId : ids.userId) as string;
+    },
+    query(operationId, ids): Record<string, string> {
+      if (operationId === 'createToken') return { userId: ids.userId as string };
+      if (operationId === 'listUsers' || operationId === 'listWebhooks') return { size: '5' };
+      return {};
+    },
+    body(operationId, sampled) {
+      if (operationId === 'createUser') return { externalMetadata: { crmId: `verify-${tag}` } };
+      if (operationId === 'createWebhook') return { ...(sampled as object), url: 'https://example.com/token-mock-verify', active: false };
+      return sampled;
+    },
+    tolerates: () => false,
+    flows: [
+      {
+        name: 'create a user, read it, list it, refresh its token',
+        async run(steps: FlowSteps) {
+          const json = { ...headers, 'content-type': 'application/json' };
+          const created = (await steps.call('createUser', { path: '/users', headers: json, body: '{}' }, [201])) as
+            | { data: { user: User; token: Token } }
+            | undefined;
+          if (!created) return;
+          const { user, token } = created.data;
+          const read = (await steps.call('getUser', { path: `/users/${user.id}`, headers }, [200])) as { data: User } | undefined;
+          steps.expect(JSON.stringify(read?.data) === JSON.stringify(user), `GET /users/${user.id} differs from what POST /users answered`);
+          const page = (await steps.call('listUsers', { path: '/users', query: { size: '150' }, headers }, [200])) as { data: { items: User[] } } | undefined;
+          steps.expect(page?.data.items.some((item) => item.id === user.id) === true, `the new user is not on the first page of GET /users (newest first)`);
+          const refreshed = (await steps.call('createToken', { path: '/tokens', query: { userId: user.id }, headers }, [201])) as { data: Token } | undefined;
+          if (!refreshed) return;
+          const next = refreshed.data;
+          steps.expect(next.id !== token.id, 'the refreshed token has the id of the first one');
+          steps.expect(next.accessToken !== token.accessToken, 'the refreshed token has the accessToken of the first one');
+          steps.expect(next.mode === token.mode, `the refreshed token's mode ${next.mode} differs from the first's ${token.mode}`);
+          const createdAt = Date.parse(user.createdAt);
+          for (const [name, issued] of [
+            ['first', token],
+            ['refreshed', next],
+          ] as const) {
+            const lifetime = Date.parse(issued.expiresAt) - createdAt;
+            steps.expect(
+              lifetime > 0 && lifetime <= DAY,
+              `the ${name} token's expiresAt ${issued.expiresAt} is not within a day after the user's createdAt ${user.createdAt}`,
+            );
+          }
+          steps.expect(Date.parse(next.expiresAt) >= Date.parse(token.expiresAt), 'the refreshed token expires before the first one');
+        },
+      },
+    ],
+  };
+}

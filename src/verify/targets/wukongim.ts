@@ -1,0 +1,49 @@
+/** Verify's knowledge of WuKongIM: the optional manager token, the profile's tolerances, the device flow. */
+import { serverRefuses } from '../../apis/wukongim/errors.js';
+import { operations } from '../../generated/wukongim.operations.js';
+import type { Schema } from '../schema.js';
+import type { FlowSteps, VerifyTarget } from '../target.js';
+
+/**
+ * The WuKongIM target. Under `server-v2` a provider may accept what the v2 server accepts (a missing
+ * device_flag, say); under `docs` it must refuse whatever breaks the documented contract.
+ */
+export function wukongimTarget(document: Schema, options: { profile: string; managerToken?: string }, tag: string): VerifyTarget {
+  const headers: Record<string, string> = options.managerToken === undefined ? {} : { token: options.managerToken };
+  const json = { ...headers, 'content-type': 'application/json' };
+  const uid = `verify-${tag}`;
+  return {
+    api: 'wukongim',
+    operations,
+    document,
+    profile: options.profile,
+    headers,
+    badCredentials:
+      options.managerToken === undefined
+        ? []
+        : [
+            { label: 'without the manager token', headers: {} },
+            { label: 'with a wrong manager token', headers: { token: `${options.managerToken}-wrong` } },
+          ],
+    prepare: async () => ({}),
+    pathValue: () => '',
+    query: () => ({}),
+    body: (_operationId, sampled) => sampled,
+    tolerates: (operationId, keyword, pointer) => options.profile === 'server-v2' && !serverRefuses(operationId, keyword, pointer),
+    flows: [
+      {
+        name: 'update a token as master, then as slave, quit a device, read online status',
+        async run(steps: FlowSteps) {
+          const post = (operationId: string, path: string, body: unknown) =>
+            steps.call(operationId, { path, headers: json, body: JSON.stringify(body) }, [200]);
+          await post('updateToken', '/user/token', { uid, token: `${tag}-master`, device_flag: 1, device_level: 1 });
+          await post('updateToken', '/user/token', { uid, token: `${tag}-slave`, device_flag: 0, device_level: 0 });
+          await post('deviceQuit', '/user/device_quit', { uid, device_flag: 1 });
+          const online = await post('onlineStatus', '/user/onlinestatus', [uid]);
+          // No IM client of this uid is connected, so none of its devices may be online.
+          steps.expect(Array.isArray(online) && online.length === 0, `POST /user/onlinestatus lists ${JSON.stringify(online)} for a uid with no connection`);
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,118 @@
+/** `token-mock verify`, from the built CLI: all green against the mock, and each broken provider caught. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMock, type Mock } from 'token-mock';
+import { type RunningServer, serve } from 'token-mock/node';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEFECTS, type Defect, startBroken } from './fixtures/broken-providers.js';
+import { refusingUrl } from './support/receiver.js';
+
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** Runs the CLI without blocking the event loop, since the provider may live in this process. */
+function verify(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, 'verify', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+const servers: RunningServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+async function mockServer(api: 'smile' | 'wukongim', options: Parameters<typeof createMock>[0] = {}): Promise<{ mock: Mock; url: string }> {
+  const mock = createMock({ strict: true, ...options });
+  const server = await serve(mock, { api });
+  servers.push(server);
+  return { mock, url: server.url };
+}
+
+describe('verify against the mock', () => {
+  it('passes every Smile case, writes JUnit, and leaves no violation in strict mode', async () => {
+    const { mock, url } = await mockServer('smile');
+    const junit = join(tmpdir(), `token-mock-verify-${process.pid}.xml`);
+    const result = await verify('--api', 'smile', '--base-url', `${url}/v1`, '--key', 'live_key', '--secret', 'live_secret', '--junit', junit);
+    expect(result.stdout).toMatch(/\d+ cases: \d+ passed, 0 failed/);
+    expect(result.status).toBe(0);
+    for (const kind of ['positive', 'negative', 'flow']) expect(result.stdout).toContain(`PASS  ${kind}`);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="token-mock verify smile" tests="\d+" failures="0"/);
+    expect(xml).toContain('<testsuite name="smile negative"');
+    // Negative cases break the request, never the mock's answers.
+    const broken = mock.journal.violations().filter((entry) => entry.violations.some((v) => v.in === 'response'));
+    expect(broken).toEqual([]);
+  });
+
+  it.each([
+    ['docs', {}],
+    ['server-v2', { profile: 'server-v2' as const }],
+  ])('passes every WuKongIM case under the %s profile, with a manager token', async (profile, options) => {
+    const { url } = await mockServer('wukongim', { wukongim: { ...options, managerToken: 'm-token' } });
+    const result = await verify('--api', 'wukongim', '--base-url', url, '--profile', profile, '--manager-token', 'm-token');
+    expect(result.stdout).toContain('a request without the manager token');
+    expect(result.stdout).toMatch(/0 failed/);
+    expect(result.status).toBe(0);
+  });
+
+  it('is repeatable with --seed', async () => {
+    const { url } = await mockServer('smile');
+    const runs = await Promise.all([1, 2].map(() => verify('--api', 'smile', '--base-url', `${url}/v1`, '--seed', '9')));
+    const withoutTimes = (text: string) => text.replace(/\(\d+\.\d s\)/, '');
+    expect(withoutTimes(runs[0]?.stdout ?? '')).toBe(withoutTimes(runs[1]?.stdout ?? ''));
+  });
+});
+
+describe('verify catches broken providers', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  const caught: [keyof typeof DEFECTS, string, string][] = [
+    ['wrongStatus', 'FAIL  positive  createUser: POST /users', 'status: expected 201, got 200'],
+    ['missingField', 'FAIL  positive  getUser: GET /users/{id}', 'body/data/createdAt is required'],
+    ['wrongType', 'FAIL  positive  createToken: POST /tokens', 'body/data/expiresAt must be string'],
+    ['noRequestId', 'FAIL  positive  listUsers: GET /users', 'body/requestId is required'],
+    ['sameToken', 'FAIL  flow      create a user, read it, list it, refresh its token', 'the refreshed token has the id of the first one'],
+    ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be equal to constant'],
+  ];
+
+  it.each(caught)('%s', async (name, line, message) => {
+    const defect: Defect = DEFECTS[name];
+    const provider = await startBroken(defect);
+    close = provider.close;
+    const result = await verify('--api', defect.api, '--base-url', provider.baseUrl);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(line);
+    expect(result.stdout).toContain(`· ${message}`);
+    expect(result.stdout).toMatch(/\+ .*\d{3} /); // the diff shows what came back
+  });
+
+  it('fails, saying so, when nothing answers', async () => {
+    const result = await verify('--api', 'wukongim', '--base-url', (await refusingUrl()).replace('/hook', ''));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('no answer from');
+  });
+});
+
+describe('verify usage', () => {
+  it.each([
+    [['--base-url', 'http://127.0.0.1:1'], "required option '--api <api>' not specified"],
+    [['--api', 'slack', '--base-url', 'http://127.0.0.1:1'], 'Allowed choices are smile, wukongim'],
+    [['--api', 'smile'], "required option '--base-url <url>' not specified"],
+    [['--api', 'smile', '--base-url', 'http://127.0.0.1:1', '--key', 'k'], '--key and --secret go together'],
+    [['--api', 'smile', '--base-url', 'http://127.0.0.1:1', '--manager-token', 't'], '--manager-token is for --api wukongim'],
+  ])('exits 2 for %j', async (args, message) => {
+    const result = await verify(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
