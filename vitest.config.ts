@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^token-mock$/, replacement: source('./src/index.ts') },
       { find: /^token-mock\/node$/, replacement: source('./src/adapters/node.ts') },
       { find: /^token-mock\/express$/, replacement: source('./src/adapters/express.ts') },
+      { find: /^token-mock\/verify$/, replacement: source('./src/verify/index.ts') },
     ],
   },
   test: {

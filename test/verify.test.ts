@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
+import { junitReport, verify as verifyInCode } from 'token-mock/verify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFECTS, type Defect, startBroken } from './fixtures/broken-providers.js';
 import { refusingUrl } from './support/receiver.js';
@@ -66,6 +67,18 @@ describe('verify against the mock', () => {
     const runs = await Promise.all([1, 2].map(() => verify('--api', 'smile', '--base-url', `${url}/v1`, '--seed', '9')));
     const withoutTimes = (text: string) => text.replace(/\(\d+\.\d s\)/, '');
     expect(withoutTimes(runs[0]?.stdout ?? '')).toBe(withoutTimes(runs[1]?.stdout ?? ''));
+  });
+});
+
+describe('verify from code', () => {
+  it('returns a report with every case, and its JUnit form', async () => {
+    const { url } = await mockServer('wukongim');
+    const progress: number[] = [];
+    const report = await verifyInCode({ api: 'wukongim', baseUrl: url, onProgress: (done) => progress.push(done) });
+    expect(report).toMatchObject({ api: 'wukongim', seed: 1, profile: 'docs', failed: 0 });
+    expect(report.results.map((result) => result.kind)).toEqual(expect.arrayContaining(['positive', 'negative', 'flow']));
+    expect(progress.at(-1)).toBe(report.results.length);
+    expect(junitReport(report)).toContain(`tests="${report.results.length}" failures="0"`);
   });
 });
 
