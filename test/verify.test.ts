@@ -1,5 +1,5 @@
 /** `token-mock verify`, from the built CLI: all green against the mock, and each broken provider caught. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,22 @@ describe('verify against the mock', () => {
     expect(result.stdout).toContain('a request without the manager token');
     expect(result.stdout).toMatch(/0 failed/);
     expect(result.status).toBe(0);
+  });
+
+  it('shows a progress line on a terminal only', async () => {
+    const { url } = await mockServer('wukongim');
+    const plain = await verify('--api', 'wukongim', '--base-url', url);
+    expect(plain.stderr).toBe('');
+    const hasScript = spawnSync('script', ['--version']).status === 0;
+    if (!hasScript) return console.warn('skipped the terminal half: util-linux `script` is not installed');
+    // `script` gives the CLI a pseudo-terminal, as a developer's shell would.
+    const command = [process.execPath, cli, 'verify', '--api', 'wukongim', '--base-url', url].join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(output).toMatch(/\r\x1b\[2K\[1\/\d+\] /);
+    expect(output).toMatch(/0 failed/);
   });
 
   it('is repeatable with --seed', async () => {
