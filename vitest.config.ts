@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^token-mock\/node$/, replacement: source('./src/adapters/node.ts') },
       { find: /^token-mock\/express$/, replacement: source('./src/adapters/express.ts') },
       { find: /^token-mock\/verify$/, replacement: source('./src/verify/index.ts') },
+      { find: /^token-mock\/msw$/, replacement: source('./src/adapters/msw.ts') },
     ],
   },
   test: {

@@ -38,3 +38,18 @@ export function createCredentialCheck(credentials: readonly Credential[]): (auth
     return byHeader.get(`${scheme.toLowerCase() === 'basic' ? 'Basic' : scheme} ${value}`);
   };
 }
+
+/** The real hosts and the mode each serves: there, keys of the other mode are refused. */
+export const SMILE_HOSTS: Readonly<Record<string, Mode>> = {
+  'https://sandbox.smileapi.io': 'SANDBOX',
+  'https://open.smileapi.io': 'PRODUCTION',
+};
+
+/**
+ * The mode a request's origin serves, when it is one of `hosts`; undefined elsewhere (localhost, a
+ * port of the standalone server), where the credentials alone decide.
+ */
+export function hostModeOf(url: string, hosts: Readonly<Record<string, Mode>>): Mode | undefined {
+  for (const origin in hosts) if (url.startsWith(origin) && url.charAt(origin.length) === '/') return hosts[origin];
+  return undefined;
+}

@@ -9,7 +9,7 @@ import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/smile.operations.js';
 import type { operations as Operations } from '../../generated/smile.types.js';
-import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, type Mode } from './credentials.js';
+import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, hostModeOf, type Mode, SMILE_HOSTS } from './credentials.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js';
 import { createSmileEvents, type SmileEventType } from './events.js';
@@ -40,6 +40,12 @@ export interface SmileOptions {
   strictWebhookUrls?: boolean;
   /** Mock-clock delays before the second and third delivery attempts (`30s`, ms). Default 30 s and 60 s. */
   webhookRetryDelays?: readonly (string | number)[];
+  /**
+   * Origins that serve one mode, as the real hosts do (default sandbox.smileapi.io SANDBOX and
+   * open.smileapi.io PRODUCTION): requests there with the other mode's keys get 401. Elsewhere the
+   * credentials alone decide the mode.
+   */
+  hosts?: Readonly<Record<string, Mode>>;
   /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
   hmacSha256?: HmacSha256;
 }
@@ -90,6 +96,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const { clock, random, maxBodyBytes } = context;
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const credentialFor = createCredentialCheck(credentials);
+  const hosts = options.hosts ?? SMILE_HOSTS;
   const tenantId = options.tenantId ?? 'tenant';
   const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
   // Request ids have their own stream, so that request N of a run always has the same id.
@@ -223,7 +230,11 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
         return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
       const authorization = request.headers.get('authorization');
       if (authorization === null) return error(401, 'INVALID_CREDENTIALS', 'Missing credentials: send Authorization: Basic base64(<API key>:<API secret>)');
-      if (!credentialFor(authorization)) return error(401, 'INVALID_CREDENTIALS', 'The API key or secret is invalid');
+      const credential = credentialFor(authorization);
+      if (!credential) return error(401, 'INVALID_CREDENTIALS', 'The API key or secret is invalid');
+      const hostMode = hostModeOf(request.url, hosts);
+      if (hostMode && hostMode !== credential.mode)
+        return error(401, 'INVALID_CREDENTIALS', `The API key is a ${credential.mode} key; this host serves ${hostMode}`);
       return undefined;
     },
     reset() {
