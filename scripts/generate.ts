@@ -187,19 +187,38 @@ async function generate(specFile: string): Promise<Record<string, string>> {
   const name = basename(specFile, '.yaml');
   const documentId = `https://token-mock.local/openapi/${name}.yaml`;
   const document = parse(await readFile(specFile, 'utf8')) as Json;
-  const ajv = new Ajv2020({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({
+    code: { source: true, esm: true, lines: false },
+    allErrors: true,
+    strict: true,
+    strictTuples: false,
+    allowUnionTypes: true,
+    // Small schemas are inlined for speed; larger ones become one shared function each, not a copy per use.
+    inlineRefs: 8,
+  });
   addFormats(ajv);
   for (const keyword of ANNOTATIONS) ajv.addKeyword(keyword);
   const components = (document.components as Json | undefined)?.schemas ?? {};
   ajv.addSchema({ $id: documentId, components: { schemas: absoluteRefs(components, documentId) } });
   const { schemas, rows, ids } = describeOperations(document, documentId);
   const eventRows = describeEvents(document, documentId, schemas);
+  // Identical schemas (every operation's error envelope, event types of one family) share one
+  // compiled validator: each copy would otherwise be compiled, and shipped, again.
   const exportsMap: Record<string, string> = {};
+  const compiled = new Map<string, string>();
+  const aliases: string[] = [];
   for (const [exportName, schema] of Object.entries(schemas)) {
+    const text = JSON.stringify(schema);
+    const existing = compiled.get(text);
+    if (existing) {
+      aliases.push(`export const ${exportName} = ${existing};`);
+      continue;
+    }
     ajv.addSchema(schema as Json, exportName);
+    compiled.set(text, exportName);
     exportsMap[exportName] = exportName;
   }
-  const validators = `${HEADER}// @ts-nocheck\n/* biome-ignore-all lint: generated */\n${esmImports(standaloneCode(ajv, exportsMap))}\n`;
+  const validators = `${HEADER}// @ts-nocheck\n/* biome-ignore-all lint: generated */\n${esmImports(standaloneCode(ajv, exportsMap))}\n${aliases.join('\n')}\n`;
   const types = HEADER + astToString(await openapiTS(document as never, { exportType: false }));
   const operations = [
     HEADER,
