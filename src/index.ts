@@ -14,7 +14,16 @@ export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent
 export { EventRejected } from './core/outbox.js';
 export type { RequestLike } from './core/request.js';
 export { BodyTooLargeError } from './core/request.js';
-export { createMock, type FetchOptions, type Mock, type MockOptions, type Scenarios, type WebhookOptions } from './mock.js';
+export {
+  createMock,
+  type FetchOptions,
+  type Mock,
+  type MockOptions,
+  type MockSnapshot,
+  type Scenarios,
+  type StorageLike,
+  type WebhookOptions,
+} from './mock.js';
 export { checkScenario, parseScenario, type Scenario, ScenarioError, type ScenarioProblem } from './scenarios/parse.js';
 export type { ScenarioState } from './scenarios/runner.js';
 export type { DeliveryFilter, EmitRequest, Webhooks } from './webhooks.js';

@@ -34,7 +34,32 @@ export interface MockOptions {
   faults?: FaultRule[];
   /** Scenarios loaded at the start, and again after every reset. Check text first with `parseScenario`. */
   scenarios?: Scenario[];
+  /**
+   * Keeps the state (users, tokens, webhooks, device slots, connections, the clock and the random
+   * sequence) in a Storage such as `localStorage`, so that a page reload finds it again. It is saved
+   * after every answered request that may change it, and restored at creation.
+   */
+  persist?: { storage: StorageLike; key?: string };
 }
+
+/** The part of the Web Storage API persistence uses. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A mock's state as plain JSON. */
+export interface MockSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  seed: number;
+  clock: { now: number; frozen: boolean; offset: number };
+  random: number[];
+  apis: Record<string, unknown>;
+}
+
+const SNAPSHOT_FORMAT = 'token-mock/state/1';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** How webhook deliveries go out. */
 export interface WebhookOptions {
@@ -69,6 +94,10 @@ export interface Mock {
   readonly scenarios: Scenarios;
   /** Latency, error statuses and dropped connections, per operation or path. */
   readonly faults: Faults;
+  /** The state as plain JSON (journals and pending deliveries are not part of it). */
+  snapshot(): MockSnapshot;
+  /** Puts a snapshot's state in place; throws a RangeError for one of another format or seed. */
+  restore(snapshot: MockSnapshot): void;
   /**
    * Returns every API's state, the journals, the random sequence and the clock to the seeded start;
    * pending deliveries and loaded scenarios are dropped, and the options' faults and scenarios re-armed.
@@ -135,6 +164,23 @@ export function createMock(options: MockOptions = {}): Mock {
   };
   const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, faults, reset });
   arm();
+  const stateful = [wukongim.api, smile.api];
+  const snapshot = (): MockSnapshot => ({
+    format: SNAPSHOT_FORMAT,
+    seed: settings.seed,
+    clock: { now: clock.now(), frozen: clock.frozen, offset: clock.now() - Date.now() },
+    random: random.state(),
+    apis: Object.fromEntries(stateful.map((api) => [api.name, api.snapshot?.()])),
+  });
+  const restore = (saved: MockSnapshot) => {
+    if (saved?.format !== SNAPSHOT_FORMAT || saved.seed !== settings.seed) throw new RangeError(`not a ${SNAPSHOT_FORMAT} snapshot of seed ${settings.seed}`);
+    // A frozen clock comes back where it stood; a running one keeps its distance from real time.
+    clock.set(saved.clock.frozen ? saved.clock.now : Date.now() + saved.clock.offset);
+    clock.freeze(saved.clock.frozen);
+    random.restore(saved.random);
+    for (const api of stateful) api.restore?.(saved.apis[api.name]);
+  };
+  const persistence = options.persist && createPersistence(options.persist, snapshot, restore);
   const dispatcher = createDispatcher([wukongim.api, smile.api, admin], {
     clock,
     journal,
@@ -144,7 +190,11 @@ export function createMock(options: MockOptions = {}): Mock {
   });
 
   return {
-    fetch: async (request, fetchOptions) => toResponse(await dispatcher.dispatch(request, fetchOptions?.api)),
+    async fetch(request, fetchOptions) {
+      const wire = await dispatcher.dispatch(request, fetchOptions?.api);
+      if (persistence && !SAFE_METHODS.has(request.method)) persistence.save();
+      return toResponse(wire);
+    },
     owns: (pathname) => dispatcher.owns(pathname),
     clock,
     random,
@@ -154,7 +204,33 @@ export function createMock(options: MockOptions = {}): Mock {
     webhooks,
     scenarios,
     faults,
-    reset,
+    snapshot,
+    restore,
+    reset() {
+      reset();
+      persistence?.save();
+    },
     options: settings,
   };
+}
+
+/** Restores from storage now, and returns how to save. A snapshot that cannot be used is dropped. */
+function createPersistence(persist: NonNullable<MockOptions['persist']>, snapshot: () => MockSnapshot, restore: (saved: MockSnapshot) => void) {
+  const key = persist.key ?? 'token-mock';
+  try {
+    const saved = persist.storage.getItem(key);
+    if (saved !== null) restore(JSON.parse(saved) as MockSnapshot);
+  } catch {
+    persist.storage.removeItem(key);
+  }
+  const save = () => {
+    try {
+      persist.storage.setItem(key, JSON.stringify(snapshot()));
+    } catch {
+      // A full or unavailable storage only loses persistence, never an answer.
+    }
+  };
+  // A page may also change state without a request (the clock, in code): save when it goes away.
+  (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('pagehide', save);
+  return { save };
 }

@@ -62,4 +62,7 @@ export interface Api {
   normalizeBody?(operation: OperationSpec, body: unknown): unknown;
   /** Back to the seeded start. */
   reset(): void;
+  /** The API's state as plain JSON, for persistence; and back. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
 }

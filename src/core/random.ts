@@ -15,6 +15,9 @@ export interface Random {
   hex(length: number): string;
   /** Restarts the sequence from the seed. */
   reset(): void;
+  /** Where the sequence stands, to be saved and restored. */
+  state(): number[];
+  restore(state: readonly number[]): void;
 }
 
 // Ids are on the hot path of every create: a table beats toString(16) and padStart per word.
@@ -71,6 +74,10 @@ export function createRandom(seed: number): Random {
       c = split();
       d = split();
       for (let i = 0; i < 12; i++) next();
+    },
+    state: () => [a, b, c, d],
+    restore(state) {
+      [a = 0, b = 0, c = 0, d = 0] = state;
     },
   };
   random.reset();

@@ -15,7 +15,7 @@ import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js'
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, type Token, TokenService } from './tokens.js';
+import { type Consumption, type Token, type TokenColumns, TokenService } from './tokens.js';
 import { type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
@@ -74,6 +74,14 @@ export interface SmileService {
   expireTokens(userId: string): number;
   /** Uses a user's newest usable token, as the widget would; returns whether there was one. */
   consumeLatestToken(userId: string): boolean;
+}
+
+/** The Smile state that persistence keeps. */
+interface SmileSnapshot {
+  users: User[];
+  webhooks: Webhook[];
+  tokens: TokenColumns;
+  requestIds: number[];
 }
 
 /** What a Smile mock shares with the rest of its mock instance. */
@@ -244,6 +252,16 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       requestIds.reset();
       smileEvents.reset();
       seed();
+    },
+    snapshot: (): SmileSnapshot => ({ users: users.all(), webhooks: webhooks.all(), tokens: tokens.snapshot(), requestIds: requestIds.state() }),
+    restore(state) {
+      const saved = state as SmileSnapshot;
+      users.clear();
+      for (const user of saved.users) users.add(user);
+      webhooks.clear();
+      for (const webhook of saved.webhooks) webhooks.add(webhook);
+      tokens.restore(saved.tokens);
+      requestIds.restore(saved.requestIds);
     },
   };
   seed();

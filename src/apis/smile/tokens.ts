@@ -18,6 +18,14 @@ const EXPIRED = 8;
 /** Why a token was refused. */
 export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
 
+/** Issued tokens, column by column, in issue order. */
+export interface TokenColumns {
+  ids: string[];
+  userIds: string[];
+  expiries: number[];
+  flags: number[];
+}
+
 /** The outcome of the widget's use of a token. */
 export type Consumption = { ok: true; userId: string; mode: Mode } | { ok: false; reason: Refusal };
 
@@ -124,6 +132,24 @@ export class TokenService {
       if (this.userIds[slot] !== userId || (this.flags[slot] as number) & (USED | REVOKED | EXPIRED)) continue;
       if (now < (this.expiries[slot] as number)) visit(slot);
     }
+  }
+
+  /** The issued tokens as plain columns, for persistence. */
+  snapshot(): TokenColumns {
+    return { ids: [...this.index.keys()], userIds: [...this.userIds], expiries: [...this.expiries], flags: [...this.flags] };
+  }
+
+  /** Replaces every token with saved columns. */
+  restore(columns: TokenColumns): void {
+    this.clear();
+    columns.ids.forEach((id, slot) => {
+      this.index.set(id, slot);
+      const userId = columns.userIds[slot] as string;
+      this.userIds.push(userId);
+      this.expiries.push(columns.expiries[slot] as number);
+      this.flags.push(columns.flags[slot] as number);
+      if (this.revokeOnRefresh) this.byUser.set(userId, [...(this.byUser.get(userId) ?? []), slot]);
+    });
   }
 
   /** Forgets every token (reset). */

@@ -98,6 +98,11 @@ export class UserStore {
     return index >= floor && last ? { items, texts, next: { at: last.at, seq: last.seq } } : { items, texts };
   }
 
+  /** Every user, in creation order: what persistence saves. */
+  all(): User[] {
+    return this.ordered.map((entry) => entry.user);
+  }
+
   clear(): void {
     this.byId.clear();
     this.ordered.length = 0;

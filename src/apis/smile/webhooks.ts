@@ -53,6 +53,11 @@ export class WebhookStore {
     return start + size < all.length ? { items, next: items.at(-1)?.id } : { items };
   }
 
+  /** Every subscription, in creation order. */
+  all(): Webhook[] {
+    return [...this.byId.values()];
+  }
+
   clear(): void {
     this.byId.clear();
   }

@@ -113,6 +113,25 @@ export class ConnectionRegistry {
     return out;
   }
 
+  /** Every connection and the next id, for persistence. */
+  snapshot(): { connections: Connection[]; nextId: number } {
+    return { connections: this.list(), nextId: this.nextId };
+  }
+
+  /** Replaces every connection with saved ones; the online indexes are rebuilt from them. */
+  restore(saved: { connections: Connection[]; nextId: number }): void {
+    this.clear();
+    for (const connection of saved.connections) {
+      const copy = { ...connection };
+      this.all.set(copy.connection_id, copy);
+      if (copy.state !== 'online') continue;
+      const key = slotKey(copy.uid, copy.device_flag);
+      this.onlineBySlot.set(key, (this.onlineBySlot.get(key) ?? new Set()).add(copy));
+      this.onlineByUid.set(copy.uid, (this.onlineByUid.get(copy.uid) ?? 0) + 1);
+    }
+    this.nextId = saved.nextId;
+  }
+
   clear(): void {
     this.all.clear();
     this.onlineBySlot.clear();

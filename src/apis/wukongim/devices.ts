@@ -59,6 +59,17 @@ export class DeviceStore {
     else this.statuses.set(uid, status);
   }
 
+  /** Every slot and non-active status, for persistence. */
+  snapshot(): { slots: DeviceSlot[]; statuses: [string, UserStatus][] } {
+    return { slots: this.list(), statuses: [...this.statuses] };
+  }
+
+  restore(saved: { slots: DeviceSlot[]; statuses: [string, UserStatus][] }): void {
+    this.clear();
+    for (const slot of saved.slots) this.put(slot);
+    for (const [uid, status] of saved.statuses) this.setStatus(uid, status);
+  }
+
   clear(): void {
     this.slots.clear();
     this.slotsByUid.clear();

@@ -152,6 +152,12 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       connections.clear();
       webhook.reset();
     },
+    snapshot: () => ({ devices: devices.snapshot(), connections: connections.snapshot() }),
+    restore(state) {
+      const saved = state as { devices: Parameters<DeviceStore['restore']>[0]; connections: Parameters<ConnectionRegistry['restore']>[0] };
+      devices.restore(saved.devices);
+      connections.restore(saved.connections);
+    },
   };
 
   const service: WukongimService = {
