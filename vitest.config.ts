@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^token-mock\/express$/, replacement: source('./src/adapters/express.ts') },
       { find: /^token-mock\/verify$/, replacement: source('./src/verify/index.ts') },
       { find: /^token-mock\/msw$/, replacement: source('./src/adapters/msw.ts') },
+      { find: /^token-mock\/wink$/, replacement: source('./src/wink/index.ts') },
     ],
   },
   test: {
