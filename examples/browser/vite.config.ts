@@ -1,0 +1,46 @@
+/**
+ * The browser example, served by Vite: `npm run example`. `token-mock` resolves to the sources here;
+ * in an app it is the installed package. MSW's own mockServiceWorker.js is served from node_modules,
+ * so it always matches the installed msw.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+
+const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** Serves (and, on build, emits) the worker script MSW registers. */
+function mockServiceWorker(): Plugin {
+  const file = repo('node_modules/msw/lib/mockServiceWorker.js');
+  return {
+    name: 'token-mock:msw-worker',
+    configureServer(server) {
+      server.middlewares.use('/mockServiceWorker.js', (_request, response) => {
+        response.setHeader('content-type', 'text/javascript');
+        response.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'mockServiceWorker.js', source: readFileSync(file) });
+    },
+  };
+}
+
+/** The Vite settings of a page that runs the mock in the browser, rooted at `root`. */
+export function browserConfig(root: string): UserConfig {
+  return {
+    root,
+    logLevel: 'warn',
+    plugins: [mockServiceWorker()],
+    resolve: {
+      alias: [
+        { find: /^token-mock$/, replacement: repo('src/index.ts') },
+        { find: /^token-mock\/msw$/, replacement: repo('src/adapters/msw.ts') },
+        { find: /^token-mock\/wink$/, replacement: repo('src/wink/index.ts') },
+      ],
+    },
+    server: { host: '127.0.0.1', fs: { allow: [repo('')] } },
+  };
+}
+
+export default defineConfig(browserConfig(fileURLToPath(new URL('.', import.meta.url))));

@@ -1,0 +1,117 @@
+/**
+ * The browser, for real: Debian's Chromium driven by playwright-core. MSW's setupWorker answers from
+ * token-mock in the page. Parity with the standalone server, the example page clicked through, and a
+ * reload that keeps state. Where Chromium is missing the test says so and skips, unless
+ * REQUIRE_CHROMIUM is set (as .ci/run does).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserConfig } from '../examples/browser/vite.config.js';
+import { throughServer } from './parity/paths.js';
+import type { Answered } from './parity/script.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const present = existsSync(executablePath);
+if (!present && process.env.REQUIRE_CHROMIUM) throw new Error(`Chromium is required but not at ${executablePath}`);
+if (!present) console.warn(`skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+let browser: Browser;
+const servers: ViteDevServer[] = [];
+
+async function serveRoot(root: string): Promise<string> {
+  const server = await createServer({ ...browserConfig(root), configFile: false, server: { ...browserConfig(root).server, port: 0 } });
+  await server.listen();
+  servers.push(server);
+  return server.resolvedUrls?.local[0] as string;
+}
+
+/** A fresh browser context: its own service workers and localStorage. */
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  return page;
+}
+
+beforeAll(async () => {
+  if (!present) return;
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+describe.skipIf(!present)('in Chromium', () => {
+  it('MSW setupWorker answers the parity script byte for byte as the standalone server', async () => {
+    const url = await serveRoot(here('./browser'));
+    const page = await newPage();
+    await page.goto(`${url}parity.html`);
+    await page.waitForFunction(() => window.parity !== undefined || window.parityError !== undefined, undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.parityError)).toBeUndefined();
+    const inBrowser = (await page.evaluate(() => window.parity)) as Answered[];
+    expect(inBrowser).toEqual(await throughServer());
+  }, 90_000);
+
+  it('the example page: a user, its token and countdown, a refresh, the widget expiring, a master login kicking', async () => {
+    const url = await serveRoot(here('../examples/browser'));
+    const page = await newPage();
+    await page.goto(url);
+    await page.waitForSelector('#status[data-ready="true"]', { timeout: 60_000 });
+
+    await page.click('#create-user');
+    await expect.poll(() => page.textContent('#token-id')).toMatch(/^tk-[0-9a-f]{32}$/);
+    expect(await page.textContent('#token-mode')).toBe('(SANDBOX)');
+    expect(await page.textContent('#access-token')).toMatch(/^eyJ/);
+    expect(await page.textContent('#countdown')).toBe('5:00:00');
+    const firstToken = await page.textContent('#token-id');
+
+    await page.click('#refresh-token');
+    await expect.poll(() => page.textContent('#token-id')).not.toBe(firstToken);
+
+    await page.click('#open-widget');
+    await page.waitForSelector('.token-mock-wink');
+    await page.click('.token-mock-wink >> text=Connect an account');
+    await expect.poll(() => page.textContent('#log')).toContain('onAccountConnected(sss_ph');
+    await expect.poll(() => page.textContent('#log')).toContain('event ACCOUNT_CONNECTED');
+
+    for (let hour = 0; hour < 5; hour++) await page.click('#advance-clock');
+    await expect.poll(() => page.textContent('#countdown')).toBe('expired');
+    await expect.poll(() => page.textContent('#log'), { timeout: 5000 }).toContain('onTokenExpired()');
+    expect(await page.locator('.token-mock-wink').count()).toBe(0);
+
+    await page.click('#login-a');
+    await expect.poll(() => page.textContent('#phone-a')).toBe('online');
+    await page.click('#login-b');
+    await expect.poll(() => page.textContent('#phone-a')).toBe('kicked (reason 12)');
+    expect(await page.textContent('#phone-b')).toBe('online');
+
+    mkdirSync(here('../test-results'), { recursive: true });
+    await page.screenshot({ path: here('../test-results/browser-example.png'), fullPage: true });
+
+    // A reload finds the same user and token, kept in localStorage.
+    const user = await page.textContent('#user-id');
+    await page.reload();
+    await page.waitForSelector('#status[data-ready="true"]');
+    expect(await page.textContent('#user-id')).toBe(user);
+    expect(await page.textContent('#status')).toContain('26 Smile users');
+    expect(await page.textContent('#clock')).toBe('2026-01-01T14:00:00.000Z');
+  }, 120_000);
+});
