@@ -1,0 +1,60 @@
+/**
+ * The browser entry builds with no Node built-ins, within its size budget: a real production build
+ * (Vite, minified) of everything a page imports from token-mock. msw itself is left out: it is the
+ * app's own dependency (a peer), not part of token-mock's weight.
+ */
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin, type Rolldown } from 'vite';
+import { describe, expect, it } from 'vitest';
+
+const BUDGET_GZIP_BYTES = 250 * 1024;
+const source = (path: string) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
+const ENTRY = fileURLToPath(new URL('./browser/bundle-entry.ts', import.meta.url));
+
+/** Fails the build on any import of a Node built-in, instead of the silent empty shim Vite would use. */
+function noNodeBuiltins(found: string[]): Plugin {
+  const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+  return {
+    name: 'no-node-builtins',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (builtins.has(id)) found.push(`${id} (imported by ${importer})`);
+      return null;
+    },
+  };
+}
+
+describe('the browser bundle', () => {
+  it(`has no Node built-ins and weighs at most ${BUDGET_GZIP_BYTES / 1024} KB gzipped`, async () => {
+    const builtins: string[] = [];
+    const result = (await build({
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [noNodeBuiltins(builtins)],
+      resolve: {
+        alias: [
+          { find: /^token-mock$/, replacement: source('index.ts') },
+          { find: /^token-mock\/msw$/, replacement: source('adapters/msw.ts') },
+          { find: /^token-mock\/wink$/, replacement: source('wink/index.ts') },
+        ],
+      },
+      build: { write: false, minify: true, lib: { entry: ENTRY, formats: ['es'], fileName: 'token-mock' }, rollupOptions: { external: [/^msw(\/|$)/] } },
+    })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+    expect(builtins).toEqual([]);
+    const chunks = [result]
+      .flat()
+      .flatMap((output) => output.output)
+      .filter((chunk): chunk is Rolldown.OutputChunk => chunk.type === 'chunk');
+    const entry = chunks.find((chunk) => chunk.isEntry) as Rolldown.OutputChunk;
+    const gzipped = gzipSync(entry.code).length;
+    const lazy = chunks.filter((chunk) => !chunk.isEntry).map((chunk) => `${chunk.fileName} ${(gzipSync(chunk.code).length / 1024).toFixed(1)} KB`);
+    console.log(
+      `browser entry: ${(entry.code.length / 1024).toFixed(0)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped; loaded on demand: ${lazy.join(', ') || 'none'}`,
+    );
+    expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    // The one faker locale: a second one would be hundreds of KB.
+    expect(entry.code).not.toMatch(/Schwarzwald|Zürich|Ελλάδα/);
+  }, 120_000);
+});
