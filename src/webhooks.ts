@@ -5,16 +5,13 @@ import type { SmileService } from './apis/smile/index.js';
 import type { WukongimService } from './apis/wukongim/index.js';
 import { ONLINE_STATUS_EVENT } from './apis/wukongim/webhook.js';
 import { type DeliveryAttempt, EventRejected, type Outbox, type Outcome, type WebhookApi, type WebhookEvent } from './core/outbox.js';
+import type { components } from './generated/admin.types.js';
 
-/** A scripted event: its type, and optionally whom it is about and (part of) its data. */
-export interface EmitRequest {
-  api: WebhookApi;
-  type: string;
-  /** The Smile user (or WuKongIM uid) the event is about. Default: a seeded one. */
-  userId?: string;
-  /** Smile: fields of `data`, over seeded ones. WuKongIM: the entries array itself. */
-  data?: unknown;
-}
+/**
+ * A scripted event: its type, and optionally whom it is about (`userId`, default a seeded one) and
+ * its data (Smile: fields over seeded ones; WuKongIM: the entries array), as the control API takes it.
+ */
+export type EmitRequest = components['schemas']['EmitRequest'];
 
 /** Which attempts to list. */
 export interface DeliveryFilter {

@@ -3,24 +3,18 @@
  * the mock's clock, and every attempt is written to a bounded journal. API answers never wait for it:
  * publishing only queues work.
  */
+
+import type { components } from '../generated/admin.types.js';
 import type { ApiName } from './api.js';
 import type { Clock } from './clock.js';
 import { createRing } from './ring.js';
 
 export type WebhookApi = Exclude<ApiName, 'admin'>;
 
-/** An event an API emitted, whether or not anyone subscribed to it. */
-export interface WebhookEvent {
-  api: WebhookApi;
-  type: string;
-  id: string;
-  /** On the mock's clock. */
-  createdAt: string;
-  /** The payload, as receivers get it. */
-  body: unknown;
-  /** How many receivers it was sent to. */
-  deliveries: number;
-}
+type Schemas = components['schemas'];
+
+/** An event an API emitted, whether or not anyone subscribed to it (the control API's `WebhookEvent`). */
+export type WebhookEvent = Schemas['WebhookEvent'];
 
 /** One delivery of an event to one receiver, as an API hands it over. */
 export interface Message {
@@ -45,42 +39,13 @@ export class EventRejected extends Error {
 }
 
 /** What became of an attempt: delivered, failed with a retry scheduled, or failed for good. */
-export type Outcome = 'delivered' | 'retrying' | 'failed';
+export type Outcome = Schemas['Outcome'];
 
-/** One attempt to deliver one event to one receiver. */
-export interface DeliveryAttempt {
-  id: number;
-  eventId: string;
-  api: WebhookApi;
-  type: string;
-  subscriptionId: string;
-  url: string;
-  attempt: number;
-  maxAttempts: number;
-  /** When the attempt started, on the mock's clock. */
-  time: string;
-  request: { headers: Record<string, string>; body: string };
-  /** The receiver's status, or null when none came (refused, timed out). */
-  status: number | null;
-  /** The start of the receiver's answer, cut at `RESPONSE_LIMIT` bytes. */
-  response: { body: string | null };
-  /** Real milliseconds the receiver took. */
-  latencyMs: number;
-  error: string | null;
-  outcome: Outcome;
-  nextAttemptAt: string | null;
-}
+/** One attempt to deliver one event to one receiver, as the control API shows it. */
+export type DeliveryAttempt = Schemas['DeliveryAttempt'];
 
 /** Counters since the last reset; they keep counting when the journal drops old attempts. */
-export interface DeliveryStats {
-  events: number;
-  attempts: number;
-  delivered: number;
-  /** Deliveries that failed every attempt and were dropped. */
-  failed: number;
-  /** Deliveries not finished yet: queued, on the wire, or waiting for a retry on the mock's clock. */
-  pending: number;
-}
+export type DeliveryStats = Schemas['DeliveryStats'];
 
 export interface WaitOptions {
   /** Real milliseconds to wait. Default 5000. */
