@@ -32,6 +32,8 @@ export interface MockOptions {
   webhooks?: WebhookOptions;
   /** Fault rules in force from the start, and again after every reset. */
   faults?: FaultRule[];
+  /** When set, the control API (`/__mock`) requires `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
   /** Scenarios loaded at the start, and again after every reset. Check text first with `parseScenario`. */
   scenarios?: Scenario[];
   /**
@@ -162,7 +164,17 @@ export function createMock(options: MockOptions = {}): Mock {
     faults.clear();
     arm();
   };
-  const admin = createAdmin({ clock, journal, wukongim: wukongim.service, smile: smile.service, webhooks, scenarios, faults, reset });
+  const admin = createAdmin({
+    clock,
+    journal,
+    wukongim: wukongim.service,
+    smile: smile.service,
+    webhooks,
+    scenarios,
+    faults,
+    reset,
+    token: options.adminToken,
+  });
   arm();
   const stateful = [wukongim.api, smile.api];
   const snapshot = (): MockSnapshot => ({

@@ -12,6 +12,9 @@ export interface ServeOptions extends FetchOptions {
   port?: number;
   /** Default 127.0.0.1: loopback only, unless told otherwise. */
   host?: string;
+  /** Real ms a client has to send its headers (default 10 s) and its whole request (default 30 s): slow clients cannot hold the server. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /** A listening server. */
@@ -43,8 +46,19 @@ export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
  * @example const wukongim = await serve(mock, { api: 'wukongim', port: 5001 }); await wukongim.close();
  */
 export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningServer> {
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createRequestListener(mock, options));
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout),
+      maxHeaderSize: 16 * 1024,
+      // Node checks those timeouts on this interval (30 s by default, which would let a slow client linger).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
+    createRequestListener(mock, options),
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -95,7 +95,11 @@ program
     new Option('--webhook-journal-size <n>', 'delivery attempts kept in the journal').argParser(integer('--webhook-journal-size', 0, 1_000_000)).default(1000),
   )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
+  .option('--admin-token <token>', 'require Authorization: Bearer <token> on the control API (/__mock); required off loopback')
   .action(async (options) => {
+    if (!isLoopback(options.host) && options.adminToken === undefined) {
+      usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
+    }
     await runServe(
       {
         seed: options.seed,
@@ -122,6 +126,7 @@ program
         webhookTimeout: options.webhookTimeout,
         webhookJournalSize: options.webhookJournalSize,
         scenarios: options.scenario ?? [],
+        adminToken: options.adminToken,
       },
       version,
     );
@@ -155,6 +160,11 @@ program
       junit: options.junit,
     });
   });
+
+/** Whether an address only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** A usage error found after parsing: the message, and exit code 2. */
 function usage(message: string): never {

@@ -35,6 +35,7 @@ export interface ServeSettings {
   webhookJournalSize: number;
   /** Scenario files to load at start. */
   scenarios: string[];
+  adminToken?: string;
 }
 
 /** Reads and checks the scenario files; a bad one ends the process with its line and reason. */
@@ -56,6 +57,7 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
   const mock = createMock({
     scenarios: await readScenarios(settings.scenarios),
+    adminToken: settings.adminToken,
     webhooks: { timeout: settings.webhookTimeout, journalSize: settings.webhookJournalSize },
     seed: settings.seed,
     startTime: settings.startTime,
@@ -99,7 +101,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`token-mock ${version} (seed ${settings.seed}, profile ${settings.profile}, ${clockNote})`);
   console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
-  console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock`);
+  console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');

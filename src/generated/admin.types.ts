@@ -634,6 +634,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The mock runs with an admin token and the call did not carry it. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request could not be served. */
         Problem: {
             headers: {
@@ -669,6 +678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResetResult"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     getClock: {
@@ -689,6 +699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClockState"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     changeClock: {
@@ -714,6 +725,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     getJournal: {
@@ -739,6 +751,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listViolations: {
@@ -766,6 +779,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     connectDevice: {
@@ -791,6 +805,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listConnections: {
@@ -815,6 +830,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     closeConnection: {
@@ -838,6 +854,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };
@@ -862,6 +879,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     setUserState: {
@@ -889,6 +907,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     consumeSmileToken: {
@@ -914,13 +933,14 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
-            /** @description The token cannot be used. */
+            /** @description The token cannot be used (Smile's error), or the admin token is missing (a problem). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SmileError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -948,6 +968,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listDeliveries: {
@@ -976,6 +997,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listWebhookEvents: {
@@ -996,6 +1018,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEvent"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     listScenarios: {
@@ -1016,6 +1039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScenarioState"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     loadScenario: {
@@ -1042,6 +1066,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listFaults: {
@@ -1062,6 +1087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActiveFault"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     addFault: {
@@ -1087,6 +1113,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     clearFaults: {
@@ -1105,6 +1132,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     removeFault: {
@@ -1125,6 +1153,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };

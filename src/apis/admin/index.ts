@@ -25,6 +25,8 @@ export interface AdminTargets {
   scenarios: Scenarios;
   faults: Faults;
   reset(): void;
+  /** When set, every call needs `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 const REFUSALS = {
@@ -126,5 +128,18 @@ export function createAdmin(targets: AdminTargets): Api {
     },
   });
 
-  return { name: 'admin', basePath: '/__mock', operations, handlers, errors: adminErrors, reset() {} };
+  const expected = targets.token === undefined ? undefined : `Bearer ${targets.token}`;
+  return {
+    name: 'admin',
+    basePath: '/__mock',
+    operations,
+    handlers,
+    errors: adminErrors,
+    guard(request) {
+      if (expected === undefined || request.headers.get('authorization') === expected) return undefined;
+      const refusal = problem(401, 'unauthorized', 'Unauthorized', 'the control API needs Authorization: Bearer <admin token>');
+      return { ...refusal, headers: { 'www-authenticate': 'Bearer realm="token-mock control API"' } };
+    },
+    reset() {},
+  };
 }
