@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver } from './support/receiver.js';
@@ -112,6 +115,31 @@ describe('token-mock CLI', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('takes its settings, a scenario and fault rules from --config, and flags given win', async () => {
+    const config = fileURLToPath(new URL('../fixtures/token-mock.yaml', import.meta.url));
+    const { url, output } = await start('--config', config, '--users', '30');
+    expect(output()).toContain('seed 7, profile server-v2, clock frozen at 2026-01-01T00:00:00.000Z');
+    expect(output()).toContain('(30 users)');
+    expect(output()).toContain('scenario  master login kicks an older session (8 steps)');
+    const faults = await (await fetch(`${url}/__mock/faults`)).json();
+    expect(faults.map((rule: { id: string }) => rule.id)).toEqual(['tokens-flaky', 'slow-health']);
+    expect(await (await fetch(`${url}/user/token`, { method: 'POST', body: '{"uid":"a","token":"t","device_flag":1}' })).json()).toEqual({ status: 200 });
+  });
+
+  it.each([
+    ['colour: blue', 'unknown setting "colour"'],
+    ['seed: lots', "option '--seed <n>' argument 'lots' is invalid"],
+    ['faults:\n  - { status: 200 }', 'faults/0/status must be >= 400'],
+    ['faults:\n  - { path: /health }', 'a fault needs an effect: latency, status or drop'],
+    ['- not a map', 'must be a map of settings'],
+  ])('refuses the config %j with exit code 2', (text, message) => {
+    const file = join(tmpdir(), `token-mock-config-${process.pid}.yaml`);
+    writeFileSync(file, text);
+    const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {

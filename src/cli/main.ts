@@ -11,6 +11,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
 import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
+import type { FaultRule } from '../core/faults.js';
+import { ConfigError, readConfig } from './config.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
 
@@ -96,6 +98,7 @@ program
   )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
   .option('--admin-token <token>', 'require Authorization: Bearer <token> on the control API (/__mock); required off loopback')
+  .option('--config <file>', 'a YAML or JSON file of these settings (keys are the flag names) and `faults`; flags given here win')
   .action(async (options) => {
     if (!isLoopback(options.host) && options.adminToken === undefined) {
       usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
@@ -127,6 +130,7 @@ program
         webhookJournalSize: options.webhookJournalSize,
         scenarios: options.scenario ?? [],
         adminToken: options.adminToken,
+        faults: configured.faults,
       },
       version,
     );
@@ -172,8 +176,28 @@ function usage(message: string): never {
   process.exit(2);
 }
 
+/** Settings from `serve --config FILE`: placed before the command line's own flags, which then win. */
+let configured: { faults: FaultRule[] } = { faults: [] };
+async function withConfig(argv: string[]): Promise<string[]> {
+  const at = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
+  if (at < 0) return argv;
+  const file = argv[at]?.startsWith('--config=') ? argv[at].slice('--config='.length) : argv[at + 1];
+  if (!file) return argv;
+  const serve = program.commands.find((command) => command.name() === 'serve') as Command;
+  const flags = new Set(serve.options.map((option) => option.long?.slice(2) ?? ''));
+  try {
+    const config = await readConfig(file, flags, new Set(['scenario']));
+    configured = config;
+    const first = argv.indexOf('serve') >= 0 ? argv.indexOf('serve') + 1 : 2;
+    return [...argv.slice(0, first), ...config.args, ...argv.slice(first)];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    usage(error.message);
+  }
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(await withConfig(process.argv));
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   const done = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';

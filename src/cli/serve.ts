@@ -5,6 +5,7 @@ import { type RunningServer, serve } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
+import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario, ScenarioError } from '../scenarios/parse.js';
 
@@ -36,6 +37,8 @@ export interface ServeSettings {
   /** Scenario files to load at start. */
   scenarios: string[];
   adminToken?: string;
+  /** Fault rules from the config file. */
+  faults: FaultRule[];
 }
 
 /** Reads and checks the scenario files; a bad one ends the process with its line and reason. */
@@ -55,33 +58,41 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
 
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
-  const mock = createMock({
-    scenarios: await readScenarios(settings.scenarios),
-    adminToken: settings.adminToken,
-    webhooks: { timeout: settings.webhookTimeout, journalSize: settings.webhookJournalSize },
-    seed: settings.seed,
-    startTime: settings.startTime,
-    strict: settings.strict,
-    maxBodyBytes: settings.maxBodyBytes,
-    journalSize: settings.journalSize,
-    wukongim: {
-      profile: settings.profile,
-      managerToken: settings.managerToken,
-      tokenTtl: settings.wukongimTokenTtl,
-      webhookUrl: settings.wukongimWebhook,
-      webhookRetryDelays: settings.wukongimWebhookRetryDelays,
-    },
-    smile: {
-      users: settings.users,
-      tenantId: settings.tenantId,
-      tokenTtl: settings.smileTokenTtl,
-      rateLimit: settings.rateLimit,
-      revokeOnRefresh: settings.revokeOnRefresh,
-      strictWebhookUrls: settings.strictWebhookUrls,
-      webhookRetryDelays: settings.smileWebhookRetryDelays,
-      hmacSha256: nodeHmacSha256,
-    },
-  });
+  let mock: ReturnType<typeof createMock>;
+  try {
+    mock = createMock({
+      scenarios: await readScenarios(settings.scenarios),
+      adminToken: settings.adminToken,
+      faults: settings.faults,
+      webhooks: { timeout: settings.webhookTimeout, journalSize: settings.webhookJournalSize },
+      seed: settings.seed,
+      startTime: settings.startTime,
+      strict: settings.strict,
+      maxBodyBytes: settings.maxBodyBytes,
+      journalSize: settings.journalSize,
+      wukongim: {
+        profile: settings.profile,
+        managerToken: settings.managerToken,
+        tokenTtl: settings.wukongimTokenTtl,
+        webhookUrl: settings.wukongimWebhook,
+        webhookRetryDelays: settings.wukongimWebhookRetryDelays,
+      },
+      smile: {
+        users: settings.users,
+        tenantId: settings.tenantId,
+        tokenTtl: settings.smileTokenTtl,
+        rateLimit: settings.rateLimit,
+        revokeOnRefresh: settings.revokeOnRefresh,
+        strictWebhookUrls: settings.strictWebhookUrls,
+        webhookRetryDelays: settings.smileWebhookRetryDelays,
+        hmacSha256: nodeHmacSha256,
+      },
+    });
+  } catch (error) {
+    // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
+    console.error(`token-mock: ${(error as Error).message}`);
+    process.exit(2);
+  }
   const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
     try {
       return await serve(mock, { api, port, host: settings.host });

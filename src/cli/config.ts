@@ -1,0 +1,67 @@
+/**
+ * `token-mock serve --config FILE`: a YAML or JSON file of settings. Its keys are the long flag names
+ * (`seed`, `start-time`, `smile-token-ttl`, …) and turn into those flags, so a file is checked exactly
+ * as a command line is and flags given on the command line win. It may also hold `faults`, the rules
+ * `POST /__mock/faults` takes, which have no flag.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { FaultRule } from '../core/faults.js';
+import { check, describe } from '../core/validation.js';
+import { operations } from '../generated/admin.operations.js';
+
+/** A config file that cannot be used; the message names the file and the setting. */
+export class ConfigError extends Error {}
+
+export interface Config {
+  /** The file's settings as flags, to go before the command line's own. */
+  args: string[];
+  faults: FaultRule[];
+}
+
+const validateFault = (operations.addFault.body as NonNullable<typeof operations.addFault.body>).validate;
+
+/**
+ * Reads a config file. `flags` are the command's long flag names (without `--`); `paths` are those
+ * whose values are files, resolved against the config file's folder.
+ * @example const { args, faults } = await readConfig('token-mock.yaml', new Set(['seed']), new Set(['scenario']));
+ */
+export async function readConfig(file: string, flags: ReadonlySet<string>, paths: ReadonlySet<string>): Promise<Config> {
+  let settings: unknown;
+  try {
+    settings = parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) throw new ConfigError(`${file} must be a map of settings`);
+  const args: string[] = [];
+  let faults: FaultRule[] = [];
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === 'faults') {
+      faults = checkFaults(file, value);
+      continue;
+    }
+    if (!flags.has(key) || key === 'config')
+      throw new ConfigError(`${file}: unknown setting "${key}" (settings are the flags of token-mock serve, and faults)`);
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item === 'boolean') {
+        if (item) args.push(`--${key}`);
+      } else if (typeof item === 'string' || typeof item === 'number') {
+        args.push(`--${key}`, paths.has(key) ? resolve(dirname(file), String(item)) : String(item));
+      } else {
+        throw new ConfigError(`${file}: "${key}" must be a string, a number or true`);
+      }
+    }
+  }
+  return { args, faults };
+}
+
+function checkFaults(file: string, value: unknown): FaultRule[] {
+  if (!Array.isArray(value)) throw new ConfigError(`${file}: faults must be a list of fault rules`);
+  value.forEach((rule, index) => {
+    const problems = check(validateFault, rule, 'body').map((violation) => describe(violation).replace(/^body/, `faults/${index}`));
+    if (problems.length > 0) throw new ConfigError(`${file}: ${problems.join('; ')}`);
+  });
+  return value as FaultRule[];
+}
