@@ -4,7 +4,7 @@ import type { OperationSpec } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'listViolations' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getState' | 'listViolations' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -40,6 +40,15 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: v.getJournal_params,
     body: undefined,
     responses: { '200': { mediaType: 'application/json', validate: v.getJournal_200 }, '400': { mediaType: 'application/problem+json', validate: v.getJournal_400 }, '401': { mediaType: 'application/problem+json', validate: v.getJournal_401 } },
+  },
+  getState: {
+    id: 'getState',
+    method: 'GET',
+    path: '/state',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.getState_200 }, '401': { mediaType: 'application/problem+json', validate: v.getState_401 } },
   },
   listViolations: {
     id: 'listViolations',

@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How much state the mock holds, for load tests and dashboards */
+        get: operations["getState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/violations": {
         parameters: {
             query?: never;
@@ -359,6 +376,27 @@ export interface components {
             fault: string | null;
             /** @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
             violations: components["schemas"]["Violation"][];
+        };
+        StateSummary: {
+            /** Format: date-time */
+            now: string;
+            smile: {
+                users: number;
+                /** @description Every token issued since the last reset; each stays findable. */
+                tokens: number;
+                webhooks: number;
+            };
+            wukongim: {
+                slots: number;
+                online: number;
+                /** @description Online connections and the newest 10,000 ended ones. */
+                connectionsHeld: number;
+            };
+            journal: {
+                total: number;
+                capacity: number;
+            };
+            webhooks: components["schemas"]["DeliveryStats"];
         };
         /** @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the same objects as a JSON array. */
         Violation: {
@@ -751,6 +789,27 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts, and the mock clock. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StateSummary"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
         };
     };

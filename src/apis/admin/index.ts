@@ -64,6 +64,16 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: clockState() };
     },
     getJournal: ({ params }) => ({ status: 200, body: { entries: narrow(journal.entries(), params), total: journal.total, capacity: journal.capacity } }),
+    getState: () => ({
+      status: 200,
+      body: {
+        now: clock.iso(),
+        smile: { users: targets.smile.userCount, tokens: targets.smile.tokenCount, webhooks: targets.smile.webhookCount },
+        wukongim: wukongim.counts(),
+        journal: { total: journal.total, capacity: journal.capacity },
+        webhooks: targets.webhooks.stats(),
+      },
+    }),
     listViolations: ({ params }) => ({ status: 200, body: { entries: narrow(journal.violations(), params) } }),
     connectDevice: ({ body }) => ({ status: 200, body: wukongim.connect(body) }),
     listConnections: ({ params }) => ({ status: 200, body: wukongim.connections({ uid: params.uid, state: params.state }) }),

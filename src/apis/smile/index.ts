@@ -57,6 +57,8 @@ export interface SmileService {
   consume(accessToken: string): Promise<Consumption>;
   user(id: string): User | undefined;
   readonly userCount: number;
+  readonly tokenCount: number;
+  readonly webhookCount: number;
   /** The INVALID_TOKEN envelope body, with a fresh request id. */
   invalidToken(message: string): ErrorBody & { code: 'INVALID_TOKEN' };
   /**
@@ -273,6 +275,12 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     invalidToken: (message) => ({ ...error(401, 'INVALID_TOKEN', message).body, code: 'INVALID_TOKEN' as const }),
     get userCount() {
       return users.size;
+    },
+    get tokenCount() {
+      return tokens.size;
+    },
+    get webhookCount() {
+      return webhooks.all().length;
     },
     emit(type, emitOptions = {}) {
       const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);

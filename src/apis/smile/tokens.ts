@@ -105,6 +105,11 @@ export class TokenService {
     return { ok: true, userId: this.userIds[slot] as string, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
   }
 
+  /** How many tokens were issued since the last reset (all stay findable). */
+  get size(): number {
+    return this.userIds.length;
+  }
+
   /** Expires a user's usable tokens at once, as a scenario step does; returns how many there were. */
   expire(userId: string): number {
     let count = 0;

@@ -34,11 +34,16 @@ export interface ConnectInput {
  */
 export type OnlineStatusListener = (entries: string[]) => void;
 
+/** How many ended (kicked, closed or refused) connections stay readable: memory stays flat under load. */
+export const MAX_ENDED = 10_000;
+
 /** The connections of one mock instance, indexed by slot for O(1) kicks. */
 export class ConnectionRegistry {
   private readonly all = new Map<number, Connection>();
+  /** Ended connections, oldest first: kept for inspection, but only the newest MAX_ENDED of them. */
+  private ended: number[] = [];
   private readonly onlineBySlot = new Map<string, Set<Connection>>();
-  private readonly onlineByUid = new Map<string, number>();
+  private readonly onlineByUid = new Map<string, Set<Connection>>();
   private changes: string[] = [];
   private nextId = 1;
 
@@ -64,7 +69,10 @@ export class ConnectionRegistry {
       closed_at: refusal === undefined ? null : this.clock.iso(),
     };
     this.all.set(connection.connection_id, connection);
-    if (refusal !== undefined) return { reason_code: refusal, connection_id: connection.connection_id };
+    if (refusal !== undefined) {
+      this.retire(connection);
+      return { reason_code: refusal, connection_id: connection.connection_id };
+    }
 
     const key = slotKey(input.uid, input.device_flag);
     const online = this.onlineBySlot.get(key) ?? new Set();
@@ -75,7 +83,7 @@ export class ConnectionRegistry {
     }
     online.add(connection);
     this.onlineBySlot.set(key, online);
-    this.onlineByUid.set(input.uid, (this.onlineByUid.get(input.uid) ?? 0) + 1);
+    this.onlineByUid.set(input.uid, (this.onlineByUid.get(input.uid) ?? new Set()).add(connection));
     this.changed(connection, 1);
     this.flush();
     return { reason_code: ReasonCode.success, connection_id: connection.connection_id };
@@ -97,9 +105,17 @@ export class ConnectionRegistry {
     return connection;
   }
 
-  /** Online connections of a uid, in connect order. */
+  /** Online connections of a uid, in connect order: from the uid's index, not a scan of every connection. */
   online(uid: string): Connection[] {
-    return this.list({ uid, state: 'online' });
+    const online = [...(this.onlineByUid.get(uid) ?? [])].map((connection) => ({ ...connection }));
+    return online.sort((a, b) => a.connection_id - b.connection_id);
+  }
+
+  /** How many connections are online, and how many are held in all. */
+  counts(): { online: number; held: number } {
+    let online = 0;
+    for (const connections of this.onlineByUid.values()) online += connections.size;
+    return { online, held: this.all.size };
   }
 
   /** Connections, oldest first, optionally of one uid and in one state. */
@@ -124,10 +140,13 @@ export class ConnectionRegistry {
     for (const connection of saved.connections) {
       const copy = { ...connection };
       this.all.set(copy.connection_id, copy);
-      if (copy.state !== 'online') continue;
+      if (copy.state !== 'online') {
+        this.ended.push(copy.connection_id);
+        continue;
+      }
       const key = slotKey(copy.uid, copy.device_flag);
       this.onlineBySlot.set(key, (this.onlineBySlot.get(key) ?? new Set()).add(copy));
-      this.onlineByUid.set(copy.uid, (this.onlineByUid.get(copy.uid) ?? 0) + 1);
+      this.onlineByUid.set(copy.uid, (this.onlineByUid.get(copy.uid) ?? new Set()).add(copy));
     }
     this.nextId = saved.nextId;
   }
@@ -136,6 +155,7 @@ export class ConnectionRegistry {
     this.all.clear();
     this.onlineBySlot.clear();
     this.onlineByUid.clear();
+    this.ended = [];
     this.changes = [];
     this.nextId = 1;
   }
@@ -154,16 +174,26 @@ export class ConnectionRegistry {
     connection.reason_code = reason;
     connection.closed_at = this.clock.iso();
     this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.delete(connection);
-    const left = (this.onlineByUid.get(connection.uid) ?? 1) - 1;
-    if (left === 0) this.onlineByUid.delete(connection.uid);
-    else this.onlineByUid.set(connection.uid, left);
+    const ofUid = this.onlineByUid.get(connection.uid);
+    ofUid?.delete(connection);
+    if (ofUid?.size === 0) this.onlineByUid.delete(connection.uid);
     this.changed(connection, 0);
+    this.retire(connection);
+  }
+
+  /** Keeps an ended connection readable, dropping the oldest ended ones past the bound. */
+  private retire(connection: Connection): void {
+    this.ended.push(connection.connection_id);
+    if (this.ended.length <= MAX_ENDED * 2) return;
+    // Trimmed in batches, so the shift is paid once per MAX_ENDED connections rather than per close.
+    for (const id of this.ended.slice(0, this.ended.length - MAX_ENDED)) this.all.delete(id);
+    this.ended = this.ended.slice(-MAX_ENDED);
   }
 
   /** Notes a connection's new state, with the counts as they stand after it. */
   private changed(connection: Connection, online: 0 | 1): void {
     const inSlot = this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.size ?? 0;
-    const total = this.onlineByUid.get(connection.uid) ?? 0;
+    const total = this.onlineByUid.get(connection.uid)?.size ?? 0;
     this.changes.push(`${connection.uid}-${connection.device_flag}-${online}-${connection.connection_id}-${inSlot}-${total}`);
   }
 

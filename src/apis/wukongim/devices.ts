@@ -29,6 +29,10 @@ export class DeviceStore {
   private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
   private readonly statuses = new Map<string, UserStatus>();
 
+  get size(): number {
+    return this.slots.size;
+  }
+
   get(uid: string, deviceFlag: number): DeviceSlot | undefined {
     return this.slots.get(slotKey(uid, deviceFlag));
   }

@@ -54,6 +54,8 @@ export interface WukongimService {
   devices(filter?: { uid?: string }): DeviceView[];
   /** Bans, disbands or restores a user. */
   setUserStatus(uid: string, status: UserStatus): void;
+  /** How much state there is: device slots, online connections, connections held for inspection. */
+  counts(): { slots: number; online: number; connectionsHeld: number };
   /** Kicks every online connection of a slot with reason 12, as a master token update does. */
   kick(uid: string, deviceFlag: number): Connection[];
   /** Stores a token in a slot as `POST /user/token` does (a master kicks the slot's connections). */
@@ -175,6 +177,10 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
         expires_at: slot.expiresAt === null ? null : new Date(slot.expiresAt).toISOString(),
       })),
     setUserStatus: (uid, status) => devices.setStatus(uid, status),
+    counts() {
+      const { online, held } = connections.counts();
+      return { slots: devices.size, online, connectionsHeld: held };
+    },
     kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
     emitOnlineStatus({ uid = 'user-1', entries } = {}) {
