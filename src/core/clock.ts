@@ -43,9 +43,18 @@ interface Alarm {
 /** Earliest first; alarms for the same instant run in the order they were set. */
 const byDue = (a: Alarm, b: Alarm) => a.at - b.at || a.seq - b.seq;
 
+let lastSecond = Number.NaN;
+let lastIso = '';
+
 /** An instant as ISO 8601 to the second, the way the Smile API writes them: `2021-04-14T09:30:24Z`. */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // Every token and user of a second shares its text: formatting a Date is a visible cost per call.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastIso = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastIso;
 }
 
 /** Parses an instant, or throws a RangeError naming the bad value. */

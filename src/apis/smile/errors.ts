@@ -57,6 +57,8 @@ export interface Envelopes {
   /** A 200 whose data is already serialised as `dataText`. */
   okText<T>(data: T, dataText: string): { status: 200; body: JsonText<Success<T>> };
   created<T>(data: T): { status: 201; body: Success<T> };
+  /** A 201 whose data is already serialised as `dataText`. */
+  createdText<T>(data: T, dataText: string): { status: 201; body: JsonText<Success<T>> };
   error<S extends number>(status: S, code: SmileCode, message?: string): { status: S; body: ErrorBody };
 }
 
@@ -65,14 +67,17 @@ export interface Envelopes {
  * @example const { ok, error } = createEnvelopes(() => 'id'); error(404, 'MISSING_RESOURCE')
  */
 export function createEnvelopes(requestId: () => string): Envelopes {
+  // Request ids are UUIDs: they need no escaping inside the JSON text.
+  const withText = <T, S extends 200 | 201>(status: S, data: T, dataText: string) => {
+    const id = requestId();
+    const text = `{"code":"OK","message":"Success","requestId":"${id}","data":${dataText}}`;
+    return { status, body: new JsonText({ code: 'OK' as const, message: 'Success', requestId: id, data }, text) };
+  };
   return {
     ok: (data) => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
-    okText(data, dataText) {
-      const id = requestId();
-      const text = `{"code":"OK","message":"Success","requestId":${JSON.stringify(id)},"data":${dataText}}`;
-      return { status: 200, body: new JsonText({ code: 'OK', message: 'Success', requestId: id, data }, text) };
-    },
+    okText: (data, dataText) => withText(200, data, dataText),
     created: (data) => ({ status: 201, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    createdText: (data, dataText) => withText(201, data, dataText),
     error: (status, code, message) => ({ status, body: { code, message: message ?? DEFAULT_MESSAGES[code], requestId: requestId(), data: {} } }),
   };
 }

@@ -15,7 +15,7 @@ import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js'
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, type Token, type TokenColumns, TokenService } from './tokens.js';
+import { type Consumption, type Token, type TokenColumns, TokenService, tokenJson } from './tokens.js';
 import { type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
@@ -112,7 +112,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
-  const { ok, okText, created, error } = envelopes;
+  const { ok, okText, created, createdText, error } = envelopes;
   const users = new UserStore();
   const webhooks = new WebhookStore();
   const smileEvents = createSmileEvents({
@@ -186,7 +186,8 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
 
     async createToken({ params, request }) {
       if (!users.get(params.userId)) return error(404, 'MISSING_RESOURCE', `User ${params.userId} does not exist`);
-      return created(await tokens.issue(params.userId, modeOf(request)));
+      const token = await tokens.issue(params.userId, modeOf(request));
+      return createdText(token, tokenJson(token));
     },
 
     createWebhook({ body }) {

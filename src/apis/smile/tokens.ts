@@ -1,6 +1,6 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
 import { errors, jwtVerify } from 'jose';
-import { base64urlFromBytes, base64urlFromText } from '../../core/base64url.js';
+import { base64urlFromText } from '../../core/base64url.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../core/hmac.js';
 import type { Random } from '../../core/random.js';
@@ -14,6 +14,14 @@ const USED = 1;
 const REVOKED = 2;
 const PRODUCTION = 4;
 const EXPIRED = 8;
+
+/**
+ * A token's JSON, written out: every field is made of characters JSON never escapes (ids, an instant,
+ * the mode, base64url), and the field order is the one JSON.stringify gives the Token object.
+ */
+export function tokenJson(token: Token): string {
+  return `{"id":"${token.id}","expiresAt":"${token.expiresAt}","mode":"${token.mode}","accessToken":"${token.accessToken}"}`;
+}
 
 /** Why a token was refused. */
 export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
@@ -41,13 +49,15 @@ const encoder = new TextEncoder();
 export class TokenService {
   // Tokens are kept in columns indexed by issue order, not as an object each: a load test issues
   // hundreds of thousands, and objects would make every garbage collection walk them all.
-  private readonly index = new Map<string, number>();
+  private readonly ids: string[] = [];
   private readonly userIds: string[] = [];
   private readonly expiries: number[] = [];
   private readonly flags: number[] = [];
   private readonly byUser = new Map<string, number[]>();
   private readonly key: Promise<CryptoKey>;
   private readonly sign: HmacSigner;
+  /** Scrambles the slot number a token id ends with, so ids do not show a counter. */
+  private readonly mask: number;
 
   constructor(
     private readonly clock: Clock,
@@ -60,21 +70,23 @@ export class TokenService {
     const raw = encoder.encode(`token-mock link-token key, seed ${random.seed}`);
     this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     this.sign = hmacSha256(raw);
+    this.mask = Math.imul(random.seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
   }
 
   /** Issues a new token; with revoke-on-refresh, the user's older unused tokens stop working. */
   async issue(userId: string, mode: Mode): Promise<Token> {
-    const id = `tk-${this.random.hex(32)}`;
+    const slot = this.userIds.length;
+    // The id ends with its slot (scrambled): finding a token is an array read, with no index to keep.
+    const id = `tk-${this.random.hex(24)}${((slot ^ this.mask) >>> 0).toString(16).padStart(8, '0')}`;
     const now = this.clock.now();
     // Smile writes instants to the second; the token expires exactly at the instant it shows.
     const expiresAt = Math.floor((now + this.ttl) / 1000) * 1000;
     // The per-user index exists only to revoke, so it is kept only when refreshes revoke.
-    const slot = this.userIds.length;
     if (this.revokeOnRefresh) {
       for (const older of this.byUser.get(userId) ?? []) this.flags[older] = (this.flags[older] as number) | REVOKED;
       this.byUser.set(userId, [slot]);
     }
-    this.index.set(id, slot);
+    this.ids.push(id);
     this.userIds.push(userId);
     this.expiries.push(expiresAt);
     this.flags.push(mode === 'PRODUCTION' ? PRODUCTION : 0);
@@ -82,7 +94,7 @@ export class TokenService {
     // three times the HMAC itself, which made token issuance the slowest call of the API.
     const claims = { mode, iss: ISSUER, sub: userId, jti: id, iat: Math.floor(now / 1000), exp: expiresAt / 1000 };
     const signingInput = `${HEADER}.${base64urlFromText(JSON.stringify(claims))}`;
-    const accessToken = `${signingInput}.${base64urlFromBytes(await this.sign(encoder.encode(signingInput)))}`;
+    const accessToken = `${signingInput}.${await this.sign(signingInput)}`;
     return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
@@ -95,7 +107,7 @@ export class TokenService {
     } catch (error) {
       return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'forged' };
     }
-    const slot = jti === undefined ? undefined : this.index.get(jti);
+    const slot = jti === undefined ? undefined : this.slotOf(jti);
     if (slot === undefined) return { ok: false, reason: 'unknown' };
     const flags = this.flags[slot] as number;
     if (flags & REVOKED) return { ok: false, reason: 'revoked' };
@@ -108,6 +120,13 @@ export class TokenService {
   /** How many tokens were issued since the last reset (all stay findable). */
   get size(): number {
     return this.userIds.length;
+  }
+
+  /** The slot of a token id this service issued, or undefined. */
+  private slotOf(id: string): number | undefined {
+    if (!/^tk-[0-9a-f]{32}$/.test(id)) return undefined;
+    const slot = (Number.parseInt(id.slice(-8), 16) ^ this.mask) >>> 0;
+    return this.ids[slot] === id ? slot : undefined;
   }
 
   /** Expires a user's usable tokens at once, as a scenario step does; returns how many there were. */
@@ -141,14 +160,14 @@ export class TokenService {
 
   /** The issued tokens as plain columns, for persistence. */
   snapshot(): TokenColumns {
-    return { ids: [...this.index.keys()], userIds: [...this.userIds], expiries: [...this.expiries], flags: [...this.flags] };
+    return { ids: [...this.ids], userIds: [...this.userIds], expiries: [...this.expiries], flags: [...this.flags] };
   }
 
   /** Replaces every token with saved columns. */
   restore(columns: TokenColumns): void {
     this.clear();
     columns.ids.forEach((id, slot) => {
-      this.index.set(id, slot);
+      this.ids.push(id);
       const userId = columns.userIds[slot] as string;
       this.userIds.push(userId);
       this.expiries.push(columns.expiries[slot] as number);
@@ -159,7 +178,7 @@ export class TokenService {
 
   /** Forgets every token (reset). */
   clear(): void {
-    this.index.clear();
+    this.ids.length = 0;
     this.userIds.length = 0;
     this.expiries.length = 0;
     this.flags.length = 0;
