@@ -16,7 +16,7 @@ import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { type Consumption, type Token, type TokenColumns, TokenService, tokenJson } from './tokens.js';
-import { type User, UserStore } from './users.js';
+import { createPageCache, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
 /** How the Smile mock behaves. */
@@ -114,6 +114,9 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const envelopes = createEnvelopes(() => requestIds.uuid());
   const { ok, okText, created, createdText, error } = envelopes;
   const users = new UserStore();
+  // Pages asked for again (a front end polling the first page, say) are served from their text until
+  // any user changes.
+  const pages = createPageCache<{ data: { nextCursor?: string; items: User[] }; text: string }>(() => users.version);
   const webhooks = new WebhookStore();
   const smileEvents = createSmileEvents({
     clock,
@@ -167,12 +170,19 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       const from = startDate === undefined ? undefined : Date.parse(`${startDate}T00:00:00Z`);
       const to = endDate === undefined ? undefined : Date.parse(`${endDate}T00:00:00Z`) + DAY - 1;
       if (from !== undefined && to !== undefined && from > to) return error(400, 'INVALID_PARAMETERS', 'query/startDate must not be after endDate');
-      const page = users.page({ size: params.size ?? 10, from, to, before });
+      const size = params.size ?? 10;
+      const key = `${size}|${from}|${to}|${before?.at}|${before?.seq}|${startDate}|${endDate}`;
+      const cached = pages.get(key);
+      if (cached) return okText(cached.data, cached.text);
+      const page = users.page({ size, from, to, before });
       const nextCursor = page.next && encodeCursor({ ...page.next, startDate, endDate });
       const items = `[${page.texts.join(',')}]`;
       // The cursor is base64url, so it needs no escaping inside the JSON text.
-      if (nextCursor) return okText({ nextCursor, items: page.items }, `{"nextCursor":"${nextCursor}","items":${items}}`);
-      return okText({ items: page.items }, `{"items":${items}}`);
+      const built = nextCursor
+        ? { data: { nextCursor, items: page.items }, text: `{"nextCursor":"${nextCursor}","items":${items}}` }
+        : { data: { items: page.items }, text: `{"items":${items}}` };
+      pages.set(key, built);
+      return okText(built.data, built.text);
     },
 
     getUser({ params }) {

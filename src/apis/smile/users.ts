@@ -36,11 +36,43 @@ function textOf(entry: Entry): string {
 
 const compare = (a: { at: number; seq: number }, b: { at: number; seq: number }) => a.at - b.at || a.seq - b.seq;
 
+/**
+ * A cache of built pages that empties itself whenever `version` moves on (any user added, changed or
+ * cleared), and holds at most `limit` pages.
+ */
+export function createPageCache<T>(version: () => number, limit = 64) {
+  const pages = new Map<string, T>();
+  let seen = -1;
+  const fresh = () => {
+    if (seen !== version()) {
+      pages.clear();
+      seen = version();
+    }
+  };
+  return {
+    get(key: string): T | undefined {
+      fresh();
+      return pages.get(key);
+    },
+    set(key: string, page: T): void {
+      fresh();
+      if (pages.size >= limit) pages.clear();
+      pages.set(key, page);
+    },
+  };
+}
+
 /** The users of one mock instance: O(1) by id, O(log n + size) per page whatever the total. */
 export class UserStore {
   private readonly byId = new Map<string, Entry>();
   private readonly ordered: Entry[] = [];
   private seq = 0;
+  private changes = 0;
+
+  /** Moves on with every change, so that what was built from the users can tell it is stale. */
+  get version(): number {
+    return this.changes;
+  }
 
   get size(): number {
     return this.ordered.length;
@@ -62,6 +94,7 @@ export class UserStore {
     if (!entry) return undefined;
     change(entry.user);
     entry.json = undefined;
+    this.changes += 1;
     return entry.user;
   }
 
@@ -77,6 +110,7 @@ export class UserStore {
     if (!last || compare(last, entry) <= 0) this.ordered.push(entry);
     else this.ordered.splice(this.firstAfter(entry), 0, entry);
     this.byId.set(user.id, entry);
+    this.changes += 1;
   }
 
   /** One page, newest first. */
@@ -104,6 +138,7 @@ export class UserStore {
   }
 
   clear(): void {
+    this.changes += 1;
     this.byId.clear();
     this.ordered.length = 0;
     this.seq = 0;
