@@ -110,6 +110,15 @@ describe('POST /users', () => {
     expect(answer.body.message).toContain(message);
   });
 
+  it('shows a new user first on the next page read, however often that page was read before', async () => {
+    const first = (await smile.call('GET', '/v1/users?size=3')).body;
+    expect((await smile.call('GET', '/v1/users?size=3')).body.data).toEqual(first.data);
+    const created = (await smile.call('POST', '/v1/users')).body.data.user;
+    const again = (await smile.call('GET', '/v1/users?size=3')).body.data.items;
+    expect(again[0]).toEqual(created);
+    expect(again.slice(1)).toEqual(first.data.items.slice(0, 2));
+  });
+
   it('refuses a body over the size cap with 413 in the envelope', async () => {
     const small = await startSmile({ maxBodyBytes: 256 });
     try {
