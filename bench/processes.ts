@@ -1,0 +1,65 @@
+/** The processes a benchmark runs: the CLI server, the bare baseline, the webhook receiver. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+export const SANDBOX = `Basic ${Buffer.from('test_key:test_secret').toString('base64')}`;
+
+const children: ChildProcess[] = [];
+
+/** Starts a process and resolves with the match of `pattern` in what it prints, and the time that took. */
+export function launch(args: string[], pattern: RegExp): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = pattern.exec(output);
+      if (match) resolve({ match, child, ms: performance.now() - started });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+/** `token-mock serve` on ephemeral ports with a frozen clock, as `npm start` runs it; resolves with its URLs. */
+export async function startMock(...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
+  const { match, child, ms } = await launch(
+    [
+      '--max-semi-space-size=64',
+      here('../dist/cli/main.js'),
+      'serve',
+      '--wukongim-port',
+      '0',
+      '--smile-port',
+      '0',
+      '--start-time',
+      '2026-01-01T00:00:00Z',
+      ...args,
+    ],
+    /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
+  );
+  return { wukongim: match[1] as string, smile: match[2] as string, child, ms };
+}
+
+/** A process's resident memory, in MB (Linux). */
+export function rssMb(child: ChildProcess): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+export function stopAll(): void {
+  for (const child of children) child.kill();
+}
+
+/** Speaks JSON to a bench server. */
+export async function call(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
