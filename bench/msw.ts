@@ -30,7 +30,13 @@ export async function mswDispatch(seconds: number): Promise<{ baseline: number; 
   const server = setupServer();
   server.listen({ onUnhandledRequest: 'error' });
   try {
-    server.use(http.post('http://localhost:5001/user/token', async ({ request }) => HttpResponse.json((await request.json(), { status: 'ok' }))));
+    // The constant handler still reads the body as JSON, as the mock does.
+    server.use(
+      http.post('http://localhost:5001/user/token', async ({ request }) => {
+        await request.json();
+        return HttpResponse.json({ status: 'ok' });
+      }),
+    );
     await rate(1);
     const baseline = await rate(seconds);
     server.resetHandlers(...createHandlers(createMock({ startTime: '2026-01-01T00:00:00Z' })));

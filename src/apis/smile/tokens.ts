@@ -94,7 +94,9 @@ export class TokenService {
     // three times the HMAC itself, which made token issuance the slowest call of the API.
     const claims = { mode, iss: ISSUER, sub: userId, jti: id, iat: Math.floor(now / 1000), exp: expiresAt / 1000 };
     const signingInput = `${HEADER}.${base64urlFromText(JSON.stringify(claims))}`;
-    const accessToken = `${signingInput}.${await this.sign(signingInput)}`;
+    // A synchronous signer (node:crypto) is not awaited: a microtask per token is a visible cost.
+    const signature = this.sign(signingInput);
+    const accessToken = `${signingInput}.${typeof signature === 'string' ? signature : await signature}`;
     return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
