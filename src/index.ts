@@ -19,11 +19,10 @@ export {
   type FetchOptions,
   type Mock,
   type MockOptions,
-  type MockSnapshot,
   type Scenarios,
-  type StorageLike,
   type WebhookOptions,
 } from './mock.js';
+export type { MockSnapshot, StorageLike } from './persistence.js';
 export { checkScenario, parseScenario, type Scenario, ScenarioError, type ScenarioProblem } from './scenarios/parse.js';
 export type { ScenarioState } from './scenarios/runner.js';
 export type { DeliveryFilter, EmitRequest, Webhooks } from './webhooks.js';

@@ -11,6 +11,7 @@ import { createOutbox } from './core/outbox.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
+import { createPersistence, createSnapshots, type MockSnapshot, type StorageLike } from './persistence.js';
 import { checkScenario, parseScenario, type Scenario } from './scenarios/parse.js';
 import { createScenarioRunner, type ScenarioState } from './scenarios/runner.js';
 import { createWebhooks, type Webhooks } from './webhooks.js';
@@ -44,23 +45,6 @@ export interface MockOptions {
   persist?: { storage: StorageLike; key?: string };
 }
 
-/** The part of the Web Storage API persistence uses. */
-export interface StorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** A mock's state as plain JSON. */
-export interface MockSnapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  seed: number;
-  clock: { now: number; frozen: boolean; offset: number };
-  random: number[];
-  apis: Record<string, unknown>;
-}
-
-const SNAPSHOT_FORMAT = 'token-mock/state/1';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** How webhook deliveries go out. */
@@ -176,22 +160,7 @@ export function createMock(options: MockOptions = {}): Mock {
     token: options.adminToken,
   });
   arm();
-  const stateful = [wukongim.api, smile.api];
-  const snapshot = (): MockSnapshot => ({
-    format: SNAPSHOT_FORMAT,
-    seed: settings.seed,
-    clock: { now: clock.now(), frozen: clock.frozen, offset: clock.now() - Date.now() },
-    random: random.state(),
-    apis: Object.fromEntries(stateful.map((api) => [api.name, api.snapshot?.()])),
-  });
-  const restore = (saved: MockSnapshot) => {
-    if (saved?.format !== SNAPSHOT_FORMAT || saved.seed !== settings.seed) throw new RangeError(`not a ${SNAPSHOT_FORMAT} snapshot of seed ${settings.seed}`);
-    // A frozen clock comes back where it stood; a running one keeps its distance from real time.
-    clock.set(saved.clock.frozen ? saved.clock.now : Date.now() + saved.clock.offset);
-    clock.freeze(saved.clock.frozen);
-    random.restore(saved.random);
-    for (const api of stateful) api.restore?.(saved.apis[api.name]);
-  };
+  const { snapshot, restore } = createSnapshots({ seed: settings.seed, clock, random, apis: [wukongim.api, smile.api] });
   const persistence = options.persist && createPersistence(options.persist, snapshot, restore);
   const dispatcher = createDispatcher([wukongim.api, smile.api, admin], {
     clock,
@@ -224,25 +193,4 @@ export function createMock(options: MockOptions = {}): Mock {
     },
     options: settings,
   };
-}
-
-/** Restores from storage now, and returns how to save. A snapshot that cannot be used is dropped. */
-function createPersistence(persist: NonNullable<MockOptions['persist']>, snapshot: () => MockSnapshot, restore: (saved: MockSnapshot) => void) {
-  const key = persist.key ?? 'token-mock';
-  try {
-    const saved = persist.storage.getItem(key);
-    if (saved !== null) restore(JSON.parse(saved) as MockSnapshot);
-  } catch {
-    persist.storage.removeItem(key);
-  }
-  const save = () => {
-    try {
-      persist.storage.setItem(key, JSON.stringify(snapshot()));
-    } catch {
-      // A full or unavailable storage only loses persistence, never an answer.
-    }
-  };
-  // A page may also change state without a request (the clock, in code): save when it goes away.
-  (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('pagehide', save);
-  return { save };
 }
