@@ -9,6 +9,7 @@ export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/w
 export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
 export type { Clock } from './core/clock.js';
 export { parseDuration } from './core/duration.js';
+export type { ActiveFault, FaultRule, Faults } from './core/faults.js';
 export type { Journal, JournalEntry } from './core/journal.js';
 export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/outbox.js';
 export { EventRejected } from './core/outbox.js';
