@@ -4,12 +4,10 @@
  * reads. Then it checks that nothing failed that was not meant to, that the state matches what was
  * sent, and that memory stayed flat once warm (the journals are bounded).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { call, rssMb, SANDBOX, startMock } from './processes.js';
 
-const SANDBOX = `Basic ${Buffer.from('test_key:test_secret').toString('base64')}`;
 const UIDS = 500;
 
 export interface LoadOptions {
@@ -40,34 +38,12 @@ interface Stream {
   requests: autocannon.Request[];
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-function start(): Promise<{ child: ChildProcess; wukongim: string; smile: string }> {
-  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', main, 'serve', '--wukongim-port', '0', '--smile-port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/.exec(output);
-      if (match) resolve({ child, wukongim: match[1] as string, smile: match[2] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
-  });
-}
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  return (await (await fetch(url, init)).json()) as T;
-}
-
 /** Runs the load against a fresh server and checks the outcome. */
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
-  const { child, wukongim, smile } = await start();
+  const { child, wukongim, smile } = await startMock();
   try {
-    const state = () => json<{ smile: { users: number; tokens: number } }>(`${smile}/__mock/state`);
-    const seeded = await json<{ data: { items: { id: string }[] } }>(`${smile}/v1/users?size=25`, { headers: { authorization: SANDBOX } });
+    const state = async () => (await call(`${smile}/__mock/state`, 'GET')) as { smile: { users: number; tokens: number } };
+    const seeded = (await call(`${smile}/v1/users?size=25`, 'GET', undefined, { authorization: SANDBOX })) as { data: { items: { id: string }[] } };
     const userIds = seeded.data.items.map((user) => user.id);
     const before = await state();
     let uid = 0;
@@ -148,7 +124,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
     let warm = 0;
     const warmTimer = setTimeout(() => {
-      warm = rssMb(child.pid as number);
+      warm = rssMb(child);
     }, options.warmupSeconds * 1000);
     const results = await Promise.all(
       // A fixed amount at a fixed rate, rather than a duration: every request sent is answered before
@@ -158,7 +134,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       ),
     );
     clearTimeout(warmTimer);
-    const end = rssMb(child.pid as number);
+    const end = rssMb(child);
     const after = await state();
 
     let tokensNotFound = 0;

@@ -90,4 +90,15 @@ describe('user.onlinestatus', () => {
     const [request] = await receiver.waitForCount(1);
     expect(JSON.parse(request?.body ?? '')).toEqual(['carl-2-1-7-1-3']);
   });
+
+  it('fills a scripted batch from the uid’s live connections when no data is given', async () => {
+    const { im, receiver } = await start();
+    await im.post('/user/token', { uid: 'dee', token: 't', device_flag: 2 });
+    await im.post('/__mock/wukongim/connect', { uid: 'dee', token: 't', device_flag: 2, device_id: 'pc' });
+    await im.post('/__mock/webhooks/emit', { api: 'wukongim', type: 'user.onlinestatus', userId: 'dee' });
+    await im.post('/__mock/webhooks/emit', { api: 'wukongim', type: 'user.onlinestatus', userId: 'nobody' });
+    const received = await receiver.waitForCount(3);
+    // Two deliveries on the wire at once may arrive in either order.
+    expect(received.map((r) => r.body).sort()).toEqual(['["dee-2-1-1-1-1"]', '["dee-2-1-1-1-1"]', '["nobody-1-1-0-1-1"]']);
+  });
 });

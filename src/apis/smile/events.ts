@@ -52,59 +52,27 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
   const random = createRandom(context.seed ^ 0xe7e47);
   let faker = new Faker({ locale: [en, base], seed: context.seed });
 
-  /** Seeded `data` for an event type, about `user` (or a made-up one). */
+  /** Seeded `data` for an event type, about `user` (or a made-up one); only what the type needs is drawn. */
   const sample = (type: SmileEventType, user: User | undefined): Data => {
     const userId = user?.id ?? `tenant-${random.hex(32)}`;
-    const session = user?.session ?? { userId, channel: 'Default' as const, status: 'IN_PROGRESS' as const };
-    const providers = [PROVIDERS[random.int(PROVIDERS.length)] as string];
-    const account = { userId, accountId: `a-${random.hex(24)}`, providers };
-    const now = context.clock.now();
-    const count = 1 + random.int(12);
-    const source = { userId, sourceId: account.accountId, sourceType: 'ACCOUNT', providers };
-    const loginName = () => faker.internet.email().toLowerCase();
-    const payload = () => ({
-      identities: [{ fullName: faker.person.fullName(), email: loginName() }],
-      employments: [{ employerName: faker.company.name(), jobTitle: faker.person.jobTitle() }],
-    });
-    const shapes: Record<Family, () => Data> = {
-      user: () => ({ userId }),
-      sessionReset: () => ({ session: { ...session, status: 'IN_PROGRESS' } }),
-      sessionCompleted: () => {
-        const completed = { ...session, status: 'COMPLETED' };
-        return { session: completed, payload: { metadata: completed, forms: [], accounts: [], archives: [] } };
+    let account: Data | undefined;
+    const sampler: Sampler = {
+      userId,
+      session: user?.session ?? { userId, channel: 'Default', status: 'IN_PROGRESS' },
+      now: context.clock.now(),
+      id: (prefix, length = 24) => `${prefix}${random.hex(length)}`,
+      count: () => 1 + random.int(12),
+      account: () => {
+        account ??= { userId, accountId: `a-${random.hex(24)}`, providers: [PROVIDERS[random.int(PROVIDERS.length)] as string] };
+        return account;
       },
-      account: () => account,
-      accountConnected: () => ({ ...account, loginName: loginName() }),
-      accountFailed: () => ({ ...account, loginName: loginName(), errorCode: 'INVALID_CREDENTIALS', errorMessage: 'The provider refused the login details' }),
-      taskStarted: () => ({ ...source, taskType: 'ACCOUNT_SYNC' }),
-      taskFinished: () => ({ ...source, taskType: 'ACCOUNT_SYNC', status: 'SUCCEEDED', datapoints: DATAPOINTS, payload: payload() }),
-      syncFinished: () => ({ ...source, status: 'SUCCEEDED', monitorStatus: 'ACTIVE', datapoints: DATAPOINTS, payload: payload() }),
-      archive: () => ({ userId, archiveId: `archive-${random.hex(24)}` }),
-      archiveFailed: () => ({ userId, archiveId: `archive-${random.hex(24)}`, errorCode: 'UNREADABLE_FILE', errorMessage: 'The file could not be read' }),
-      invite: () => ({ userId, inviteId: `invite-${random.hex(24)}` }),
-      identity: () => ({ ...account, identityId: `identity-${random.hex(24)}` }),
-      rating: () => ({ ...account, ratingId: `rating-${random.hex(24)}` }),
-      item: () => ({ ...account, id: random.hex(24) }),
-      recordsAdded: () => ({ ...account, count }),
-      recordsUpdated: () => ({ ...account, count, updatedIds: Array.from({ length: count }, () => random.hex(24)), updatedAt: isoSeconds(now) }),
-      recordsUpdatedInRange: () => ({
-        ...account,
-        count,
-        updatedFrom: isoSeconds(now - 30 * 86_400_000),
-        updatedTo: isoSeconds(now),
-        updatedAt: isoSeconds(now),
+      loginName: () => faker.internet.email().toLowerCase(),
+      payload: () => ({
+        identities: [{ fullName: faker.person.fullName(), email: faker.internet.email().toLowerCase() }],
+        employments: [{ employerName: faker.company.name(), jobTitle: faker.person.jobTitle() }],
       }),
-      verificationStarted: () => ({ verificationId: `ver-${random.hex(32)}` }),
-      verificationCompleted: () => ({
-        verificationId: `ver-${random.hex(32)}`,
-        resultCode: 'SUCCESS',
-        resultMessage: 'Verification completed successfully',
-        result: { finalMatches: true, names: { firstNameMatches: true, lastNameMatches: true, fullNameMatches: true } },
-      }),
-      recordCreated: () => ({ recordId: `record-${random.hex(24)}`, recordType: 'SOCIAL_SECURITY' }),
-      recordCompleted: () => ({ recordId: `record-${random.hex(24)}`, recordType: 'SOCIAL_SECURITY', status: 'COMPLETED', resultCode: 'SUCCESS' }),
     };
-    return shapes[FAMILY[type]]();
+    return SHAPES[FAMILY[type]](sampler);
   };
 
   return {
@@ -200,4 +168,70 @@ const FAMILY: Record<SmileEventType, Family> = {
   VERIFICATION_COMPLETED: 'verificationCompleted',
   RECORD_CREATED: 'recordCreated',
   RECORD_COMPLETED: 'recordCompleted',
+};
+
+/** What the shapes draw from: fixed facts, and seeded values drawn only when asked for. */
+interface Sampler {
+  userId: string;
+  session: NonNullable<User['session']>;
+  now: number;
+  id(prefix: string, length?: number): string;
+  count(): number;
+  /** The same account for every use within one event. */
+  account(): Data;
+  loginName(): string;
+  payload(): Data;
+}
+
+const source = (s: Sampler) => {
+  const account = s.account();
+  return { userId: s.userId, sourceId: account.accountId, sourceType: 'ACCOUNT', providers: account.providers };
+};
+
+/** Seeded `data` of each family, valid against its schema in the spec. */
+const SHAPES: Record<Family, (s: Sampler) => Data> = {
+  user: (s) => ({ userId: s.userId }),
+  sessionReset: (s) => ({ session: { ...s.session, status: 'IN_PROGRESS' } }),
+  sessionCompleted: (s) => {
+    const completed = { ...s.session, status: 'COMPLETED' };
+    return { session: completed, payload: { metadata: completed, forms: [], accounts: [], archives: [] } };
+  },
+  account: (s) => s.account(),
+  accountConnected: (s) => ({ ...s.account(), loginName: s.loginName() }),
+  accountFailed: (s) => ({
+    ...s.account(),
+    loginName: s.loginName(),
+    errorCode: 'INVALID_CREDENTIALS',
+    errorMessage: 'The provider refused the login details',
+  }),
+  taskStarted: (s) => ({ ...source(s), taskType: 'ACCOUNT_SYNC' }),
+  taskFinished: (s) => ({ ...source(s), taskType: 'ACCOUNT_SYNC', status: 'SUCCEEDED', datapoints: DATAPOINTS, payload: s.payload() }),
+  syncFinished: (s) => ({ ...source(s), status: 'SUCCEEDED', monitorStatus: 'ACTIVE', datapoints: DATAPOINTS, payload: s.payload() }),
+  archive: (s) => ({ userId: s.userId, archiveId: s.id('archive-') }),
+  archiveFailed: (s) => ({ userId: s.userId, archiveId: s.id('archive-'), errorCode: 'UNREADABLE_FILE', errorMessage: 'The file could not be read' }),
+  invite: (s) => ({ userId: s.userId, inviteId: s.id('invite-') }),
+  identity: (s) => ({ ...s.account(), identityId: s.id('identity-') }),
+  rating: (s) => ({ ...s.account(), ratingId: s.id('rating-') }),
+  item: (s) => ({ ...s.account(), id: s.id('') }),
+  recordsAdded: (s) => ({ ...s.account(), count: s.count() }),
+  recordsUpdated: (s) => {
+    const count = s.count();
+    return { ...s.account(), count, updatedIds: Array.from({ length: count }, () => s.id('')), updatedAt: isoSeconds(s.now) };
+  },
+  recordsUpdatedInRange: (s) => ({
+    ...s.account(),
+    count: s.count(),
+    updatedFrom: isoSeconds(s.now - 30 * 86_400_000),
+    updatedTo: isoSeconds(s.now),
+    updatedAt: isoSeconds(s.now),
+  }),
+  verificationStarted: (s) => ({ verificationId: s.id('ver-', 32) }),
+  verificationCompleted: (s) => ({
+    verificationId: s.id('ver-', 32),
+    resultCode: 'SUCCESS',
+    resultMessage: 'Verification completed successfully',
+    result: { finalMatches: true, names: { firstNameMatches: true, lastNameMatches: true, fullNameMatches: true } },
+  }),
+  recordCreated: (s) => ({ recordId: s.id('record-'), recordType: 'SOCIAL_SECURITY' }),
+  recordCompleted: (s) => ({ recordId: s.id('record-'), recordType: 'SOCIAL_SECURITY', status: 'COMPLETED', resultCode: 'SUCCESS' }),
 };

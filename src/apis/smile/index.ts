@@ -291,7 +291,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       return tokens.size;
     },
     get webhookCount() {
-      return webhooks.all().length;
+      return webhooks.size;
     },
     emit(type, emitOptions = {}) {
       const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);

@@ -26,6 +26,10 @@ export function webhookUrlProblem(url: string, strict: boolean): string | undefi
 export class WebhookStore {
   private readonly byId = new Map<string, Webhook>();
 
+  get size(): number {
+    return this.byId.size;
+  }
+
   get(id: string): Webhook | undefined {
     return this.byId.get(id);
   }

@@ -111,6 +111,11 @@ export class ConnectionRegistry {
     return online.sort((a, b) => a.connection_id - b.connection_id);
   }
 
+  /** The online entries a uid's connections would report now, in connect order. */
+  statusEntries(uid: string): string[] {
+    return this.online(uid).map((connection) => this.entry(connection, 1));
+  }
+
   /** How many connections are online, and how many are held in all. */
   counts(): { online: number; held: number } {
     let online = 0;
@@ -192,9 +197,14 @@ export class ConnectionRegistry {
 
   /** Notes a connection's new state, with the counts as they stand after it. */
   private changed(connection: Connection, online: 0 | 1): void {
+    this.changes.push(this.entry(connection, online));
+  }
+
+  /** A `user.onlinestatus` entry, with the counts as they stand now. */
+  private entry(connection: Connection, online: 0 | 1): string {
     const inSlot = this.onlineBySlot.get(slotKey(connection.uid, connection.device_flag))?.size ?? 0;
     const total = this.onlineByUid.get(connection.uid)?.size ?? 0;
-    this.changes.push(`${connection.uid}-${connection.device_flag}-${online}-${connection.connection_id}-${inSlot}-${total}`);
+    return `${connection.uid}-${connection.device_flag}-${online}-${connection.connection_id}-${inSlot}-${total}`;
   }
 
   /** Hands one operation's changes to the listener as one batch, as the server batches its pushes. */

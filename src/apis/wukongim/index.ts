@@ -184,11 +184,9 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
     emitOnlineStatus({ uid = 'user-1', entries } = {}) {
-      const online = connections.online(uid);
-      const seeded =
-        online.length > 0
-          ? online.map((c) => `${c.uid}-${c.device_flag}-1-${c.connection_id}-${online.filter((o) => o.device_flag === c.device_flag).length}-${online.length}`)
-          : [`${uid}-1-1-0-1-1`];
+      const online = connections.statusEntries(uid);
+      // A uid with no connection gets one online entry for a connection that never was (id 0).
+      const seeded = online.length > 0 ? online : [`${uid}-1-1-0-1-1`];
       return webhook.send(entries ?? seeded);
     },
   };
