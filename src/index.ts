@@ -8,22 +8,19 @@ export { ReasonCode } from './apis/wukongim/connections.js';
 export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
 export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
 export type { Clock } from './core/clock.js';
+export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/delivery-log.js';
+export type { ErrorListener, FailureContext } from './core/dispatch.js';
 export { parseDuration } from './core/duration.js';
+export { type ErrorDetail, isMockError, MockError, type MockErrorKind } from './core/errors.js';
 export type { ActiveFault, FaultRule, Faults } from './core/faults.js';
 export type { Journal, JournalEntry } from './core/journal.js';
-export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/outbox.js';
-export { EventRejected } from './core/outbox.js';
+export type { WireReply } from './core/reply.js';
 export type { RequestLike } from './core/request.js';
 export { BodyTooLargeError } from './core/request.js';
-export {
-  createMock,
-  type FetchOptions,
-  type Mock,
-  type MockOptions,
-  type Scenarios,
-  type WebhookOptions,
-} from './mock.js';
+export { createMock, type FetchOptions, type HandleOptions, type Mock, type MockOptions, type WebhookOptions } from './mock.js';
 export type { MockSnapshot, StorageLike } from './persistence.js';
+export type { Scenarios } from './scenarios/index.js';
 export { checkScenario, parseScenario, type Scenario, ScenarioError, type ScenarioProblem } from './scenarios/parse.js';
 export type { ScenarioState } from './scenarios/runner.js';
+export type { MockServices } from './services.js';
 export type { DeliveryFilter, EmitRequest, Webhooks } from './webhooks.js';

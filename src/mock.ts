@@ -1,20 +1,24 @@
-/** createMock: one mock instance, with its clock, seed, journal and APIs, behind a single fetch entry. */
+/** createMock: the composition root. It builds a mock instance's parts and wires them; it holds no logic of its own. */
 import { createAdmin } from './apis/admin/index.js';
-import { createSmile, type SmileOptions, type SmileService } from './apis/smile/index.js';
-import { createWukongim, type WukongimOptions, type WukongimService } from './apis/wukongim/index.js';
-import type { ApiName } from './core/api.js';
-import { type Clock, createClock } from './core/clock.js';
-import { createDispatcher } from './core/dispatch.js';
+import { createSmile, type SmileOptions } from './apis/smile/index.js';
+import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
+import type { Api, ApiName } from './core/api.js';
+import { createClock } from './core/clock.js';
+import { createDeliveryLog } from './core/delivery-log.js';
+import { createDispatcher, type ErrorListener } from './core/dispatch.js';
 import { createFaults, type FaultRule, type Faults } from './core/faults.js';
-import { createJournal, type Journal } from './core/journal.js';
+import { createJournal } from './core/journal.js';
 import { createOutbox } from './core/outbox.js';
+import type { Part } from './core/part.js';
 import { createRandom, type Random } from './core/random.js';
-import { toResponse } from './core/reply.js';
+import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
 import { createPersistence, createSnapshots, type MockSnapshot, type StorageLike } from './persistence.js';
-import { checkScenario, parseScenario, type Scenario } from './scenarios/parse.js';
-import { createScenarioRunner, type ScenarioState } from './scenarios/runner.js';
-import { createWebhooks, type Webhooks } from './webhooks.js';
+import { createScenarios } from './scenarios/index.js';
+import { checkScenario, type Scenario } from './scenarios/parse.js';
+import { createScenarioRunner } from './scenarios/runner.js';
+import type { MockServices } from './services.js';
+import { createWebhooks } from './webhooks.js';
 
 /** Everything a mock instance can be told. Every field is optional. */
 export interface MockOptions {
@@ -43,6 +47,12 @@ export interface MockOptions {
    * after every answered request that may change it, and restored at creation.
    */
   persist?: { storage: StorageLike; key?: string };
+  /**
+   * Told of every failure inside the mock that is not a domain error (a bug, in a handler or in the
+   * mock itself). The request still gets a 500 in its API's shape, and its journal entry says what
+   * failed. Default: nothing more; the CLI prints them.
+   */
+  onError?: ErrorListener;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -64,42 +74,30 @@ export interface FetchOptions {
   api?: Exclude<ApiName, 'admin'>;
 }
 
+/** How an adapter asks: like `fetch`, and optionally to hear nothing back for a path the mock does not serve. */
+export interface HandleOptions extends FetchOptions {
+  /** Resolve with undefined for a path no API serves, instead of the API's 404, so the adapter can hand it on. */
+  passUnowned?: boolean;
+}
+
 /** A running mock: feed it requests, drive its clock, inspect its state. */
-export interface Mock {
+export interface Mock extends MockServices {
   /** Answers a request. A real `Request` works; so does anything with method, url, headers.get and text. */
   fetch(request: RequestLike, options?: FetchOptions): Promise<Response>;
-  /** Whether the mock serves this path; the express adapter passes other paths on. */
-  owns(pathname: string): boolean;
-  readonly clock: Clock;
+  /**
+   * Answers a request as a wire reply (status, headers, body text), for adapters that write bytes
+   * themselves. With `passUnowned`, a path the mock does not serve resolves with undefined.
+   */
+  handle(request: RequestLike, options?: FetchOptions): Promise<WireReply>;
+  handle(request: RequestLike, options: HandleOptions): Promise<WireReply | undefined>;
   readonly random: Random;
-  readonly journal: Journal;
-  readonly wukongim: WukongimService;
-  readonly smile: SmileService;
-  /** Emit events, read the delivery journal, wait on deliveries. */
-  readonly webhooks: Webhooks;
-  readonly scenarios: Scenarios;
   /** Latency, error statuses and dropped connections, per operation or path. */
   readonly faults: Faults;
   /** The state as plain JSON (journals and pending deliveries are not part of it). */
   snapshot(): MockSnapshot;
-  /** Puts a snapshot's state in place; throws a RangeError for one of another format or seed. */
+  /** Puts a snapshot's state in place; throws a MockError of kind `invalid-snapshot` for one of another format or seed. */
   restore(snapshot: MockSnapshot): void;
-  /**
-   * Returns every API's state, the journals, the random sequence and the clock to the seeded start;
-   * pending deliveries and loaded scenarios are dropped, and the options' faults and scenarios re-armed.
-   */
-  reset(): void;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
-}
-
-/** Scripted steps on the mock's clock. */
-export interface Scenarios {
-  /**
-   * Loads a scenario: YAML or JSON text, or an object. Its steps run as the clock reaches them; those
-   * at offset 0 run at once. Rejects with a ScenarioError that names each problem (and its line, for text).
-   */
-  load(scenario: Scenario | string, options?: { source?: string }): Promise<ScenarioState>;
-  list(): ScenarioState[];
 }
 
 /**
@@ -118,73 +116,78 @@ export function createMock(options: MockOptions = {}): Mock {
   const clock = createClock({ start: options.startTime });
   const random = createRandom(settings.seed);
   const journal = createJournal(settings.journalSize);
-  const outbox = createOutbox({ clock, ...options.webhooks });
+  const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
+  const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const faults = createFaults(settings.seed);
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
   const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox });
-  const webhooks = createWebhooks(outbox, { smile: smile.service, wukongim: wukongim.service });
+  const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
-  const scenarios: Scenarios = {
-    async load(scenario, loadOptions = {}) {
-      const source = loadOptions.source ?? 'scenario';
-      return runner.load(typeof scenario === 'string' ? await parseScenario(scenario, source) : checkScenario(scenario, source));
-    },
-    list: () => runner.list(),
-  };
-  // What the options put in force at the start, and again after every reset.
-  const arm = () => {
-    faults.set(options.faults ?? []);
-    for (const scenario of startScenarios) runner.load(scenario);
-  };
+
   const reset = () => {
-    runner.clear();
-    journal.clear();
-    outbox.clear();
-    random.reset();
-    clock.reset();
-    wukongim.api.reset();
-    smile.api.reset();
-    faults.clear();
-    arm();
+    for (const part of parts) part.reset();
+    for (const part of parts) part.arm?.();
   };
-  const admin = createAdmin({
+  const services: MockServices = {
     clock,
     journal,
     wukongim: wukongim.service,
     smile: smile.service,
     webhooks,
-    scenarios,
+    scenarios: createScenarios(runner),
     faults,
     reset,
-    token: options.adminToken,
-  });
-  arm();
-  const { snapshot, restore } = createSnapshots({ seed: settings.seed, clock, random, apis: [wukongim.api, smile.api] });
+  };
+  const admin = createAdmin({ ...services, token: options.adminToken });
+
+  // The one list of parts, in the order they reset and arm: state first, then what the options put in force.
+  const parts: Part[] = [
+    { name: 'journal', reset: () => journal.clear() },
+    { name: 'webhooks', reset: () => outbox.clear() },
+    { name: 'random', reset: () => random.reset(), snapshot: () => random.state(), restore: (state) => random.restore(state as number[]) },
+    {
+      name: 'clock',
+      reset: () => clock.reset(),
+      snapshot: () => clock.snapshot(),
+      restore: (state) => clock.restore(state as ReturnType<typeof clock.snapshot>),
+    },
+    wukongim.api,
+    smile.api,
+    admin,
+    { name: 'faults', reset: () => faults.clear(), arm: () => faults.set(options.faults ?? []) },
+    {
+      name: 'scenarios',
+      reset: () => runner.clear(),
+      arm: () => {
+        for (const scenario of startScenarios) runner.load(scenario);
+      },
+    },
+  ];
+  for (const part of parts) part.arm?.();
+
+  const { snapshot, restore } = createSnapshots(settings.seed, parts);
   const persistence = options.persist && createPersistence(options.persist, snapshot, restore);
-  const dispatcher = createDispatcher([wukongim.api, smile.api, admin], {
+  const dispatcher = createDispatcher(parts.filter(isApi), {
     clock,
     journal,
     strict: settings.strict,
     maxBodyBytes: settings.maxBodyBytes,
     faults,
+    onError: options.onError,
   });
 
+  async function handle(request: RequestLike, handleOptions?: HandleOptions): Promise<WireReply | undefined> {
+    const wire = await dispatcher.dispatch(request, handleOptions);
+    if (wire && persistence && !SAFE_METHODS.has(request.method)) persistence.save();
+    return wire;
+  }
+
   return {
-    async fetch(request, fetchOptions) {
-      const wire = await dispatcher.dispatch(request, fetchOptions?.api);
-      if (persistence && !SAFE_METHODS.has(request.method)) persistence.save();
-      return toResponse(wire);
-    },
-    owns: (pathname) => dispatcher.owns(pathname),
-    clock,
+    ...services,
+    handle: handle as Mock['handle'],
+    fetch: async (request, fetchOptions) => toResponse((await handle(request, fetchOptions)) as WireReply),
     random,
-    journal,
-    wukongim: wukongim.service,
-    smile: smile.service,
-    webhooks,
-    scenarios,
-    faults,
     snapshot,
     restore,
     reset() {
@@ -193,4 +196,8 @@ export function createMock(options: MockOptions = {}): Mock {
     },
     options: settings,
   };
+}
+
+function isApi(part: Part): part is Api {
+  return 'operations' in part && 'handlers' in part;
 }

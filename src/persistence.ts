@@ -1,7 +1,6 @@
 /** A mock's state as plain JSON, and its optional persistence in a Storage such as localStorage. */
-import type { Api } from './core/api.js';
-import type { Clock } from './core/clock.js';
-import type { Random } from './core/random.js';
+import { MockError } from './core/errors.js';
+import type { Part } from './core/part.js';
 
 /** The part of the Web Storage API persistence uses. */
 export interface StorageLike {
@@ -10,39 +9,33 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
-/** A mock's state as plain JSON: journals and pending deliveries are not part of it. */
+/** A mock's state as plain JSON, part by part: journals and pending deliveries are not part of it. */
 export interface MockSnapshot {
   format: typeof SNAPSHOT_FORMAT;
   seed: number;
-  clock: { now: number; frozen: boolean; offset: number };
-  random: number[];
-  apis: Record<string, unknown>;
+  /** Each part's state by the part's name: the clock, the random sequence, each API. */
+  state: Record<string, unknown>;
 }
 
-const SNAPSHOT_FORMAT = 'token-mock/state/1';
+const SNAPSHOT_FORMAT = 'token-mock/state/2';
 
 /**
- * Takes and restores snapshots of the clock, the random sequence and each API's state.
- * @example const { snapshot, restore } = createSnapshots({ seed: 1, clock, random, apis: [wukongim, smile] });
+ * Takes and restores snapshots of every part that has state.
+ * @example const { snapshot, restore } = createSnapshots(1, parts);
  */
-export function createSnapshots(parts: { seed: number; clock: Clock; random: Random; apis: Api[] }) {
-  const { seed, clock, random, apis } = parts;
+export function createSnapshots(seed: number, parts: readonly Part[]) {
+  const kept = parts.filter((part) => part.snapshot && part.restore);
   return {
     snapshot: (): MockSnapshot => ({
       format: SNAPSHOT_FORMAT,
       seed,
-      clock: { now: clock.now(), frozen: clock.frozen, offset: clock.now() - Date.now() },
-      random: random.state(),
-      apis: Object.fromEntries(apis.map((api) => [api.name, api.snapshot?.()])),
+      state: Object.fromEntries(kept.map((part) => [part.name, part.snapshot?.()])),
     }),
-    /** Puts a snapshot's state in place; throws a RangeError for one of another format or seed. */
+    /** Puts a snapshot's state in place; throws a MockError of kind `invalid-snapshot` for one of another format or seed. */
     restore(saved: MockSnapshot): void {
-      if (saved?.format !== SNAPSHOT_FORMAT || saved.seed !== seed) throw new RangeError(`not a ${SNAPSHOT_FORMAT} snapshot of seed ${seed}`);
-      // A frozen clock comes back where it stood; a running one keeps its distance from real time.
-      clock.set(saved.clock.frozen ? saved.clock.now : Date.now() + saved.clock.offset);
-      clock.freeze(saved.clock.frozen);
-      random.restore(saved.random);
-      for (const api of apis) api.restore?.(saved.apis[api.name]);
+      if (saved?.format !== SNAPSHOT_FORMAT || saved.seed !== seed)
+        throw new MockError('invalid-snapshot', `not a ${SNAPSHOT_FORMAT} snapshot of seed ${seed}`);
+      for (const part of kept) part.restore?.(saved.state[part.name]);
     },
   };
 }

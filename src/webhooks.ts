@@ -4,7 +4,9 @@ import { SMILE_EVENT_TYPES, type SmileEventType } from './apis/smile/events.js';
 import type { SmileService } from './apis/smile/index.js';
 import type { WukongimService } from './apis/wukongim/index.js';
 import { ONLINE_STATUS_EVENT } from './apis/wukongim/webhook.js';
-import { type DeliveryAttempt, EventRejected, type Outbox, type Outcome, type WebhookApi, type WebhookEvent } from './core/outbox.js';
+import type { DeliveryAttempt, DeliveryObserver, Outcome, WebhookEvent } from './core/delivery-log.js';
+import { MockError } from './core/errors.js';
+import type { Outbox, WebhookApi } from './core/outbox.js';
 import type { components } from './generated/admin.types.js';
 
 /**
@@ -21,35 +23,37 @@ export interface DeliveryFilter {
   outcome?: Outcome;
 }
 
-export interface Webhooks extends Pick<Outbox, 'stats' | 'events' | 'waitFor' | 'on' | 'idle'> {
-  /** Emits an event now; throws EventRejected, naming the fields, when it would break the spec. */
+export interface Webhooks extends Pick<DeliveryObserver, 'stats' | 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle'> {
+  /** Emits an event now; throws a MockError of kind `invalid-event`, naming the fields, when it would break the spec. */
   emit(request: EmitRequest): WebhookEvent;
   /** Journaled attempts, oldest first. */
   deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
-  readonly capacity: number;
 }
 
+/** A refusal of an emit request, pointing at the part of it that is wrong. */
+const refused = (path: string, message: string) => new MockError('invalid-event', message, { errors: [{ path, message }] });
+
 /**
- * Creates the webhooks face over an outbox and the two APIs.
- * @example const webhooks = createWebhooks(outbox, { smile, wukongim }); webhooks.emit({ api: 'smile', type: 'ACCOUNT_CONNECTED' });
+ * Creates the webhooks face over the delivery engine, its log and the two APIs.
+ * @example const webhooks = createWebhooks(outbox, log, { smile, wukongim }); webhooks.emit({ api: 'smile', type: 'ACCOUNT_CONNECTED' });
  */
-export function createWebhooks(outbox: Outbox, apis: { smile: SmileService; wukongim: WukongimService }): Webhooks {
+export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { smile: SmileService; wukongim: WukongimService }): Webhooks {
   return {
     emit(request) {
       if (request.api === 'wukongim') {
         if (request.type !== ONLINE_STATUS_EVENT)
-          throw new EventRejected([`type "${request.type}" is not a WuKongIM event: the only one is ${ONLINE_STATUS_EVENT}`]);
-        if (request.data !== undefined && !Array.isArray(request.data)) throw new EventRejected(['data must be an array of online-status entries']);
+          throw refused('/type', `type "${request.type}" is not a WuKongIM event: the only one is ${ONLINE_STATUS_EVENT}`);
+        if (request.data !== undefined && !Array.isArray(request.data)) throw refused('/data', 'data must be an array of online-status entries');
         return apis.wukongim.emitOnlineStatus({ uid: request.userId, entries: request.data as string[] | undefined });
       }
       if (!SMILE_EVENT_TYPES.includes(request.type as SmileEventType))
-        throw new EventRejected([`type "${request.type}" is not a Smile event type: use one of ${SMILE_EVENT_TYPES.join(', ')}`]);
+        throw refused('/type', `type "${request.type}" is not a Smile event type: use one of ${SMILE_EVENT_TYPES.join(', ')}`);
       if (request.data !== undefined && (request.data === null || typeof request.data !== 'object' || Array.isArray(request.data)))
-        throw new EventRejected(['data must be an object: the fields of the event data']);
+        throw refused('/data', 'data must be an object: the fields of the event data');
       return apis.smile.emit(request.type as SmileEventType, { userId: request.userId, data: request.data as Record<string, unknown> | undefined });
     },
     deliveries(filter = {}) {
-      return outbox
+      return log
         .attempts()
         .filter(
           (attempt) =>
@@ -59,11 +63,11 @@ export function createWebhooks(outbox: Outbox, apis: { smile: SmileService; wuko
             (filter.outcome === undefined || attempt.outcome === filter.outcome),
         );
     },
-    capacity: outbox.capacity,
-    stats: () => outbox.stats(),
-    events: () => outbox.events(),
-    waitFor: (type, predicate, options) => outbox.waitFor(type, predicate, options),
-    on: (type, listener) => outbox.on(type, listener),
+    capacity: log.capacity,
+    stats: () => log.stats(),
+    events: () => log.events(),
+    waitFor: (type, predicate, options) => log.waitFor(type, predicate, options),
+    on: (type, listener) => log.on(type, listener),
     idle: () => outbox.idle(),
   };
 }

@@ -32,7 +32,7 @@ describe('persistence', () => {
     expect(reloaded.smile.user(created.data.user.id)).toEqual(created.data.user);
     expect(reloaded.clock.iso()).toBe('2026-01-01T01:00:00.000Z');
     expect(reloaded.wukongim.connections({ uid: 'ana', state: 'online' })).toHaveLength(1);
-    expect(await reloaded.smile.consume(created.data.token.accessToken)).toMatchObject({ ok: true });
+    expect(await reloaded.smile.consume(created.data.token.accessToken)).toMatchObject({ userId: created.data.user.id, mode: 'SANDBOX' });
     const next = await (await post(reloaded, 'http://localhost/v1/users', {}, AUTH)).json();
     expect(next.data.user.id).not.toBe(created.data.user.id);
     expect(reloaded.smile.userCount).toBe(27);
@@ -55,6 +55,6 @@ describe('persistence', () => {
     target.restore(source.snapshot());
     expect(target.wukongim.devices({ uid: 'bo' })).toHaveLength(1);
     expect(target.clock.frozen).toBe(true);
-    expect(() => createMock({ seed: 6 }).restore(source.snapshot())).toThrow(RangeError);
+    expect(() => createMock({ seed: 6 }).restore(source.snapshot())).toThrow(expect.objectContaining({ kind: 'invalid-snapshot' }));
   });
 });

@@ -33,7 +33,7 @@ describe('SmileLinkModal stand-in, in process', () => {
     const modal = new SmileLinkModal({ userToken: token.accessToken, mock, ...events });
     await modal.open();
     expect(modal.state).toBe('open');
-    expect(await mock.smile.consume(token.accessToken)).toEqual({ ok: false, reason: 'used' });
+    await expect(mock.smile.consume(token.accessToken)).rejects.toMatchObject({ kind: 'token-refused', reason: 'used' });
     mock.clock.advance(5 * 3_600_000 - 1000);
     expect(events.onTokenExpired).not.toHaveBeenCalled();
     mock.clock.advance(1000);
@@ -107,7 +107,7 @@ describe('SmileLinkModal stand-in, over MSW', () => {
         void modal.open().then(() => expect(modal.state).toBe('open'));
       });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect((await mock.smile.consume(token.accessToken)).ok).toBe(false);
+      await expect(mock.smile.consume(token.accessToken)).rejects.toMatchObject({ kind: 'token-refused', reason: 'used' });
       mock.clock.advance(6 * 3_600_000);
       await expired;
     } finally {

@@ -1,7 +1,7 @@
 /** Express middleware: mounts the mock in an existing express app and passes on what it does not own. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchOptions, Mock } from '../mock.js';
-import { IncomingRequest, writeFailure, writeResponse } from './node-bridge.js';
+import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 
 type Next = (error?: unknown) => void;
 
@@ -21,14 +21,10 @@ function prereadBody(request: IncomingMessage & { body?: unknown }): string | un
  */
 export function tokenMock(mock: Mock, options: FetchOptions = {}) {
   return (request: IncomingMessage & { body?: unknown }, response: ServerResponse, next: Next): void => {
-    const path = request.url ?? '/';
-    if (!mock.owns(path.split('?')[0] as string)) {
-      next();
-      return;
-    }
-    const incoming = new IncomingRequest(request, mock.options.maxBodyBytes, path, prereadBody(request));
-    mock.fetch(incoming, options).then(
-      (answer) => writeResponse(answer, response),
+    const incoming = new IncomingRequest(request, mock.options.maxBodyBytes, request.url, prereadBody(request));
+    // The mock routes the request once: a path it does not serve comes back undefined, unread, for the app.
+    mock.handle(incoming, { ...options, passUnowned: true }).then(
+      (wire) => (wire ? writeWire(wire, response) : next()),
       () => writeFailure(response),
     );
   };

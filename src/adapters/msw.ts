@@ -4,6 +4,7 @@
  * pass through untouched.
  */
 import { type HttpHandler, http, passthrough } from 'msw';
+import { toResponse } from '../core/reply.js';
 import type { Mock } from '../mock.js';
 
 /** Where the APIs live, as the app under test calls them. */
@@ -53,6 +54,6 @@ export function createHandlers(mock: Mock, options: MswOptions = {}): HttpHandle
 
 async function forward(mock: Mock, mount: Mount, from: string, to: string, request: Request): Promise<Response> {
   const url = to + request.url.slice(from.length);
-  if (!mock.owns(new URL(url).pathname)) return passthrough();
-  return mock.fetch({ method: request.method, url, headers: request.headers, text: () => request.text() }, { api: mount.api });
+  const wire = await mock.handle({ method: request.method, url, headers: request.headers, text: () => request.text() }, { api: mount.api, passUnowned: true });
+  return wire ? toResponse(wire) : passthrough();
 }

@@ -4,7 +4,7 @@
  * headers and the body, and this object gives exactly those.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { wireOf } from '../core/reply.js';
+import type { WireReply } from '../core/reply.js';
 import { BodyTooLargeError, type RequestLike } from '../core/request.js';
 
 /** A node:http request seen through the part of the fetch Request interface the mock reads. */
@@ -67,31 +67,18 @@ export class IncomingRequest implements RequestLike {
 }
 
 /**
- * Writes a fetch Response to node:http. A 413 closes the connection, since its body was not read; a
- * network error (an injected dropped connection) closes it without an answer.
+ * Writes the mock's wire reply to node:http. A 413 closes the connection, since its body was not
+ * read; a dropped connection (an injected fault) closes it without an answer.
  */
-export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  const wire = wireOf(response);
-  // Only a Response the mock did not build lazily can be an error; asking a lazy one would build it.
-  if (!wire && response.type === 'error') {
+export function writeWire(wire: WireReply, outgoing: ServerResponse): void {
+  if (wire.drop) {
     outgoing.destroy();
     return;
   }
-  const headers: Record<string, string> = {};
-  let body: string | Buffer | undefined;
-  if (wire) {
-    Object.assign(headers, wire.headers);
-    body = wire.body ?? undefined;
-  } else {
-    response.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  }
-  if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-  if (response.status === 413) outgoing.shouldKeepAlive = false;
-  outgoing.writeHead(response.status, headers);
-  outgoing.end(body);
+  const headers = wire.body === null ? wire.headers : { ...wire.headers, 'content-length': String(Buffer.byteLength(wire.body)) };
+  if (wire.status === 413) outgoing.shouldKeepAlive = false;
+  outgoing.writeHead(wire.status, headers);
+  outgoing.end(wire.body ?? undefined);
 }
 
 /** The last resort when the mock itself failed: a plain 500, never a stack trace. */

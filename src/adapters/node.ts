@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchOptions, Mock } from '../mock.js';
-import { IncomingRequest, writeFailure, writeResponse } from './node-bridge.js';
+import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 
 export { nodeHmacSha256 } from './node-crypto.js';
 
@@ -34,8 +34,8 @@ export interface RunningServer {
 export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
-    mock.fetch(request, options).then(
-      (response) => writeResponse(response, outgoing),
+    mock.handle(request, options).then(
+      (wire) => writeWire(wire, outgoing),
       () => writeFailure(outgoing),
     );
   };

@@ -5,9 +5,10 @@ import { type RunningServer, serve } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
+import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
-import { parseScenario, type Scenario, ScenarioError } from '../scenarios/parse.js';
+import { parseScenario, type Scenario } from '../scenarios/parse.js';
 
 /** The serve command's settings, parsed and checked. */
 export interface ServeSettings {
@@ -48,7 +49,7 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
     try {
       scenarios.push(await parseScenario(await readFile(file, 'utf8'), file));
     } catch (error) {
-      const reason = error instanceof ScenarioError ? error.message : `cannot read ${file}: ${(error as Error).message}`;
+      const reason = isMockError(error) ? error.message : `cannot read ${file}: ${(error as Error).message}`;
       console.error(`token-mock: ${reason}`);
       process.exit(2);
     }
@@ -87,6 +88,8 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         webhookRetryDelays: settings.smileWebhookRetryDelays,
         hmacSha256: nodeHmacSha256,
       },
+      // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
+      onError: (error, where) => console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).

@@ -1,5 +1,7 @@
 /** The contract between the core and one mocked API (WuKongIM, Smile, the admin API). */
+import type { MockError } from './errors.js';
 import type { OperationSpec } from './operation.js';
+import type { Part } from './part.js';
 import type { Reply } from './reply.js';
 import type { RequestLike } from './request.js';
 import type { Violation } from './validation.js';
@@ -42,10 +44,12 @@ export interface ErrorCatalogue {
   internalError(detail: string): Reply;
   /** An injected fault's answer: this status, with the body the real API sends for it. */
   injected(status: number): Reply;
+  /** A domain error a service threw, in the API's own shape. */
+  fromError(error: MockError): Reply;
 }
 
-/** One mocked API, as the core dispatches to it. */
-export interface Api {
+/** One mocked API, as the core dispatches to it; a part of its mock, reset and snapshotted with the rest. */
+export interface Api extends Part {
   readonly name: ApiName;
   /** The path prefix it serves under: '' for WuKongIM, '/v1' for Smile, '/__mock' for the admin API. */
   readonly basePath: string;
@@ -60,9 +64,4 @@ export interface Api {
   guard?(request: RequestLike): Reply | undefined;
   /** Rewrites a parsed body before validation, where the real server's decoder does (for example, drops nulls). */
   normalizeBody?(operation: OperationSpec, body: unknown): unknown;
-  /** Back to the seeded start. */
-  reset(): void;
-  /** The API's state as plain JSON, for persistence; and back. */
-  snapshot?(): unknown;
-  restore?(state: unknown): void;
 }

@@ -32,6 +32,18 @@ export interface Clock {
   schedule(at: number, task: () => void): () => void;
   /** How many alarms wait. */
   readonly pending: number;
+  /** Where the clock stands, for snapshots: a frozen clock by its instant, a running one by its distance from real time. */
+  snapshot(): ClockSnapshot;
+  /** Puts the clock where a snapshot says (alarms stay as they are). */
+  restore(saved: ClockSnapshot): void;
+}
+
+/** A clock's place, as snapshots keep it. */
+export interface ClockSnapshot {
+  now: number;
+  frozen: boolean;
+  /** Milliseconds from real time, for a running clock. */
+  offset: number;
 }
 
 interface Alarm {
@@ -159,6 +171,12 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
     },
     get pending() {
       return alarms.length;
+    },
+    snapshot: () => ({ now: clock.now(), frozen, offset: clock.now() - wallClock() }),
+    restore(saved) {
+      // A frozen clock comes back where it stood; a running one keeps its distance from real time.
+      clock.set(saved.frozen ? saved.now : wallClock() + saved.offset);
+      clock.freeze(saved.frozen);
     },
   };
   clock.reset();

@@ -1,13 +1,25 @@
 /** The request pipeline shared by every API: route, read and validate, handle, check the answer, journal. */
 import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
-import type { FaultEffect, Faults } from './faults.js';
+import { isMockError, messageOf } from './errors.js';
+import type { Faults } from './faults.js';
 import { type Journal, journalBody, type ReportedViolation, reported } from './journal.js';
 import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
-import { createRouter, type Router } from './router.js';
+import { createRouter, type RouteMatch, type Router } from './router.js';
 import { check, collectParams, describe, locateParams, type Violation } from './validation.js';
+
+/** What the dispatcher was doing when something failed unexpectedly. */
+export interface FailureContext {
+  api: ApiName;
+  method: string;
+  path: string;
+  operationId: string | null;
+}
+
+/** Told of every failure that is not a domain error: a bug in a handler, or in the mock. */
+export type ErrorListener = (error: unknown, context: FailureContext) => void;
 
 /** What the dispatcher needs from the mock instance. */
 export interface DispatchContext {
@@ -16,6 +28,7 @@ export interface DispatchContext {
   strict: boolean;
   maxBodyBytes: number;
   faults: Faults;
+  onError?: ErrorListener;
 }
 
 interface Mounted {
@@ -23,25 +36,33 @@ interface Mounted {
   router: Router;
 }
 
+/** Which API a call may reach, and what to do with a path no API serves. */
+export interface DispatchOptions {
+  /** Limits the call to one API (plus the admin API), as on a per-API port. */
+  api?: ApiName;
+  /** Answer undefined for a path no API serves, instead of the API's 404: adapters hand such paths on. */
+  passUnowned?: boolean;
+}
+
 /** A dispatcher over a set of APIs, each at its own base path. */
 export interface Dispatcher {
-  /** Answers a request; `scope` limits it to one API (plus the admin API), as on a per-API port. */
-  dispatch(request: RequestLike, scope?: ApiName): Promise<WireReply>;
-  /** Whether some API serves this path (for any method): what the express adapter does not own, it passes on. */
-  owns(pathname: string): boolean;
+  /** Answers a request; undefined only with `passUnowned`, for a path the mock does not serve. */
+  dispatch(request: RequestLike, options?: DispatchOptions): Promise<WireReply | undefined>;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
 /**
  * Creates the dispatcher. APIs with longer base paths are tried first, so `/__mock` and `/v1` win
- * over WuKongIM's root.
+ * over WuKongIM's root. Each request is routed once: the match decides whether the mock serves the
+ * path, which fault applies, and which operation answers.
  * @example const { dispatch } = createDispatcher([wukongim, admin], context); await dispatch(request)
  */
 export function createDispatcher(apis: Api[], context: DispatchContext): Dispatcher {
   const mounted: Mounted[] = apis
     .map((api) => ({ api, router: createRouter(Object.values(api.operations), api.basePath) }))
     .sort((a, b) => b.api.basePath.length - a.api.basePath.length);
+  const byName = new Map(apis.map((api) => [api.name, api]));
 
   const select = (pathname: string, scope?: ApiName): Mounted => {
     const candidates = scope ? mounted.filter(({ api }) => api.name === scope || api.name === 'admin') : mounted;
@@ -49,26 +70,40 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     return found ?? (candidates.find(({ api }) => api.name !== 'admin') as Mounted);
   };
 
-  async function dispatch(request: RequestLike, scope?: ApiName): Promise<WireReply> {
+  async function dispatch(request: RequestLike, options: DispatchOptions = {}): Promise<WireReply | undefined> {
     const started = performance.now();
     const time = context.clock.now();
     const url = new URL(request.url);
-    const { api, router } = select(url.pathname, scope);
-    const exchange: Exchange = { body: null, operation: undefined, violations: [] };
-    const fault = context.faults.size > 0 && api.name !== 'admin' ? pickFault(api, router, request.method, url.pathname) : undefined;
+    const { api, router } = select(url.pathname, options.api);
+    const match = router.match(request.method, url.pathname);
+    // The admin API owns everything under its base; the others, the paths their specs name.
+    if (options.passUnowned && match.kind === 'not-found' && api.name !== 'admin') return undefined;
+    const operation = match.kind === 'operation' ? match.operation : undefined;
+    const exchange: Exchange = { body: null, operation, violations: [] };
+    const fault =
+      context.faults.size > 0 && api.name !== 'admin'
+        ? context.faults.pick({ api: api.name as Exclude<ApiName, 'admin'>, method: request.method, path: url.pathname, operationId: operation?.id })
+        : undefined;
     let reply: Reply;
+    let failure: string | null = null;
     try {
       if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
       if (fault?.status !== undefined) {
         const injected = api.errors.injected(fault.status);
         reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
       } else {
-        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, router, request, url, exchange)));
+        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, match, request, url, exchange)));
       }
     } catch (error) {
-      reply = error instanceof BodyTooLargeError ? api.errors.payloadTooLarge(error.limit) : api.errors.internalError('the mock failed to answer this request');
+      if (error instanceof BodyTooLargeError) reply = api.errors.payloadTooLarge(error.limit);
+      else if (isMockError(error)) reply = (byName.get(error.api ?? api.name) ?? api).errors.fromError(error);
+      else {
+        failure = messageOf(error);
+        reply = api.errors.internalError('the mock failed to answer this request');
+        context.onError?.(error, { api: api.name, method: request.method, path: url.pathname, operationId: operation?.id ?? null });
+      }
     }
-    const { operation, violations } = exchange;
+    const { violations } = exchange;
     if (violations.length > 0) reply = { ...reply, headers: { ...reply.headers, [VIOLATIONS_HEADER]: violationsHeader(violations) } };
     const wire: WireReply = fault?.drop
       ? { status: 0, headers: {}, body: null, drop: true }
@@ -85,26 +120,18 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       response: { body: journalBody(wire.body) },
       fault: fault?.id ?? null,
       violations: violations.length === 0 ? NONE : violations.map(reported),
+      error: failure,
     });
     return wire;
   }
 
-  /** The fault for this request, if a rule matches; the operation is looked up only when rules exist. */
-  function pickFault(api: Api, router: Router, method: string, path: string): FaultEffect | undefined {
-    const match = router.match(method, path);
-    const operationId = match.kind === 'operation' ? match.operation.id : undefined;
-    return context.faults.pick({ api: api.name as Exclude<ApiName, 'admin'>, method, path, operationId });
-  }
-
-  async function route(api: Api, router: Router, request: RequestLike, url: URL, exchange: Exchange): Promise<Reply> {
-    const match = router.match(request.method, url.pathname);
+  async function route(api: Api, match: RouteMatch, request: RequestLike, url: URL, exchange: Exchange): Promise<Reply> {
     if (match.kind === 'not-found') return api.errors.notFound(request.method, url.pathname);
     if (match.kind === 'method-not-allowed') {
       const reply = api.errors.methodNotAllowed(request.method, url.pathname, match.allowed);
       return { ...reply, headers: { ...reply.headers, allow: match.allowed.join(', ') } };
     }
     const { operation } = match;
-    exchange.operation = operation;
     const { violations } = exchange;
     let body: unknown;
     if (operation.body || (!BODYLESS.has(request.method) && hasBody(request))) {
@@ -146,14 +173,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${broken.map(describe).join('; ')}`);
   }
 
-  return {
-    dispatch,
-    owns(pathname) {
-      return mounted.some(
-        ({ api, router }) => underBase(pathname, api.basePath) && (api.name === 'admin' || router.match('GET', pathname).kind !== 'not-found'),
-      );
-    },
-  };
+  return { dispatch };
 }
 
 /** In strict mode an answer must match the spec; what it breaks becomes a 500 in the API's shape that names it. */

@@ -3,41 +3,20 @@
  * the connection, for some operations or paths, with a seeded probability and an optional count.
  * They let a front-end team exercise its retry and timeout paths.
  */
+import type { components } from '../generated/admin.types.js';
 import type { ApiName } from './api.js';
 import { parseDuration } from './duration.js';
+import { type ErrorDetail, MockError } from './errors.js';
 import { createRandom } from './random.js';
 
-type Duration = string | number;
+/**
+ * A rule as it is given (the control API's `FaultRule`). Every matcher is optional; at least one
+ * effect is required. `latency` is one duration or `[min, max]` for a seeded pick between them.
+ */
+export type FaultRule = components['schemas']['FaultRule'];
 
-/** A rule as it is given. Every matcher is optional; at least one effect is required. */
-export interface FaultRule {
-  /** Names the rule in the journal and the control API. Default `fault-<n>`. */
-  id?: string;
-  api?: Exclude<ApiName, 'admin'>;
-  operationId?: string;
-  method?: string;
-  /** An exact path, or a prefix ending in `*`. */
-  path?: string;
-  /** Real time added before the answer: one duration, or `[min, max]` for a seeded pick between. */
-  latency?: Duration | Duration[];
-  /** Answer this status, with the API's own error body, instead of running the operation. */
-  status?: number;
-  /** Close the connection without an answer. */
-  drop?: boolean;
-  /** The share of matching requests affected, drawn from the seed. Default 1. */
-  probability?: number;
-  /** Affect only the next this many matching requests, then retire. Default: no limit. */
-  times?: number;
-}
-
-/** A rule in force, with its counters. */
-export interface ActiveFault extends FaultRule {
-  id: string;
-  /** Matching requests it affected so far. */
-  applied: number;
-  /** How many more it will affect, or null for no limit. */
-  remaining: number | null;
-}
+/** A rule in force, with its counters: `applied` so far, and `remaining` (null for no limit). */
+export type ActiveFault = components['schemas']['ActiveFault'];
 
 /** What a request gets. */
 export interface FaultEffect {
@@ -57,7 +36,7 @@ export interface FaultTarget {
 
 export interface Faults {
   readonly size: number;
-  /** Adds a rule; throws a RangeError naming what is wrong with it. */
+  /** Adds a rule; throws a MockError of kind `invalid-fault` naming what is wrong with it. */
   add(rule: FaultRule): ActiveFault;
   /** Replaces every rule. */
   set(rules: FaultRule[]): ActiveFault[];
@@ -78,8 +57,7 @@ export function createFaults(seed: number): Faults {
   let counter = 0;
 
   const add = (rule: FaultRule): ActiveFault => {
-    const problem = ruleProblem(rule);
-    if (problem) throw new RangeError(problem);
+    refuseNonsense(rule);
     counter += 1;
     const active: ActiveFault = { ...rule, id: rule.id ?? `fault-${counter}`, applied: 0, remaining: rule.times ?? null };
     rules = [...rules.filter((existing) => existing.id !== active.id), active];
@@ -92,10 +70,7 @@ export function createFaults(seed: number): Faults {
     },
     add,
     set(next) {
-      next.forEach((rule) => {
-        const problem = ruleProblem(rule);
-        if (problem) throw new RangeError(problem);
-      });
+      next.forEach(refuseNonsense);
       rules = [];
       return next.map(add);
     },
@@ -141,23 +116,29 @@ function latencyOf(rule: FaultRule, random: { next(): number }): number {
   return Math.round(min + random.next() * (max - min));
 }
 
-/** Why a rule cannot be used, or undefined. The control API's schema checks shapes; this checks sense. */
-function ruleProblem(rule: FaultRule): string | undefined {
-  if (rule.latency === undefined && rule.status === undefined && !rule.drop) return 'a fault needs an effect: latency, status or drop';
-  if (rule.status !== undefined && rule.drop) return 'a fault either answers a status or drops the connection, not both';
+/** Throws a MockError naming what makes a rule unusable. The control API's schema checks shapes; this checks sense. */
+function refuseNonsense(rule: FaultRule): void {
+  const problem = ruleProblem(rule);
+  if (problem) throw new MockError('invalid-fault', problem.message, { errors: [problem] });
+}
+
+/** Why a rule cannot be used, pointing into the rule, or undefined. */
+function ruleProblem(rule: FaultRule): ErrorDetail | undefined {
+  const at = (path: string, message: string) => ({ path, message });
+  if (rule.latency === undefined && rule.status === undefined && !rule.drop) return at('', 'a fault needs an effect: latency, status or drop');
+  if (rule.status !== undefined && rule.drop) return at('/drop', 'a fault either answers a status or drops the connection, not both');
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))
-    return 'status must be an integer from 400 to 599';
-  if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) return 'probability must be from 0 to 1';
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) return 'times must be an integer of at least 1';
+    return at('/status', 'status must be an integer from 400 to 599');
+  if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) return at('/probability', 'probability must be from 0 to 1');
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) return at('/times', 'times must be an integer of at least 1');
+  if (rule.latency === undefined) return undefined;
+  if (Array.isArray(rule.latency) && rule.latency.length !== 2) return at('/latency', 'latency is one duration, or [min, max]');
   try {
-    if (Array.isArray(rule.latency) && rule.latency.length !== 2) return 'latency is one duration, or [min, max]';
-    if (rule.latency !== undefined) {
-      const [min, max] = (Array.isArray(rule.latency) ? rule.latency : [rule.latency, rule.latency]).map(parseDuration) as [number, number];
-      if (min > max) return 'latency [min, max] must have min ≤ max';
-      if (max > 600_000) return 'latency must be at most 10m';
-    }
+    const [min, max] = (Array.isArray(rule.latency) ? rule.latency : [rule.latency, rule.latency]).map(parseDuration) as [number, number];
+    if (min > max) return at('/latency', 'latency [min, max] must have min ≤ max');
+    if (max > 600_000) return at('/latency', 'latency must be at most 10m');
   } catch (error) {
-    return (error as Error).message;
+    return at('/latency', (error as Error).message);
   }
   return undefined;
 }

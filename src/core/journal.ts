@@ -1,40 +1,20 @@
 /** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
-import type { ApiName } from './api.js';
+import type { components } from '../generated/admin.types.js';
 import { createRing } from './ring.js';
 import type { Violation } from './validation.js';
 
+type Schemas = components['schemas'];
+
 /** A violation as the journal, the violations header and the control API show it. */
-export interface ReportedViolation {
-  /** Where: body, query, path, header or response. */
-  in: Violation['location'];
-  /** A JSON Pointer inside it; empty for the whole of it. */
-  path: string;
-  keyword: string;
-  message: string;
-}
+export type ReportedViolation = Schemas['Violation'];
 
 /** The reported form of a violation. */
 export function reported(violation: Violation): ReportedViolation {
   return { in: violation.location, path: violation.pointer, keyword: violation.keyword, message: violation.message };
 }
 
-/** One request the mock answered. */
-export interface JournalEntry {
-  id: number;
-  time: string;
-  api: ApiName;
-  operationId: string | null;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  request: { headers: Record<string, string>; body: string | null };
-  response: { body: string | null };
-  /** The id of the fault rule that shaped the answer, if any. */
-  fault: string | null;
-  /** How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
-  violations: ReportedViolation[];
-}
+/** One request the mock answered (the control API's `JournalEntry`). */
+export type JournalEntry = Schemas['JournalEntry'];
 
 /** The journal: the newest `capacity` entries, and a count of everything seen. */
 export interface Journal {

@@ -1,4 +1,4 @@
-/** What a handler answers, and how it becomes a fetch `Response`. */
+/** What a handler answers, its wire form (what adapters that write bytes use), and a fetch `Response` built from that. */
 
 /**
  * A JSON value together with its serialised text, for answers built from pieces serialised earlier
@@ -45,69 +45,8 @@ export function toWire(reply: Reply, mediaType = 'application/json'): WireReply 
   return { status: reply.status, headers, body };
 }
 
-const WIRE = Symbol.for('token-mock.wire');
-const REAL = Symbol('token-mock.real');
-
-/**
- * A Response that builds its real one on first use. Every property and method of Response works, and
- * `instanceof Response` holds; the Node adapter, which reads the wire reply directly, never pays for
- * a web stream per request (undici's Response dominated the profile of the standalone server).
- */
-class LazyResponse {
-  [WIRE]: WireReply;
-  [REAL]?: Response;
-  constructor(wire: WireReply) {
-    this[WIRE] = wire;
-  }
-}
-Object.setPrototypeOf(LazyResponse.prototype, Response.prototype);
-
-function real(lazy: LazyResponse): Response {
-  lazy[REAL] ??= new Response(lazy[WIRE].body, { status: lazy[WIRE].status, headers: lazy[WIRE].headers });
-  return lazy[REAL];
-}
-
-const lazyPrototype: object = LazyResponse.prototype;
-for (const key of Reflect.ownKeys(Response.prototype)) {
-  if (key === 'constructor' || key === 'status' || key === 'ok' || key === 'type') continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key) as PropertyDescriptor;
-  if (typeof descriptor.value === 'function') {
-    const method = descriptor.value as (...args: unknown[]) => unknown;
-    Object.defineProperty(lazyPrototype, key, {
-      value: function (this: LazyResponse, ...args: unknown[]) {
-        return method.apply(real(this), args);
-      },
-    });
-  } else if (descriptor.get) {
-    const getter = descriptor.get;
-    Object.defineProperty(lazyPrototype, key, {
-      get(this: LazyResponse) {
-        return getter.call(real(this));
-      },
-    });
-  }
-}
-
-// The status and type need no real Response.
-Object.defineProperty(lazyPrototype, 'type', { get: () => 'default' });
-Object.defineProperty(lazyPrototype, 'status', {
-  get(this: LazyResponse) {
-    return this[WIRE].status;
-  },
-});
-Object.defineProperty(lazyPrototype, 'ok', {
-  get(this: LazyResponse) {
-    return this[WIRE].status >= 200 && this[WIRE].status < 300;
-  },
-});
-
 /** Builds a fetch Response from a wire reply; a dropped connection is a network error, as fetch reports one. */
 export function toResponse(wire: WireReply): Response {
   if (wire.drop) return Response.error();
-  return new LazyResponse(wire) as unknown as Response;
-}
-
-/** The wire reply behind a Response the mock made, or undefined for any other Response. */
-export function wireOf(response: Response): WireReply | undefined {
-  return (response as unknown as Partial<LazyResponse>)[WIRE];
+  return new Response(wire.body, { status: wire.status, headers: wire.headers });
 }

@@ -1,4 +1,5 @@
 /** Request and response validation against the precompiled spec validators, as a list of violations. */
+import { type ErrorDetail, MockError, type MockErrorKind } from './errors.js';
 import type { OperationSpec, SchemaError, Validator } from './operation.js';
 
 /** One way a request or response breaks the spec. `pointer` is a JSON Pointer inside `location`. */
@@ -28,6 +29,21 @@ function toViolation(error: SchemaError, location: Violation['location']): Viola
 /** A violation as one readable line that names the field: `body/uid must NOT have fewer than 1 characters`. */
 export function describe(violation: Violation): string {
   return `${violation.location}${violation.pointer} ${violation.message}`;
+}
+
+/** Each violation as an error detail: a JSON Pointer that starts with its location (`/body/uid`). */
+export function detailsOf(violations: Violation[]): ErrorDetail[] {
+  return violations.map((v) => ({ path: `/${v.location}${v.pointer}`, message: v.message }));
+}
+
+/**
+ * The domain error for a value that breaks its schema, naming every field; the errors' paths point
+ * into the value checked.
+ * @example throw rejection('invalid-event', 'the event breaks the spec', check(validate, event, 'event'))
+ */
+export function rejection(kind: MockErrorKind, lead: string, violations: Violation[]): MockError {
+  const errors = violations.map((v) => ({ path: v.pointer, message: v.message }));
+  return new MockError(kind, `${lead}: ${violations.map(describe).join('; ')}`, { errors });
 }
 
 /**

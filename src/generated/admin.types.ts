@@ -376,6 +376,12 @@ export interface components {
             fault: string | null;
             /** @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
             violations: components["schemas"]["Violation"][];
+            /**
+             * @description What went wrong inside the mock while answering (its answer was then a 500 in the API's own
+             *     shape), as the error's name and message; null when nothing did. Such failures are also
+             *     reported through the `onError` option, which the CLI prints.
+             */
+            error: string | null;
         };
         StateSummary: {
             /** Format: date-time */

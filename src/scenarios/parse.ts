@@ -4,12 +4,19 @@
  */
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { parseDuration } from '../core/duration.js';
+import { MockError } from '../core/errors.js';
 import type { SchemaError } from '../core/operation.js';
 import { operations } from '../generated/admin.operations.js';
 import type { components } from '../generated/admin.types.js';
 
 export type Scenario = components['schemas']['Scenario'];
 export type ScenarioStep = components['schemas']['ScenarioStep'];
+
+/** The name of an action a step may take. */
+export type ActionName = Exclude<keyof ScenarioStep, 'at'>;
+
+/** A step's one action: its name with the arguments the schema gives it. */
+export type StepAction = { [K in ActionName]: { name: K; args: NonNullable<ScenarioStep[K]> } }[ActionName];
 
 /** The actions a step may take, one per step. */
 export const STEP_ACTIONS = [
@@ -24,7 +31,7 @@ export const STEP_ACTIONS = [
   'kick',
   'close',
   'faults',
-] as const;
+] as const satisfies readonly ActionName[];
 
 /** One thing wrong with a scenario, and where. */
 export interface ScenarioProblem {
@@ -36,16 +43,20 @@ export interface ScenarioProblem {
   message: string;
 }
 
-/** A scenario that cannot be loaded; the message lists every problem as `source:line:column: path message`. */
-export class ScenarioError extends Error {
+/**
+ * A scenario that cannot be loaded: a MockError of kind `invalid-scenario` whose message lists every
+ * problem as `source:line:column: path message`, and whose `errors` point into the scenario.
+ */
+export class ScenarioError extends MockError {
   constructor(
     readonly source: string,
     readonly problems: ScenarioProblem[],
   ) {
     super(
+      'invalid-scenario',
       `${source} is not a valid scenario:\n${problems.map((p) => `  ${p.line === undefined ? source : `${source}:${p.line}:${p.column}`}: ${p.path || '/'} ${p.message}`).join('\n')}`,
+      { errors: problems.map((p) => ({ path: p.path, message: p.line === undefined ? p.message : `line ${p.line}, column ${p.column}: ${p.message}` })) },
     );
-    this.name = 'ScenarioError';
   }
 }
 
@@ -104,7 +115,7 @@ function problemsOf(value: unknown): ScenarioProblem[] {
     for (const [pointer, name] of aliasUses(action.args, `/steps/${index}/${action.name}`)) {
       if (!known.has(name)) problems.push({ path: pointer, message: `uses $${name}, which no earlier step saves with \`as: ${name}\`` });
     }
-    const alias = (action.args as { as?: string }).as;
+    const alias = 'as' in action.args ? action.args.as : undefined;
     if (alias !== undefined) known.add(alias);
   }
   return problems;
@@ -116,9 +127,9 @@ export function runOrder(scenario: Scenario): { step: ScenarioStep; index: numbe
 }
 
 /** The one action of a step (the schema guarantees exactly one). */
-export function actionOf(step: ScenarioStep): { name: (typeof STEP_ACTIONS)[number]; args: Record<string, unknown> } {
-  const name = STEP_ACTIONS.find((action) => step[action] !== undefined) as (typeof STEP_ACTIONS)[number];
-  return { name, args: step[name] as Record<string, unknown> };
+export function actionOf(step: ScenarioStep): StepAction {
+  const name = STEP_ACTIONS.find((action) => step[action] !== undefined) as ActionName;
+  return { name, args: step[name] } as StepAction;
 }
 
 function* aliasUses(value: unknown, pointer: string): Generator<[string, string]> {

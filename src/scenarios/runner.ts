@@ -1,14 +1,15 @@
 /** Runs loaded scenarios: each step is an alarm on the mock's clock, so advancing the clock plays them in order. */
+
 import type { SmileService } from '../apis/smile/index.js';
 import type { WukongimService } from '../apis/wukongim/index.js';
 import type { Clock } from '../core/clock.js';
-import type { FaultRule, Faults } from '../core/faults.js';
+import { isMockError, MockError, messageOf } from '../core/errors.js';
+import type { Faults } from '../core/faults.js';
 import type { components } from '../generated/admin.types.js';
-import type { EmitRequest, Webhooks } from '../webhooks.js';
-import { actionOf, offsetOf, runOrder, type Scenario } from './parse.js';
+import type { Webhooks } from '../webhooks.js';
+import { actionOf, offsetOf, runOrder, type Scenario, type StepAction } from './parse.js';
 
 export type ScenarioState = components['schemas']['ScenarioState'];
-type Schemas = components['schemas'];
 
 /** What steps act on: the same services the programmatic and control APIs use. */
 export interface ScenarioTargets {
@@ -34,56 +35,56 @@ interface Loaded {
 
 /**
  * Creates the runner.
- * @example const scenarios = createScenarioRunner({ clock, smile, wukongim, webhooks }); scenarios.load(checkScenario(value));
+ * @example const scenarios = createScenarioRunner({ clock, smile, wukongim, webhooks, faults }); scenarios.load(checkScenario(value));
  */
 export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
-  const { clock } = targets;
+  const { clock, smile, wukongim } = targets;
   let loaded: Loaded[] = [];
   // The token is registered at once; only its signature is asynchronous, and nothing waits on it.
-  const issue = (userId: string) => void targets.smile.issueToken(userId).catch(() => undefined);
+  const issue = (userId: string) => void smile.issueToken(userId).catch(() => undefined);
+  const existingUser = (userId: string): string => {
+    if (!smile.user(userId)) throw new MockError('not-found', `user ${userId} does not exist`);
+    return userId;
+  };
 
-  /** Does one step; returns the id it made, for `as`. Throws when it cannot do what it says. */
-  const perform = (name: ReturnType<typeof actionOf>['name'], args: Record<string, unknown>): string | number | undefined => {
-    switch (name) {
+  /** Does one step; returns the id it made, for `as`. Throws a MockError when it cannot do what it says. */
+  const perform = (action: StepAction): string | number | undefined => {
+    switch (action.name) {
       case 'createUser': {
-        const user = targets.smile.createUser((args as Schemas['ScenarioStep']['createUser'] & object).externalMetadata);
+        const user = smile.createUser(action.args.externalMetadata);
         issue(user.id);
         return user.id;
       }
       case 'issueToken':
-        issue(existingUser(targets.smile, (args as Schemas['UserRef']).userId));
+        issue(existingUser(action.args.userId));
         return undefined;
-      case 'resetSession': {
-        const { userId } = args as Schemas['UserRef'];
-        if (!targets.smile.resetSession(userId)) throw new Error(`user ${userId} does not exist`);
+      case 'resetSession':
+        if (!smile.resetSession(action.args.userId)) throw new MockError('not-found', `user ${action.args.userId} does not exist`);
         return undefined;
-      }
       case 'emit':
-        return targets.webhooks.emit(args as unknown as EmitRequest).id;
+        return targets.webhooks.emit(action.args).id;
       case 'expireTokens':
-        targets.smile.expireTokens(existingUser(targets.smile, (args as Schemas['UserRef']).userId));
+        smile.expireTokens(existingUser(action.args.userId));
         return undefined;
       case 'consumeToken': {
-        const userId = existingUser(targets.smile, (args as Schemas['UserRef']).userId);
-        if (!targets.smile.consumeLatestToken(userId)) throw new Error(`user ${userId} has no usable token to consume`);
+        const userId = existingUser(action.args.userId);
+        if (!smile.consumeLatestToken(userId)) throw new MockError('not-found', `user ${userId} has no usable token to consume`);
         return undefined;
       }
       case 'setDeviceToken':
-        targets.wukongim.updateToken(args as Schemas['ScenarioStep']['setDeviceToken'] & object);
+        wukongim.updateToken(action.args);
         return undefined;
       case 'connect':
-        return targets.wukongim.connect(args as Schemas['ConnectRequest']).connection_id;
-      case 'kick': {
-        const { uid, device_flag } = args as Schemas['ScenarioStep']['kick'] & object;
-        targets.wukongim.kick(uid, device_flag);
+        return wukongim.connect(action.args).connection_id;
+      case 'kick':
+        wukongim.kick(action.args.uid, action.args.device_flag);
         return undefined;
-      }
       case 'faults':
-        targets.faults.set((args as unknown as { rules: FaultRule[] }).rules);
+        targets.faults.set(action.args.rules);
         return undefined;
       case 'close': {
-        const id = Number((args as { connection: number | string }).connection);
-        if (!targets.wukongim.close(id)) throw new Error(`connection ${id} does not exist`);
+        const id = Number(action.args.connection);
+        if (!wukongim.close(id)) throw new MockError('not-found', `connection ${id} does not exist`);
         return undefined;
       }
     }
@@ -107,13 +108,13 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
       order.forEach(({ step, index }, position) => {
         const following = order[position + 1];
         const cancel = clock.schedule(loadedAt + offsetOf(step), () => {
-          const { name, args } = actionOf(step);
-          const { as, ...rest } = args as { as?: string };
+          const action = substitute(actionOf(step), state.aliases);
+          const as = 'as' in action.args ? action.args.as : undefined;
           try {
-            const made = perform(name, substitute(rest, state.aliases) as Record<string, unknown>);
+            const made = perform(action);
             if (as !== undefined && made !== undefined) state.aliases[as] = made;
           } catch (error) {
-            state.failures.push({ step: index, at: clock.iso(), error: (error as Error).message });
+            state.failures.push({ step: index, at: clock.iso(), error: isMockError(error) ? error.detail : messageOf(error) });
           }
           state.done += 1;
           state.nextAt = following ? new Date(loadedAt + offsetOf(following.step)).toISOString() : null;
@@ -133,15 +134,13 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
   };
 }
 
-function existingUser(smile: SmileService, userId: string): string {
-  if (!smile.user(userId)) throw new Error(`user ${userId} does not exist`);
-  return userId;
-}
-
-/** Replaces every `$name` string with the id an earlier step saved. */
-function substitute(value: unknown, aliases: Record<string, string | number>): unknown {
-  if (typeof value === 'string' && value.startsWith('$')) return aliases[value.slice(1)] ?? value;
-  if (Array.isArray(value)) return value.map((item) => substitute(item, aliases));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, aliases)]));
+/**
+ * Replaces every `$name` string with the id an earlier step saved. The ids are of the kind the alias
+ * stands for (a user id where a user is named, a connection id where a connection is), so the shape holds.
+ */
+function substitute<T>(value: T, aliases: Record<string, string | number>): T {
+  if (typeof value === 'string' && value.startsWith('$')) return (aliases[value.slice(1)] ?? value) as T;
+  if (Array.isArray(value)) return value.map((item) => substitute(item, aliases)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, aliases)])) as T;
   return value;
 }

@@ -4,6 +4,7 @@
  * flows: a token that expires while the widget is open, a refresh, a reopen. It uses the token
  * through the mock, watches the mock's clock, and has hooks that fire the widget's other callbacks.
  */
+import { isMockError } from '../core/errors.js';
 import type { Mock } from '../mock.js';
 
 /** What the account callbacks receive. */
@@ -144,7 +145,16 @@ export class SmileLinkModal {
   }
 
   private async consume(): Promise<boolean> {
-    if (this.options.mock) return (await this.options.mock.smile.consume(this.options.userToken)).ok;
+    if (this.options.mock) {
+      try {
+        await this.options.mock.smile.consume(this.options.userToken);
+        return true;
+      } catch (error) {
+        // A refused token is an answer; anything else is a failure to reach the mock.
+        if (isMockError(error) && error.kind === 'token-refused') return false;
+        throw error;
+      }
+    }
     const response = await fetch(`${this.host}/__mock/smile/tokens/consume`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -78,6 +78,7 @@ describe('journal', () => {
         path: `/${i}`,
         status: 200,
         durationMs: 0,
+        error: null,
         fault: null,
         violations: [],
         request: { headers: {}, body: null },

@@ -1,6 +1,11 @@
-/** The admin API's error catalogue: RFC 9457 `application/problem+json`. */
+/**
+ * The admin API's error catalogue: RFC 9457 `application/problem+json`. Every problem the control API
+ * can answer is a named template here; call sites name the template, never a status or a slug.
+ */
 import type { ErrorCatalogue } from '../../core/api.js';
-import { describe, type Violation } from '../../core/validation.js';
+import type { ErrorDetail, MockErrorKind } from '../../core/errors.js';
+import type { Reply } from '../../core/reply.js';
+import { describe, detailsOf } from '../../core/validation.js';
 import type { components } from '../../generated/admin.types.js';
 
 const MEDIA_TYPE = 'application/problem+json';
@@ -9,23 +14,71 @@ const TYPE_BASE = 'urn:token-mock:problem:';
 /** An RFC 9457 problem body. */
 export type Problem = components['schemas']['Problem'];
 
-/** A problem reply; `slug` names the problem type. */
-export function problem<S extends number>(status: S, slug: string, title: string, detail?: string, violations?: Violation[]) {
-  const body: Problem = { type: TYPE_BASE + slug, title, status };
+interface Template {
+  status: number;
+  /** The last part of the problem's `type` URI. */
+  slug: string;
+  title: string;
+}
+
+/** Every problem the control API answers. */
+export const PROBLEMS = {
+  noEndpoint: { status: 404, slug: 'not-found', title: 'No such control endpoint' },
+  notFound: { status: 404, slug: 'not-found', title: 'Not found' },
+  methodNotAllowed: { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' },
+  invalidRequest: { status: 400, slug: 'invalid-request', title: 'Invalid request' },
+  malformedJson: { status: 400, slug: 'malformed-json', title: 'Malformed JSON' },
+  unsupportedMediaType: { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  payloadTooLarge: { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
+  unauthorized: { status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  invalidFault: { status: 400, slug: 'invalid-fault', title: 'Invalid fault rule' },
+  invalidEvent: { status: 400, slug: 'invalid-event', title: 'Invalid event' },
+  invalidScenario: { status: 400, slug: 'invalid-scenario', title: 'Invalid scenario' },
+  invalidSnapshot: { status: 400, slug: 'invalid-snapshot', title: 'Invalid snapshot' },
+  tokenRefused: { status: 401, slug: 'token-refused', title: 'Token refused' },
+  internalError: { status: 500, slug: 'internal-error', title: 'Internal error' },
+  injected: { status: 0, slug: 'injected', title: 'Injected fault' },
+} as const satisfies Record<string, Template>;
+
+export type ProblemName = keyof typeof PROBLEMS;
+
+/** The template each domain error answers with (Smile's token refusals are rendered by Smile's catalogue). */
+const BY_KIND: Record<MockErrorKind, ProblemName> = {
+  'invalid-fault': 'invalidFault',
+  'invalid-event': 'invalidEvent',
+  'invalid-scenario': 'invalidScenario',
+  'invalid-snapshot': 'invalidSnapshot',
+  'not-found': 'notFound',
+  'token-refused': 'tokenRefused',
+};
+
+/**
+ * A problem reply from a named template.
+ * @example problem('invalidFault', 'status must be an integer from 400 to 599')
+ */
+export function problem(name: ProblemName, detail?: string, errors?: ErrorDetail[], status?: number) {
+  const template: Template = PROBLEMS[name];
+  const body: Problem = { type: TYPE_BASE + template.slug, title: template.title, status: status ?? template.status };
   if (detail !== undefined) body.detail = detail;
-  if (violations) body.errors = violations.map((v) => ({ path: `/${v.location}${v.pointer}`, message: v.message }));
-  return { status, body, mediaType: MEDIA_TYPE };
+  if (errors && errors.length > 0) body.errors = errors;
+  return { status: body.status, body, mediaType: MEDIA_TYPE } satisfies Reply;
 }
 
 /** The catalogue the core uses for requests to `/__mock`. */
 export const adminErrors: ErrorCatalogue = {
-  notFound: (method, path) => problem(404, 'not-found', 'No such control endpoint', `${method} ${path} is not part of the control API`),
-  methodNotAllowed: (method, path, allowed) =>
-    problem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed on ${path}: use ${allowed.join(', ')}`),
-  invalidRequest: (violations) => problem(400, 'invalid-request', 'Invalid request', violations.map(describe).join('; '), violations),
-  malformedBody: (body) => problem(400, 'malformed-json', 'Malformed JSON', `the body is not JSON: ${body.reason}`),
-  unsupportedMediaType: (contentType) => problem(415, 'unsupported-media-type', 'Unsupported media type', `send application/json, not ${contentType}`),
-  payloadTooLarge: (limit) => problem(413, 'payload-too-large', 'Payload too large', `the body exceeds the ${limit}-byte limit`),
-  internalError: (detail) => problem(500, 'internal-error', 'Internal error', detail),
-  injected: (status) => problem(status, 'injected', 'Injected fault'),
+  notFound: (method, path) => problem('noEndpoint', `${method} ${path} is not part of the control API`),
+  methodNotAllowed: (method, path, allowed) => problem('methodNotAllowed', `${method} is not allowed on ${path}: use ${allowed.join(', ')}`),
+  invalidRequest: (violations) => problem('invalidRequest', violations.map(describe).join('; '), detailsOf(violations)),
+  malformedBody: (body) => problem('malformedJson', `the body is not JSON: ${body.reason}`),
+  unsupportedMediaType: (contentType) => problem('unsupportedMediaType', `send application/json, not ${contentType}`),
+  payloadTooLarge: (limit) => problem('payloadTooLarge', `the body exceeds the ${limit}-byte limit`),
+  internalError: (detail) => problem('internalError', detail),
+  injected: (status) => problem('injected', undefined, undefined, status),
+  // The control API takes faults, events and scenarios as the request body: their errors point into it.
+  fromError: (error) =>
+    problem(
+      BY_KIND[error.kind],
+      error.detail,
+      error.errors.map((e) => ({ path: `/body${e.path}`, message: e.message })),
+    ),
 };

@@ -1,5 +1,6 @@
 /** The Smile error catalogue: every answer is the envelope `{code, message, requestId, data}`. */
 import type { ErrorCatalogue } from '../../core/api.js';
+import { MockError, type MockErrorKind } from '../../core/errors.js';
 import { JsonText } from '../../core/reply.js';
 import { describe } from '../../core/validation.js';
 import type { components } from '../../generated/smile.types.js';
@@ -33,6 +34,37 @@ const INJECTED_CODES: Record<number, SmileCode> = {
   501: 'UNSUPPORTED_METHOD',
   503: 'SERVER_UNAVAILABLE',
   504: 'TIME_LIMIT_EXCEEDED',
+};
+
+/** Why a link token was refused. */
+export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
+
+/** What INVALID_TOKEN adds for each refusal. */
+const REFUSALS: Record<Refusal, string> = {
+  forged: 'its signature does not verify',
+  unknown: 'this mock never issued it',
+  expired: 'it expired',
+  used: 'it was already used',
+  revoked: 'a newer token revoked it',
+};
+
+/**
+ * The error a refused link token raises: Smile's 401 INVALID_TOKEN wherever it is answered (the
+ * control API's consume included), with the reason in `reason`.
+ * @example throw tokenRefused('used')
+ */
+export function tokenRefused(reason: Refusal): MockError {
+  return new MockError('token-refused', `${DEFAULT_MESSAGES.INVALID_TOKEN} (${REFUSALS[reason]})`, { api: 'smile', reason });
+}
+
+/** The status and code each domain error answers with. */
+const BY_KIND: Record<MockErrorKind, [number, SmileCode]> = {
+  'token-refused': [401, 'INVALID_TOKEN'],
+  'not-found': [404, 'MISSING_RESOURCE'],
+  'invalid-event': [400, 'INVALID_PARAMETERS'],
+  'invalid-fault': [400, 'INVALID_PARAMETERS'],
+  'invalid-scenario': [400, 'INVALID_PARAMETERS'],
+  'invalid-snapshot': [400, 'INVALID_PARAMETERS'],
 };
 
 /** A success envelope. */
@@ -94,5 +126,9 @@ export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): E
     payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
     internalError: (detail) => error(500, 'SERVER_ERROR', detail),
     injected: (status) => error(status, INJECTED_CODES[status] ?? (status < 500 ? 'INVALID_PARAMETERS' : 'SERVER_ERROR')),
+    fromError: (failure) => {
+      const [status, code] = BY_KIND[failure.kind];
+      return error(status, code, failure.detail);
+    },
   };
 }

@@ -4,10 +4,11 @@
  */
 import { base, en, Faker } from '@faker-js/faker';
 import { type Clock, isoSeconds } from '../../core/clock.js';
+import type { WebhookEvent } from '../../core/delivery-log.js';
 import type { WebhookSigner } from '../../core/hmac.js';
-import { EventRejected, type Message, type Outbox, type WebhookEvent } from '../../core/outbox.js';
+import type { Message, Outbox } from '../../core/outbox.js';
 import { createRandom } from '../../core/random.js';
-import { check, describe } from '../../core/validation.js';
+import { check, rejection } from '../../core/validation.js';
 import { events } from '../../generated/smile.operations.js';
 import type { User } from './users.js';
 import type { WebhookStore } from './webhooks.js';
@@ -78,8 +79,8 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
   return {
     emit(type, user, data) {
       const body = { id: random.hex(32), version: 1, type, createdAt: isoSeconds(context.clock.now()), data: { ...sample(type, user), ...data } };
-      const violations = check(events[type].validate, body, 'event').map(describe);
-      if (violations.length > 0) throw new EventRejected(violations);
+      const violations = check(events[type].validate, body, 'event');
+      if (violations.length > 0) throw rejection('invalid-event', 'the event breaks the spec', violations);
       const text = JSON.stringify(body);
       // Datapoint payloads go only to subscriptions that asked for them with includePayload.
       const { payload, ...lean } = body.data;

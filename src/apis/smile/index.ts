@@ -1,9 +1,10 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
+import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
 import { createWebhookSigner, type HmacSha256 } from '../../core/hmac.js';
-import type { Outbox, WebhookEvent } from '../../core/outbox.js';
+import type { Outbox } from '../../core/outbox.js';
 import { createRandom, type Random } from '../../core/random.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
@@ -11,11 +12,11 @@ import { operations } from '../../generated/smile.operations.js';
 import type { operations as Operations } from '../../generated/smile.types.js';
 import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, hostModeOf, type Mode, SMILE_HOSTS } from './credentials.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { createEnvelopes, createSmileErrors, type ErrorBody } from './errors.js';
+import { createEnvelopes, createSmileErrors } from './errors.js';
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, type Token, type TokenColumns, TokenService, tokenJson } from './tokens.js';
+import { type Consumption, type Token, type TokenColumns, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
@@ -53,14 +54,15 @@ export interface SmileOptions {
 /** The programmatic face of the Smile mock: the same functions the control API calls. */
 export interface SmileService {
   readonly credentials: readonly Credential[];
-  /** Plays the widget's use of a link token: the first use succeeds, a used, expired, forged or unknown one is refused. */
+  /**
+   * Plays the widget's use of a link token: the first use succeeds; a used, expired, forged or
+   * unknown one rejects with a MockError of kind `token-refused`, answered as Smile's 401 INVALID_TOKEN.
+   */
   consume(accessToken: string): Promise<Consumption>;
   user(id: string): User | undefined;
   readonly userCount: number;
   readonly tokenCount: number;
   readonly webhookCount: number;
-  /** The INVALID_TOKEN envelope body, with a fresh request id. */
-  invalidToken(message: string): ErrorBody & { code: 'INVALID_TOKEN' };
   /**
    * Emits a webhook event to the subscriptions for its type. `data` fields left out are seeded,
    * about `userId` (default: a seeded user). Throws EventRejected when the event breaks the spec.
@@ -126,7 +128,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     seed: random.seed,
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
   });
-  const tokens = new TokenService(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
+  const tokens = new TokenStore(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 
@@ -283,7 +285,6 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     credentials,
     consume: (accessToken) => tokens.consume(accessToken),
     user: (id) => users.get(id),
-    invalidToken: (message) => ({ ...error(401, 'INVALID_TOKEN', message).body, code: 'INVALID_TOKEN' as const }),
     get userCount() {
       return users.size;
     },

@@ -6,6 +6,7 @@ import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../cor
 import type { Random } from '../../core/random.js';
 import type { components } from '../../generated/smile.types.js';
 import type { Mode } from './credentials.js';
+import { tokenRefused } from './errors.js';
 
 /** A token as the API shows it. */
 export type Token = components['schemas']['Token'];
@@ -23,9 +24,6 @@ export function tokenJson(token: Token): string {
   return `{"id":"${token.id}","expiresAt":"${token.expiresAt}","mode":"${token.mode}","accessToken":"${token.accessToken}"}`;
 }
 
-/** Why a token was refused. */
-export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
-
 /** Issued tokens, column by column, in issue order. */
 export interface TokenColumns {
   ids: string[];
@@ -34,19 +32,22 @@ export interface TokenColumns {
   flags: number[];
 }
 
-/** The outcome of the widget's use of a token. */
-export type Consumption = { ok: true; userId: string; mode: Mode } | { ok: false; reason: Refusal };
+/** Whose a used token was, and its mode. */
+export interface Consumption {
+  userId: string;
+  mode: Mode;
+}
 
 const ISSUER = 'token-mock';
 const HEADER = base64urlFromText(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const encoder = new TextEncoder();
 
 /**
- * Issues and consumes tokens. The signing key is derived from the seed, so the same seed and clock
- * give the same token strings.
- * @example const tokens = new TokenService(clock, random, 5 * 3_600_000, false); await tokens.issue('tenant-…', 'SANDBOX')
+ * The issued tokens: issues and consumes them. The signing key is derived from the seed, so the same
+ * seed and clock give the same token strings.
+ * @example const tokens = new TokenStore(clock, random, 5 * 3_600_000, false); await tokens.issue('tenant-…', 'SANDBOX')
  */
-export class TokenService {
+export class TokenStore {
   // Tokens are kept in columns indexed by issue order, not as an object each: a load test issues
   // hundreds of thousands, and objects would make every garbage collection walk them all.
   private readonly ids: string[] = [];
@@ -100,23 +101,26 @@ export class TokenService {
     return { id, expiresAt: isoSeconds(expiresAt), mode, accessToken };
   }
 
-  /** Plays the widget opening with a token: the first use succeeds, every later one is refused. */
+  /**
+   * Plays the widget opening with a token: the first use succeeds, every later one is refused with
+   * a MockError of kind `token-refused` (Smile's 401 INVALID_TOKEN).
+   */
   async consume(accessToken: string): Promise<Consumption> {
     let jti: string | undefined;
     try {
       const { payload } = await jwtVerify(accessToken, await this.key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: new Date(this.clock.now()) });
       jti = payload.jti;
     } catch (error) {
-      return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'forged' };
+      throw tokenRefused(error instanceof errors.JWTExpired ? 'expired' : 'forged');
     }
     const slot = jti === undefined ? undefined : this.slotOf(jti);
-    if (slot === undefined) return { ok: false, reason: 'unknown' };
+    if (slot === undefined) throw tokenRefused('unknown');
     const flags = this.flags[slot] as number;
-    if (flags & REVOKED) return { ok: false, reason: 'revoked' };
-    if (flags & USED) return { ok: false, reason: 'used' };
-    if (flags & EXPIRED || this.clock.now() >= (this.expiries[slot] as number)) return { ok: false, reason: 'expired' };
+    if (flags & REVOKED) throw tokenRefused('revoked');
+    if (flags & USED) throw tokenRefused('used');
+    if (flags & EXPIRED || this.clock.now() >= (this.expiries[slot] as number)) throw tokenRefused('expired');
     this.flags[slot] = flags | USED;
-    return { ok: true, userId: this.userIds[slot] as string, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
+    return { userId: this.userIds[slot] as string, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
   }
 
   /** How many tokens were issued since the last reset (all stay findable). */

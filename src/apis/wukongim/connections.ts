@@ -1,32 +1,16 @@
 /** Simulated IM clients: connect with a token, get kicked by a master, close. */
 import type { Clock } from '../../core/clock.js';
+import type { components } from '../../generated/admin.types.js';
 import { DeviceLevel, type DeviceSlot, type DeviceStore, slotKey } from './devices.js';
 
 /** CONNACK and DISCONNECT reason codes of the WuKongIM protocol that the mock surfaces. */
 export const ReasonCode = { success: 1, authFail: 2, connectKick: 12, ban: 19, disband: 24 } as const;
 
-/** A simulated connection and what became of it. */
-export interface Connection {
-  connection_id: number;
-  uid: string;
-  device_flag: number;
-  device_id: string;
-  device_level: number;
-  state: 'online' | 'kicked' | 'closed';
-  reason_code: number;
-  connected_at: string;
-  closed_at: string | null;
-}
+/** A connection and what became of it (the control API's `Connection`). */
+export type Connection = components['schemas']['Connection'];
 
-/** What an IM client sends in CONNECT. */
-export interface ConnectInput {
-  uid: string;
-  token: string;
-  device_flag: number;
-  device_id: string;
-  /** Defaults to the level stored in the slot. */
-  device_level?: number;
-}
+/** What an IM client sends in CONNECT (the control API's `ConnectRequest`); the level defaults to the slot's. */
+export type ConnectInput = components['schemas']['ConnectRequest'];
 
 /**
  * Told of the connections that came online or went offline in one operation, as `user.onlinestatus`

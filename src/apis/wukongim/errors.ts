@@ -4,6 +4,7 @@ import type { OperationSpec } from '../../core/operation.js';
 import type { Reply } from '../../core/reply.js';
 import { describe, type Violation } from '../../core/validation.js';
 import { type GoTarget, goSyntaxError, goTypeError } from './go-json.js';
+import { decoderRefuses, serverTolerates } from './tolerance.js';
 
 /** The server's own validation messages, in the order its handler checks them. */
 export const Messages = {
@@ -36,21 +37,6 @@ const GO_TARGETS: Record<string, GoTarget> = {
   onlineStatus: { kind: 'slice', type: '[]string', element: 'string' },
 };
 
-/** Violations the decoder itself would hit: a wrong JSON type, or a number its Go type cannot hold. */
-const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum']);
-
-/** Fields whose emptiness the handler checks itself, in the server's order and with its messages. */
-const HANDLER_CHECKED: Record<string, string[]> = { updateToken: ['/uid', '/token'] };
-
-/**
- * Whether the v2 server itself refuses a body that breaks `keyword` at `pointer`: its decoder refuses a
- * wrong type or an out-of-range number, and its handler checks some fields. Anything else it lets
- * through with Go's zero values; the docs profile refuses it as the documented contract says.
- */
-export function serverRefuses(operationId: string, keyword: string, pointer: string): boolean {
-  return DECODE_KEYWORDS.has(keyword) || (HANDLER_CHECKED[operationId] ?? []).includes(pointer);
-}
-
 function valueAt(body: unknown, pointer: string): unknown {
   let value = body;
   for (const key of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[decodeURIComponent(key)];
@@ -82,9 +68,9 @@ export function createWukongimErrors(profile: string): ErrorCatalogue {
     }),
     invalidRequest(violations: Violation[], operation: OperationSpec, body: unknown): Reply | undefined {
       const target = GO_TARGETS[operation.id];
-      const decoding = violations.find((v) => DECODE_KEYWORDS.has(v.keyword));
+      const decoding = violations.find((v) => decoderRefuses(v.keyword));
       if (decoding && target) return badRequest(goTypeError(target, decoding.pointer, valueAt(body, decoding.pointer)));
-      const contractOnly = violations.filter((v) => !serverRefuses(operation.id, v.keyword, v.pointer));
+      const contractOnly = violations.filter((v) => serverTolerates(operation.id, v.keyword, v.pointer));
       if (profile === 'docs' && contractOnly.length > 0) {
         return badRequest(`${contractOnly.map(describe).join('; ')} (documented contract)`);
       }
@@ -96,5 +82,6 @@ export function createWukongimErrors(profile: string): ErrorCatalogue {
     internalError: (detail) => ({ status: 500, body: { msg: detail, status: 500 } }),
     // The server's 401 has no body; every other error is its `{msg, status}`.
     injected: (status) => (status === 401 ? unauthorized() : { status, body: { msg: STATUS_TEXT[status] ?? `error ${status}`, status } }),
+    fromError: (error) => (error.kind === 'not-found' ? { status: 404, body: { msg: error.detail, status: 404 } } : badRequest(error.detail)),
   };
 }

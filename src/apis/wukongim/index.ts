@@ -1,14 +1,15 @@
 /** The mocked WuKongIM user-token API: device slots, master kicks, device quit, online status. */
 import type { Api } from '../../core/api.js';
 import type { Clock } from '../../core/clock.js';
+import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
-import type { Outbox, WebhookEvent } from '../../core/outbox.js';
+import type { Outbox } from '../../core/outbox.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import type { components as AdminComponents } from '../../generated/admin.types.js';
 import { operations } from '../../generated/wukongim.operations.js';
 import type { components, operations as Operations } from '../../generated/wukongim.types.js';
-import { type ConnectInput, type Connection, ConnectionRegistry } from './connections.js';
+import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } from './connections.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
 import { createOnlineStatusWebhook } from './webhook.js';
@@ -110,8 +111,9 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       if (/[@#&]/.test(uid)) return badRequest(Messages.uidSpecialCharacters);
       if (uid === systemUid) return badRequest(Messages.systemUid);
       const status = devices.status(uid);
-      if (status === 'banned') return { status: 200, body: { status: 19 } };
-      if (status === 'disbanded') return { status: 200, body: { status: 24 } };
+      // The server answers a banned or disbanded uid with 200 and the reason code as `status`.
+      if (status === 'banned') return { status: 200, body: { status: ReasonCode.ban } };
+      if (status === 'disbanded') return { status: 200, body: { status: ReasonCode.disband } };
       storeToken(uid, token, device_flag, device_level);
       return { status: 200, body: ok() };
     },

@@ -4,9 +4,10 @@
  * five failed attempts.
  */
 import type { Clock } from '../../core/clock.js';
-import { EventRejected, type Outbox, type WebhookEvent } from '../../core/outbox.js';
+import type { WebhookEvent } from '../../core/delivery-log.js';
+import type { Outbox } from '../../core/outbox.js';
 import { createRandom } from '../../core/random.js';
-import { check, describe } from '../../core/validation.js';
+import { check, rejection } from '../../core/validation.js';
 import { events } from '../../generated/wukongim.operations.js';
 
 export const ONLINE_STATUS_EVENT = 'user.onlinestatus';
@@ -42,8 +43,8 @@ export function createOnlineStatusWebhook(context: OnlineStatusWebhookContext): 
   const random = createRandom(context.seed ^ 0x0111e);
   return {
     send(entries) {
-      const violations = check(events[ONLINE_STATUS_EVENT].validate, entries, 'event').map(describe);
-      if (violations.length > 0) throw new EventRejected(violations);
+      const violations = check(events[ONLINE_STATUS_EVENT].validate, entries, 'event');
+      if (violations.length > 0) throw rejection('invalid-event', 'the event breaks the spec', violations);
       const body = JSON.stringify(entries);
       const messages =
         target === undefined

@@ -1,5 +1,5 @@
 /** Verify's knowledge of WuKongIM: the optional manager token, the profile's tolerances, the device flow. */
-import { serverRefuses } from '../../apis/wukongim/errors.js';
+import { serverTolerates } from '../../apis/wukongim/tolerance.js';
 import { operations } from '../../generated/wukongim.operations.js';
 import type { Schema } from '../schema.js';
 import type { FlowSteps, VerifyTarget } from '../target.js';
@@ -29,7 +29,7 @@ export function wukongimTarget(document: Schema, options: { profile: string; man
     pathValue: () => '',
     query: () => ({}),
     body: (_operationId, sampled) => sampled,
-    tolerates: (operationId, keyword, pointer) => options.profile === 'server-v2' && !serverRefuses(operationId, keyword, pointer),
+    tolerates: (operationId, keyword, pointer) => options.profile === 'server-v2' && serverTolerates(operationId, keyword, pointer),
     flows: [
       {
         name: 'update a token as master, then as slave, quit a device, read online status',

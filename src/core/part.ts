@@ -1,0 +1,17 @@
+/**
+ * One part of a mock instance: the clock, the random sequence, a journal, an API. The mock keeps one
+ * list of its parts, and that list alone drives reset, snapshots and arming.
+ */
+
+/** What each part of a mock can be asked. */
+export interface Part {
+  /** Names the part's state in a snapshot. */
+  readonly name: string;
+  /** Back to the seeded start. */
+  reset(): void;
+  /** Puts in force what the options ask for at the start, and again after every reset (faults, scenarios). */
+  arm?(): void;
+  /** The part's state as plain JSON, for snapshots; and back. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+}
