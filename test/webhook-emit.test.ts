@@ -72,20 +72,21 @@ describe('POST /__mock/webhooks/emit', () => {
   });
 
   it.each([
-    [{ api: 'smile', type: 'TRANSACTIONS_ADDED', data: { count: 'many' } }, 'event/data/count must be number'],
-    [{ api: 'smile', type: 'ACCOUNT_FAILED', data: { errorCode: 42 } }, 'event/data/errorCode must be string'],
-    [{ api: 'smile', type: 'USER_DELETED' }, 'type "USER_DELETED" is not a Smile event type'],
-    [{ api: 'smile', type: 'ALL_EVENTS' }, 'type "ALL_EVENTS" is not a Smile event type'],
-    [{ api: 'smile', type: 'USER_CREATED', data: [1] }, 'data must be an object'],
-    [{ api: 'wukongim', type: 'user.online' }, 'the only one is user.onlinestatus'],
-    [{ api: 'wukongim', type: 'user.onlinestatus', data: ['no-dashes'] }, 'event/0 must match pattern'],
-  ])('refuses %j with a problem that names the field', async (body, detail) => {
+    [{ api: 'smile', type: 'TRANSACTIONS_ADDED', data: { count: 'many' } }, 'event/data/count must be number', '/body/data/count'],
+    [{ api: 'smile', type: 'ACCOUNT_FAILED', data: { errorCode: 42 } }, 'event/data/errorCode must be string', '/body/data/errorCode'],
+    [{ api: 'smile', type: 'USER_DELETED' }, 'type "USER_DELETED" is not a Smile event type', '/body/type'],
+    [{ api: 'smile', type: 'ALL_EVENTS' }, 'type "ALL_EVENTS" is not a Smile event type', '/body/type'],
+    [{ api: 'smile', type: 'USER_CREATED', data: [1] }, 'data must be an object', '/body/data'],
+    [{ api: 'wukongim', type: 'user.online' }, 'the only one is user.onlinestatus', '/body/type'],
+    [{ api: 'wukongim', type: 'user.onlinestatus', data: ['no-dashes'] }, 'event/0 must match pattern', '/body/data/0'],
+  ])('refuses %j with a problem that names the field', async (body, detail, path) => {
     smile = await startSmile();
     const refused = await emit(smile, body);
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({ type: 'urn:token-mock:problem:invalid-event', status: 400 });
     expect(refused.body.detail).toContain(detail);
+    expect(refused.body.errors).toEqual([{ path, message: expect.any(String) }]);
   });
 
   it('refuses a request that breaks the control API spec', async () => {

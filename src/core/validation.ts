@@ -38,11 +38,11 @@ export function detailsOf(violations: Violation[]): ErrorDetail[] {
 
 /**
  * The domain error for a value that breaks its schema, naming every field; the errors' paths point
- * into the value checked.
+ * into the input the value came from, where the value sits at `at`.
  * @example throw rejection('invalid-event', 'the event breaks the spec', check(validate, event, 'event'))
  */
-export function rejection(kind: MockErrorKind, lead: string, violations: Violation[]): MockError {
-  const errors = violations.map((v) => ({ path: v.pointer, message: v.message }));
+export function rejection(kind: MockErrorKind, lead: string, violations: Violation[], at = ''): MockError {
+  const errors = violations.map((v) => ({ path: at + v.pointer, message: v.message }));
   return new MockError(kind, `${lead}: ${violations.map(describe).join('; ')}`, { errors });
 }
 

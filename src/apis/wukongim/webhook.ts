@@ -44,7 +44,8 @@ export function createOnlineStatusWebhook(context: OnlineStatusWebhookContext): 
   return {
     send(entries) {
       const violations = check(events[ONLINE_STATUS_EVENT].validate, entries, 'event');
-      if (violations.length > 0) throw rejection('invalid-event', 'the event breaks the spec', violations);
+      // The entries are what an emit request gives as its `data`.
+      if (violations.length > 0) throw rejection('invalid-event', 'the event breaks the spec', violations, '/data');
       const body = JSON.stringify(entries);
       const messages =
         target === undefined
