@@ -91,7 +91,8 @@ describe('SmileLinkModal stand-in, in process', () => {
     expect(emitted).toEqual(
       expect.arrayContaining([['ACCOUNT_CONNECTED', expect.objectContaining({ userId: user.id, accountId: account.accountId, providers: ['upwork'] })]]),
     );
-    expect(emitted.map(([type]) => type)).toEqual(['USER_CREATED', 'ACCOUNT_CONNECTED', 'ACCOUNT_CREATED', 'ACCOUNT_DISCONNECTED']);
+    expect(emitted.map(([type]) => type)).toEqual(['USER_CREATED', 'ACCOUNT_CONNECTED', 'ACCOUNT_CREATED', 'ACCOUNT_DISCONNECTED', 'ACCOUNT_FAILED']);
+    expect(emitted.at(-1)?.[1]).toMatchObject({ userId: user.id, errorCode: 'LOCKED' });
   });
 });
 

@@ -121,9 +121,11 @@ export class SmileLinkModal {
       void this.emit('ACCOUNT_DISCONNECTED', account).catch(() => undefined);
       return account;
     },
+    /** Connecting an account fails: onAccountError, and the mock emits ACCOUNT_FAILED with the error code. */
     accountError: (event: Partial<AccountEvent> & { errorCode?: string } = {}) => {
       const account = { ...this.account(event), errorCode: event.errorCode ?? 'INVALID_CREDENTIALS' };
       this.options.onAccountError?.(account);
+      void this.emit('ACCOUNT_FAILED', account, { errorCode: account.errorCode }).catch(() => undefined);
       return account;
     },
     uploadsCreated: (uploadIds: string[] = ['upload-1']) => this.options.onUploadsCreated?.({ userId: this.userId, uploadIds }),
@@ -164,8 +166,8 @@ export class SmileLinkModal {
     return response.ok;
   }
 
-  private async emit(type: string, account: AccountEvent): Promise<void> {
-    const data = { accountId: account.accountId, providers: [account.providerId] };
+  private async emit(type: string, account: AccountEvent, extra: Record<string, string> = {}): Promise<void> {
+    const data = { accountId: account.accountId, providers: [account.providerId], ...extra };
     if (this.options.mock) {
       this.options.mock.webhooks.emit({ api: 'smile', type, userId: account.userId, data });
       return;
