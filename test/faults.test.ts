@@ -1,4 +1,5 @@
 /** Fault injection through the control API, against the real server: latency, statuses, drops, counts, odds. */
+import { createMock, type Faults } from 'token-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/server.js';
 import { type SmileServer, startSmile } from './support/smile.js';
@@ -54,6 +55,35 @@ describe('faults', () => {
     const started = performance.now();
     expect((await smile.call('GET', `/v1/users/${user.id}`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+
+    // A range: every matching request draws its own latency from the seed, within [min, max].
+    const range = { operationId: 'getUser', latency: ['50ms', '250ms'] };
+    const target = { api: 'smile', method: 'GET', path: `/v1/users/${user.id}`, operationId: 'getUser' } as const;
+    const draw = (faults: Faults) => Array.from({ length: 20 }, () => faults.pick(target)?.latencyMs);
+    const drawnAfterReset = async () => {
+      await smile.call('POST', '/__mock/reset', { auth: null });
+      expect((await addFault(range)).status).toBe(201);
+      return draw(smile.mock.faults);
+    };
+    const drawn = await drawnAfterReset();
+    for (const latency of drawn) {
+      expect(Number.isInteger(latency)).toBe(true);
+      expect(latency).toBeGreaterThanOrEqual(50);
+      expect(latency).toBeLessThanOrEqual(250);
+    }
+    expect(new Set(drawn).size).toBeGreaterThan(10);
+    expect(Math.max(...(drawn as number[])) - Math.min(...(drawn as number[]))).toBeGreaterThan(100);
+    expect(await drawnAfterReset()).toEqual(drawn);
+    expect(draw(createMock({ seed: 2, faults: [range] }).faults)).not.toEqual(drawn);
+
+    // The request after a reset waits the first latency of that sequence.
+    await smile.call('POST', '/__mock/reset', { auth: null });
+    await addFault(range);
+    const waited = performance.now();
+    expect((await smile.call('GET', `/v1/users/${user.id}`)).status).toBe(200);
+    expect(performance.now() - waited).toBeGreaterThanOrEqual((drawn[0] as number) - 5);
+    const [entry] = smile.mock.journal.entries().filter((e) => e.operationId === 'getUser');
+    expect(entry?.durationMs).toBeGreaterThanOrEqual((drawn[0] as number) - 5);
   });
 
   it('drops the connection without an answer', async () => {

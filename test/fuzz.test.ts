@@ -19,7 +19,7 @@ const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_MS ?? 4000);
 const SANDBOX = `Basic ${btoa('test_key:test_secret')}`;
 
 type ApiName = 'wukongim' | 'smile' | 'admin';
-const APIS: [ApiName, string, Record<string, { method: string; path: string; parameters: { name: string; in: string }[] }>][] = [
+const APIS: [ApiName, string, Record<string, { id: string; method: string; path: string; parameters: { name: string; in: string }[] }>][] = [
   ['wukongim', '', wukongimOperations],
   ['smile', '/v1', smileOperations],
   ['admin', '/__mock', adminOperations],
@@ -39,7 +39,7 @@ const body = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.integer({ min: 1, max: 20_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-  fc.integer({ min: 1, max: 2000 }).map((depth) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+  fc.integer({ min: 1, max: 2000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
   fc.integer({ min: 10_000, max: 300_000 }).map((size) => JSON.stringify({ uid: 'x'.repeat(size), token: 't', device_flag: 1 })),
   fc.record({ uid: fc.string(), token: fc.string(), device_flag: fc.oneof(fc.integer(), fc.double(), fc.string()) }).map((value) => JSON.stringify(value)),
   hostileObject,
@@ -69,8 +69,32 @@ const headerName = fc.stringMatching(/^x-[a-z0-9-]{1,20}$/);
 const headerValue = fc.string({ unit: 'grapheme-ascii', maxLength: 100 }).map((value) => value.replace(/[\r\n]/g, ''));
 const queryValue = fc.oneof(fc.string({ maxLength: 60 }), fc.integer().map(String), fc.constant(''), fc.constant('__proto__'));
 
+/**
+ * Bodies shaped for an operation, so the fuzzer gets past validation into its handler as well as
+ * failing it: consume gets link tokens, real (each usable once), forged, empty and random.
+ */
+function bodiesFor(operationId: string, tokens: string[]): fc.Arbitrary<string> {
+  if (operationId !== 'consumeSmileToken') return body;
+  const accessToken = fc.oneof(
+    fc.constantFrom(...tokens),
+    fc.string({ maxLength: 80 }),
+    fc.constant(''),
+    fc.constant(`${btoa('{"alg":"HS256"}')}.${btoa('{"sub":"tenant-0"}')}.forged`),
+  );
+  return fc.oneof({ arbitrary: fc.record({ accessToken }).map((value) => JSON.stringify(value)), weight: 3 }, { arbitrary: body, weight: 1 });
+}
+
+/** Content types for an operation: mostly JSON where the bodies are shaped for it, so they get parsed. */
+function contentTypesFor(operationId: string): fc.Arbitrary<string | undefined> {
+  if (operationId !== 'consumeSmileToken') return contentType;
+  return fc.oneof({ arbitrary: fc.constant('application/json'), weight: 2 }, { arbitrary: contentType, weight: 1 });
+}
+
+const isSmileError = (value: Record<string, unknown>) =>
+  typeof value.code === 'string' && typeof value.message === 'string' && typeof value.requestId === 'string' && JSON.stringify(value.data) === '{}';
+
 /** An error body in the API's own shape, or none where the API sends none. */
-function isOwnErrorShape(api: ApiName, status: number, text: string): boolean {
+function isOwnErrorShape(api: ApiName, operationId: string, status: number, text: string): boolean {
   if (api === 'wukongim' && status === 401) return text === '';
   let value: Record<string, unknown>;
   try {
@@ -79,8 +103,9 @@ function isOwnErrorShape(api: ApiName, status: number, text: string): boolean {
     return false;
   }
   if (api === 'wukongim') return typeof value.msg === 'string' && value.status === status;
-  if (api === 'smile')
-    return typeof value.code === 'string' && typeof value.message === 'string' && typeof value.requestId === 'string' && JSON.stringify(value.data) === '{}';
+  if (api === 'smile') return isSmileError(value);
+  // Consume plays the widget, so it refuses a token as Smile does: the documented 401 INVALID_TOKEN in Smile's envelope.
+  if (operationId === 'consumeSmileToken' && status === 401) return isSmileError(value) && value.code === 'INVALID_TOKEN';
   return typeof value.type === 'string' && typeof value.title === 'string' && value.status === status;
 }
 
@@ -100,6 +125,11 @@ describe('fuzzing every operation', () => {
         `${api} ${operation.method} ${operation.path}`,
         async () => {
           mock = createMock({ strict: true, startTime: '2026-01-01T00:00:00Z', smile: { users: 5 } });
+          const tokens: string[] = [];
+          if (operation.id === 'consumeSmileToken') {
+            for (let i = 0; i < 5; i++) tokens.push((await mock.smile.issueToken(mock.smile.createUser().id)).accessToken);
+          }
+          const statuses = new Map<number, number>();
           const request = fc.record({
             pathValues: fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constant('tenant-0'), fc.constant('1')), {
               minLength: 3,
@@ -111,9 +141,9 @@ describe('fuzzing every operation', () => {
               { maxKeys: 4 },
             ),
             headers: fc.dictionary(headerName, headerValue, { maxKeys: 3 }),
-            contentType,
+            contentType: contentTypesFor(operation.id),
             authorization,
-            body,
+            body: bodiesFor(operation.id, tokens),
             method: fc.constantFrom(operation.method, operation.method, operation.method, 'GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
           });
           await fc.assert(
@@ -131,10 +161,17 @@ describe('fuzzing every operation', () => {
               // Smile documents 501 UNSUPPORTED_METHOD for a method a path does not take: an intended 5xx.
               const intended = api === 'smile' && response.status === 501 && text.includes('"UNSUPPORTED_METHOD"');
               if (!intended) expect(response.status, `${input.method} ${url.pathname}${url.search}: ${text.slice(0, 300)}`).toBeLessThan(500);
-              if (response.status >= 400) expect(isOwnErrorShape(api, response.status, text), `${response.status} ${text.slice(0, 300)}`).toBe(true);
+              if (response.status >= 400)
+                expect(isOwnErrorShape(api, operation.id, response.status, text), `${response.status} ${text.slice(0, 300)}`).toBe(true);
+              statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
             }),
             { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, endOnFailure: true },
           );
+          if (operation.id === 'consumeSmileToken') {
+            // The fuzzer reached the handler: real tokens were used, and refused tokens got their 401.
+            expect(statuses.get(200), JSON.stringify([...statuses])).toBeGreaterThan(0);
+            expect(statuses.get(401), JSON.stringify([...statuses])).toBeGreaterThan(0);
+          }
         },
         TIME_LIMIT_MS + 20_000,
       );

@@ -62,13 +62,18 @@ describe('verify against the mock', () => {
     expect(result.status).toBe(0);
   });
 
-  it('shows a progress line on a terminal only', async () => {
+  it('shows no progress line when not on a terminal', async () => {
     const { url } = await mockServer('wukongim');
     const plain = await verify('--api', 'wukongim', '--base-url', url);
     expect(plain.stderr).toBe('');
-    const hasScript = spawnSync('script', ['--version']).status === 0;
-    if (!hasScript) return console.warn('skipped the terminal half: util-linux `script` is not installed');
-    // `script` gives the CLI a pseudo-terminal, as a developer's shell would.
+    expect(plain.stdout).not.toContain(`${String.fromCharCode(27)}[2K`);
+    expect(plain.stdout).toMatch(/0 failed/);
+  });
+
+  // `script` (util-linux) gives the CLI a pseudo-terminal, as a developer's shell would.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)(`shows a progress line on a terminal${hasScript ? '' : ' (skipped: util-linux `script` is not installed)'}`, async () => {
+    const { url } = await mockServer('wukongim');
     const command = [process.execPath, cli, 'verify', '--api', 'wukongim', '--base-url', url].join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

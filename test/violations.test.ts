@@ -59,8 +59,20 @@ describe('violations', () => {
   });
 
   it('ordinary traffic cannot push violations out of their list', async () => {
-    await smile.call('GET', '/v1/users?size=500');
-    for (let i = 0; i < 30; i++) await smile.call('GET', '/v1/users?size=1', { auth: SANDBOX });
-    expect((await smile.call('GET', '/__mock/violations', { auth: null })).body.entries).toHaveLength(1);
+    // A journal of 5: the good requests push the refused one out of it, but not out of the violations.
+    const small = await startSmile({ journalSize: 5 });
+    try {
+      const refused = await small.call('GET', '/v1/users?size=500');
+      expect(refused.status).toBe(400);
+      for (let i = 0; i < 30; i++) expect((await small.call('GET', '/v1/users?size=1', { auth: SANDBOX })).status).toBe(200);
+      const journal = (await small.call('GET', '/__mock/journal', { auth: null })).body.entries;
+      expect(journal).toHaveLength(5);
+      expect(journal.some((entry: { violations: unknown[] }) => entry.violations.length > 0)).toBe(false);
+      const kept = (await small.call('GET', '/__mock/violations', { auth: null })).body.entries;
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toMatchObject({ path: '/v1/users?size=500', status: 400, violations: [{ in: 'query', path: '/size', keyword: 'maximum' }] });
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -103,14 +103,15 @@ describe('SmileLinkModal stand-in, over MSW', () => {
     server.listen({ onUnhandledRequest: 'error' });
     try {
       const { token } = await userToken(mock);
-      const expired = new Promise<void>((resolve) => {
-        const modal = new SmileLinkModal({ userToken: token.accessToken, clockPollMs: 10, onTokenExpired: resolve });
-        void modal.open().then(() => expect(modal.state).toBe('open'));
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const onTokenExpired = vi.fn();
+      const modal = new SmileLinkModal({ userToken: token.accessToken, clockPollMs: 10, onTokenExpired });
+      await modal.open();
+      expect(modal.state).toBe('open');
       await expect(mock.smile.consume(token.accessToken)).rejects.toMatchObject({ kind: 'token-refused', reason: 'used' });
       mock.clock.advance(6 * 3_600_000);
-      await expired;
+      // The widget polls the control API's clock, so the callback comes on a later tick.
+      await vi.waitFor(() => expect(onTokenExpired).toHaveBeenCalledTimes(1), { timeout: 5000 });
+      expect(modal.state).toBe('expired');
     } finally {
       server.close();
     }

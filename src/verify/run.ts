@@ -4,6 +4,7 @@
  * that break one rule each, and stateful flows.
  */
 import { createRandom } from '../core/random.js';
+import { readAnswer } from './answer.js';
 import { type Answer, answerProblems } from './check.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
 import { flatten, loadSpec, type Schema, sample } from './schema.js';
@@ -104,15 +105,8 @@ function sender(baseUrl: string, timeoutMs: number): Send {
   return async ({ method, path, query, headers, body }) => {
     const url = `${baseUrl}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
     try {
-      const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, contentType: response.headers.get('content-type'), text, json };
+      const answer = await readAnswer(await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
+      return { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text, json: answer.json };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
       return { status: 0, contentType: null, text: `no answer from ${url}: ${cause?.code ?? (error as Error).message}`, json: undefined };

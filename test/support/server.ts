@@ -1,6 +1,7 @@
 /** Starts a mock behind the real standalone server on an ephemeral port, for tests that speak HTTP. */
 import { createMock, type Mock, type MockOptions } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
+import { readAnswer } from '../../src/verify/answer.js';
 
 /** A mock behind a real server, with helpers that speak JSON to it. */
 export interface TestServer {
@@ -23,14 +24,8 @@ export interface Answer {
 
 /** Reads a response into status, headers, text and parsed JSON (undefined when the body is not JSON). */
 export async function answer(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
+  const { json, ...read } = await readAnswer(response);
+  return { ...read, body: json };
 }
 
 /** Starts a strict mock (responses checked against the spec) serving WuKongIM on an ephemeral port. */

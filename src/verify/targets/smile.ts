@@ -1,19 +1,13 @@
 /** Verify's knowledge of the Smile API: Basic credentials, a user and webhooks to work on, the user flow. */
 import { operations } from '../../generated/smile.operations.js';
+import type { components } from '../../generated/smile.types.js';
 import type { Answer } from '../check.js';
 import type { Schema } from '../schema.js';
 import type { FlowSteps, VerifyTarget } from '../target.js';
 
-interface User {
-  id: string;
-  createdAt: string;
-}
-interface Token {
-  id: string;
-  expiresAt: string;
-  mode: string;
-  accessToken: string;
-}
+// The flow reads only answers that passed the spec's schemas, so they have the spec's shapes.
+type User = components['schemas']['User'];
+type Token = components['schemas']['Token'];
 
 const DAY = 86_400_000;
 const basic = (key: string, secret: string) => `Basic ${btoa(`${key}:${secret}`)}`;
