@@ -1,5 +1,5 @@
 /** The one error model, seen from outside: domain errors in each API's shape, unexpected failures journaled and reported. */
-import { createMock, MockError, type Mock } from 'token-mock';
+import { createMock, type Mock, MockError } from 'token-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/server.js';
 
