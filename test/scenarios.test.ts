@@ -110,6 +110,35 @@ describe('scenarios through the control API', () => {
     ]);
   });
 
+  it.each([
+    ['an alias that names no anchor', 'steps:\n  - at: 1m\n    kick: *nowhere\n', /alias|nowhere/i],
+    ['more aliases than the limit', `a: &x { uid: a, device_flag: 1 }\nsteps:\n${'  - at: 1m\n    kick: *x\n'.repeat(101)}`, /alias/i],
+    ['flow collections nested 3,000 deep', `steps: ${'['.repeat(3000)}${']'.repeat(3000)}\n`, /nests deeper than 64 levels/],
+    ['block collections nested 1,000 deep', `${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`, /nests deeper than 64 levels/],
+    ['more text than is read', `steps:\n${'  - at: 1m\n    kick: { uid: ana, device_flag: 1 }\n'.repeat(15_000)}`, /at most 524288 are read/],
+  ])('refuses %s with a 400 that says why, quickly', async (_name, text, reason) => {
+    smile = await startSmile();
+    const started = performance.now();
+    const refused = await loadYaml(smile, text);
+    expect(refused.status).toBe(400);
+    expect(refused.body.type).toBe('urn:token-mock:problem:invalid-scenario');
+    expect(refused.body.detail).toMatch(reason);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses JSON event data nested 3,000 deep without recursing through it', async () => {
+    smile = await startSmile();
+    let data: unknown = 1;
+    for (let i = 0; i < 3000; i++) data = { a: data };
+    const refused = await smile.call('POST', '/__mock/scenarios', {
+      body: { steps: [{ at: '1m', emit: { api: 'smile', type: 'USER_CREATED', data } }] },
+      auth: null,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toEqual({ path: expect.stringMatching(/^\/body\/steps\/0\/emit\/data(\/a)+$/), message: 'nests deeper than 64 levels' });
+    expect((await smile.call('GET', '/__mock/scenarios', { auth: null })).body).toEqual([]);
+  });
+
   it('refuses a step with two actions, or none', async () => {
     smile = await startSmile();
     const refused = await smile.call('POST', '/__mock/scenarios', {

@@ -64,22 +64,49 @@ const validateScenario = (operations.loadScenario.body as NonNullable<typeof ope
 const MAX_PROBLEMS = 20;
 
 /**
+ * Limits that keep reading a scenario cheap whatever it holds. The YAML reader recurses and takes
+ * about 1.3 s a megabyte, so text is capped in size and nesting before it runs; the checks after it
+ * walk values iteratively.
+ */
+export const SCENARIO_LIMITS = {
+  /** Characters of scenario text: 10,000 steps of a typical size fit, and it reads in about 0.3 s. */
+  textLength: 512 * 1024,
+  /** Nesting of collections, in text and in values: a scenario needs about 8 levels, event data more. */
+  depth: 64,
+  /** Aliases (`*name`) in YAML text. */
+  aliases: 100,
+} as const;
+
+/**
  * Parses and checks scenario text. Throws ScenarioError naming the line of each problem.
  * @example const scenario = await parseScenario(await readFile('fixtures/scenarios/token-expiry.yaml', 'utf8'), 'token-expiry.yaml');
  */
 export async function parseScenario(text: string, source = 'scenario'): Promise<Scenario> {
+  if (text.length > SCENARIO_LIMITS.textLength)
+    throw new ScenarioError(source, [{ path: '', message: `is ${text.length} characters long: at most ${SCENARIO_LIMITS.textLength} are read` }]);
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) throw new ScenarioError(source, [tooDeep]);
   // Loaded on first use, so a browser bundle that never reads scenario text does not carry a YAML parser.
   const { LineCounter, parseDocument } = await import('yaml');
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const position = lines.linePos(offset);
+    return { line: position.line, column: position.col };
+  };
   if (document.errors.length > 0) {
-    const problems = document.errors.slice(0, MAX_PROBLEMS).map((error) => {
-      const position = lines.linePos(error.pos[0]);
-      return { line: position.line, column: position.col, path: '', message: error.message.split('\n')[0] as string };
-    });
+    const problems = document.errors
+      .slice(0, MAX_PROBLEMS)
+      .map((error) => ({ ...at(error.pos[0]), path: '', message: error.message.split('\n')[0] as string }));
     throw new ScenarioError(source, problems);
   }
-  const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: SCENARIO_LIMITS.aliases });
+  } catch (error) {
+    // An alias that names no anchor, or more aliases than the limit: the reader says which.
+    throw new ScenarioError(source, [{ path: '', message: (error as Error).message }]);
+  }
   const problems = problemsOf(value);
   if (problems.length > 0)
     throw new ScenarioError(
@@ -104,8 +131,13 @@ export function offsetOf(step: ScenarioStep): number {
   return parseDuration(step.at);
 }
 
-/** Schema problems first; when there are none, the aliases: each `$name` must be saved by a step that runs earlier. */
+/**
+ * Nesting first (so nothing after it recurses far), then the schema, then the aliases: each `$name`
+ * must be saved by a step that runs earlier.
+ */
 function problemsOf(value: unknown): ScenarioProblem[] {
+  const deepest = deepestPath(value, SCENARIO_LIMITS.depth);
+  if (deepest !== undefined) return [{ path: deepest, message: `nests deeper than ${SCENARIO_LIMITS.depth} levels` }];
   if (!validateScenario(value)) return (validateScenario.errors ?? []).slice(0, MAX_PROBLEMS).map(schemaProblem);
   const scenario = value as Scenario;
   const problems: ScenarioProblem[] = [];
@@ -137,6 +169,64 @@ function* aliasUses(value: unknown, pointer: string): Generator<[string, string]
   else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) yield* aliasUses(item, `${pointer}/${key}`);
   }
+}
+
+/** The JSON Pointer of the first value nested deeper than `limit`, found without recursion; undefined when none is. */
+function deepestPath(root: unknown, limit: number): string | undefined {
+  const stack: [unknown, string, number][] = [[root, '', 0]];
+  while (stack.length > 0) {
+    const [value, pointer, depth] = stack.pop() as [unknown, string, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return pointer;
+    for (const [key, item] of Object.entries(value)) stack.push([item, `${pointer}/${key}`, depth + 1]);
+  }
+  return undefined;
+}
+
+/**
+ * Where scenario text nests deeper than the limit, found by a scan of the text before any parser
+ * runs: flow brackets outside quotes and comments, and block indentation (one level needs at least
+ * one column) or compact `- - -` sequences. Undefined when it does not.
+ */
+function nestingProblem(text: string): ScenarioProblem | undefined {
+  const limit = SCENARIO_LIMITS.depth;
+  const tooDeep = (line: number, column: number) => ({ line, column, path: '', message: `nests deeper than ${limit} levels` });
+  let depth = 0;
+  let quote = '';
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (char === '\n') {
+      line += 1;
+      lineStart = i + 1;
+      atLineStart = true;
+      if (quote === '') continue;
+    }
+    if (quote !== '') {
+      if (char === '\\' && quote === '"') i += 1;
+      else if (char === quote) quote = '';
+      continue;
+    }
+    if (atLineStart) {
+      if (char === ' ' || char === '-' || char === '?') {
+        // Block nesting: indentation and compact sequence markers both count a column a level at least.
+        if ((i - lineStart) / 2 > limit * 2) return tooDeep(line, i - lineStart + 1);
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (char === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      const end = text.indexOf('\n', i);
+      i = (end < 0 ? text.length : end) - 1;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > limit) return tooDeep(line, i - lineStart + 1);
+    } else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
+  }
+  return undefined;
 }
 
 function schemaProblem(error: SchemaError): ScenarioProblem {
