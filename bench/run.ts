@@ -9,13 +9,13 @@ import { writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { mswDispatch } from './msw.js';
 import { call, here, launch, rssMb, SANDBOX, startMock, stopAll } from './processes.js';
+import { ROWS, type Row } from './rows.js';
 import { deliveryRate, makePending } from './webhooks.js';
 
 const CONNECTIONS = 20;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP_S = 1;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const TARGET = 0.6;
 const DELIVERIES = 5000;
 const PENDING = 1000;
 
@@ -26,76 +26,6 @@ interface Measure {
   errors: number;
   non2xx: number;
 }
-
-interface Row {
-  name: string;
-  server: 'small' | 'large';
-  method: 'GET' | 'POST';
-  /** The path, given the id of one seeded Smile user. */
-  path: (userId: string) => string;
-  api: 'wukongim' | 'smile';
-  body?: string;
-  headers: Record<string, string>;
-  /** Rows with a throughput target; the others are there for the 100 → 100,000 comparison. */
-  target?: number;
-}
-
-const ROWS: Row[] = [
-  {
-    name: 'POST /user/token',
-    server: 'small',
-    api: 'wukongim',
-    method: 'POST',
-    path: () => '/user/token',
-    body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
-    headers: { 'content-type': 'application/json' },
-    target: TARGET,
-  },
-  {
-    name: 'GET /v1/users/{id}',
-    server: 'small',
-    api: 'smile',
-    method: 'GET',
-    path: (id) => `/v1/users/${id}`,
-    headers: { authorization: SANDBOX },
-    target: TARGET,
-  },
-  {
-    name: 'GET /v1/users?size=10',
-    server: 'small',
-    api: 'smile',
-    method: 'GET',
-    path: () => '/v1/users?size=10',
-    headers: { authorization: SANDBOX },
-    target: TARGET,
-  },
-  // Token issuance after the reads: every issued token stays in memory.
-  {
-    name: 'POST /v1/tokens',
-    server: 'small',
-    api: 'smile',
-    method: 'POST',
-    path: (id) => `/v1/tokens?userId=${id}`,
-    headers: { authorization: SANDBOX },
-    target: TARGET,
-  },
-  {
-    name: 'GET /v1/users/{id}, 100k users',
-    server: 'large',
-    api: 'smile',
-    method: 'GET',
-    path: (id) => `/v1/users/${id}`,
-    headers: { authorization: SANDBOX },
-  },
-  {
-    name: 'GET /v1/users?size=10, 100k users',
-    server: 'large',
-    api: 'smile',
-    method: 'GET',
-    path: () => '/v1/users?size=10',
-    headers: { authorization: SANDBOX },
-  },
-];
 
 async function load(url: string, row: Pick<Row, 'method' | 'body' | 'headers'>, seconds: number): Promise<Measure> {
   const result = await autocannon({ url, method: row.method, headers: row.headers, body: row.body, connections: CONNECTIONS, duration: seconds });
