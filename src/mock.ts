@@ -63,10 +63,20 @@ export interface WebhookOptions {
   timeout?: number;
   /** Deliveries on the wire at once. Default 32. */
   concurrency?: number;
+  /** Deliveries on the wire at once to one receiver (origin), so a slow receiver cannot starve the others. Default a quarter of `concurrency`. */
+  perReceiver?: number;
+  /** Deliveries outstanding at most (queued, on the wire, waiting for a retry); beyond it new ones are journaled as failed. Default 10 000. */
+  maxPending?: number;
   /** Delivery attempts the journal keeps. Default 1000. */
   journalSize?: number;
   /** The fetch deliveries use. Default: the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Also deliver over plain http to private addresses and named hosts (`http://app:3000/hooks` in
+   * docker-compose). Default false: plain http only to loopback. Link-local and cloud-metadata
+   * addresses are refused either way.
+   */
+  allowPrivateHttp?: boolean;
 }
 
 /** Limits a call to one API (and the control API), as each port of the standalone server does. */
@@ -119,8 +129,9 @@ export function createMock(options: MockOptions = {}): Mock {
   const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const faults = createFaults(settings.seed);
-  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
-  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox });
+  const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp });
+  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));

@@ -23,7 +23,7 @@ export interface DeliveryFilter {
   outcome?: Outcome;
 }
 
-export interface Webhooks extends Pick<DeliveryObserver, 'stats' | 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle'> {
+export interface Webhooks extends Pick<DeliveryObserver, 'stats' | 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle' | 'drain'> {
   /** Emits an event now; throws a MockError of kind `invalid-event`, naming the fields, when it would break the spec. */
   emit(request: EmitRequest): WebhookEvent;
   /** Journaled attempts, oldest first. */
@@ -69,5 +69,6 @@ export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { sm
     waitFor: (type, predicate, options) => log.waitFor(type, predicate, options),
     on: (type, listener) => log.on(type, listener),
     idle: () => outbox.idle(),
+    drain: (ms) => outbox.drain(ms),
   };
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,9 @@ function start(...args: string[]): Promise<{ url: string; output: () => string }
   child = proc;
   let output = '';
   return new Promise((resolve, reject) => {
+    proc.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
     proc.stdout.on('data', (chunk) => {
       output += chunk;
       // The banner ends with the example line; wait for all of it.
@@ -73,6 +77,8 @@ describe('token-mock CLI', () => {
     [['serve', '--wukongim-webhook', 'not a url'], '"not a url" is not a URL'],
     [['serve', '--smile-webhook-retry-delays', '30s,later'], 'invalid duration "later"'],
     [['serve', '--scenario', '/nonexistent/scenario.yaml'], 'cannot read /nonexistent/scenario.yaml'],
+    [['serve', '--admin-token', ''], '--admin-token must not be empty'],
+    [['serve', '--max-connections', '0'], '--max-connections must be an integer from 1 to 1000000'],
   ])('refuses %j with a clear message and exit code 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);
@@ -98,6 +104,58 @@ describe('token-mock CLI', () => {
     child?.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output()).toContain('SIGTERM, shutting down');
+  });
+
+  it('gives pending deliveries the grace period on SIGTERM, says what it dropped, and exits 3; a second signal exits at once', async () => {
+    const hung = createTcpServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const receiver = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/hook`;
+    try {
+      for (const [grace, signals, longest] of [
+        ['300ms', 1, 5_000],
+        ['1m', 2, 5_000],
+      ] as const) {
+        const { url, output } = await start('--wukongim-webhook', receiver, '--shutdown-grace', grace);
+        await fetch(`${url}/user/token`, { method: 'POST', body: '{"uid":"a","token":"t","device_flag":1}' });
+        await fetch(`${url}/__mock/wukongim/connect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"uid":"a","token":"t","device_flag":1,"device_id":"d"}',
+        });
+        await expect.poll(async () => (await (await fetch(`${url}/__mock/state`)).json()).webhooks.pending).toBe(1);
+        const exited = new Promise((resolve) => child?.once('exit', (code) => resolve(code)));
+        const started = performance.now();
+        child?.kill('SIGTERM');
+        if (signals === 2) {
+          await expect.poll(output).toContain('SIGTERM, shutting down');
+          child?.kill('SIGTERM');
+        }
+        expect(await exited).toBe(3);
+        expect(performance.now() - started).toBeLessThan(longest);
+        expect(output()).toContain(
+          signals === 1
+            ? '1 webhook deliveries dropped: 0 queued, 1 on the wire, 0 waiting on the mock clock for a retry'
+            : 'SIGTERM again, exiting now; 1 webhook deliveries dropped',
+        );
+      }
+    } finally {
+      hung.close();
+    }
+  });
+
+  it.each([
+    [['--wukongim-webhook', 'http://169.254.169.254/latest/meta-data'], 'points at a link-local address'],
+    [['--wukongim-webhook', 'http://[fd00:ec2::254]/'], 'points at a cloud metadata address'],
+    [['--wukongim-webhook', 'http://app:3000/hooks'], 'allow private and named hosts with --webhook-allow-private-http'],
+  ])('refuses the webhook target %j at start with exit code 2', (args, message) => {
+    const result = run('serve', '--wukongim-port', '0', '--smile-port', '0', ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('takes a named host over http with --webhook-allow-private-http', async () => {
+    const { output } = await start('--wukongim-webhook', 'http://app:3000/hooks', '--webhook-allow-private-http');
+    expect(output()).toContain('WuKongIM webhook  http://app:3000/hooks');
   });
 
   it('loads --scenario files and POSTs user.onlinestatus to --wukongim-webhook', async () => {

@@ -88,3 +88,54 @@ describe('slow and oversized clients', () => {
     }
   });
 });
+
+/** Sends raw bytes and resolves with everything the server wrote before closing (or after `ms`). */
+async function raw(port: number, bytes: string, ms = 2000): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk));
+  socket.write(bytes);
+  await Promise.race([new Promise((resolve) => socket.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, ms))]);
+  socket.destroy();
+  return received;
+}
+
+describe('malformed requests and too many connections', () => {
+  it('answers a CONNECT request and two Host headers with a 400 in the API shape, not a dropped socket', async () => {
+    const mock = createMock();
+    const wukongim = await serve(mock, { api: 'wukongim' });
+    const smile = await serve(mock, { api: 'smile' });
+    try {
+      const connectAnswer = await raw(wukongim.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+      expect(connectAnswer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(connectAnswer).toContain('{"msg":"the CONNECT method is not served here","status":400}');
+      const twoHosts = await raw(smile.port, 'GET /v1/users HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\nConnection: close\r\n\r\n');
+      expect(twoHosts).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(twoHosts).toContain('"code":"INVALID_PARAMETERS","message":"The request is malformed: a request carries one Host header, not several"');
+      expect(mock.journal.entries().map((entry) => entry.status)).toEqual([400, 400]);
+    } finally {
+      await Promise.all([wukongim.close(), smile.close()]);
+    }
+  });
+
+  it('closes connections over --max-connections at once, and serves again when one goes', async () => {
+    const server = await serve(createMock(), { api: 'wukongim', maxConnections: 2 });
+    try {
+      const held = [connect(server.port, '127.0.0.1'), connect(server.port, '127.0.0.1')];
+      await Promise.all(held.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', 1000)).toBe('');
+      held[0]?.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK/);
+      held[1]?.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses an empty admin token', () => {
+    expect(() => createMock({ adminToken: '' })).toThrow('the admin token must not be empty');
+  });
+});

@@ -53,13 +53,31 @@ describe('webhook subscriptions', () => {
   it('accepts http on loopback unless URLs are strict, and refuses other http URLs', async () => {
     expect((await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://127.0.0.1:9000/hook' }) })).status).toBe(200);
     const remote = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://hooks.example.test/x' }) });
-    expect(remote.body).toMatchObject({ code: 'INVALID_PARAMETERS', message: 'body/url must begin with https:// (or http:// on a loopback host)' });
+    expect(remote.body).toMatchObject({
+      code: 'INVALID_PARAMETERS',
+      message: 'body/url must begin with https:// (or http:// on a loopback host; allow private and named hosts with --webhook-allow-private-http)',
+    });
     const strict = await startSmile({ smile: { strictWebhookUrls: true } });
     try {
       const refused = await strict.call('POST', '/v1/webhooks', { body: hook({ url: 'http://localhost:9000/hook' }) });
       expect(refused.body.message).toBe('body/url must begin with https://');
     } finally {
       await strict.close();
+    }
+  });
+
+  it('refuses link-local and cloud-metadata receivers even over https, and takes compose services over http when allowed', async () => {
+    const metadata = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'https://169.254.169.254/latest/meta-data' }) });
+    expect(metadata).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_PARAMETERS', message: 'body/url points at a link-local address, which the mock never calls' },
+    });
+    const compose = await startSmile({ webhooks: { allowPrivateHttp: true } });
+    try {
+      expect((await compose.call('POST', '/v1/webhooks', { body: hook({ url: 'http://app:3000/hooks' }) })).status).toBe(200);
+      expect((await compose.call('POST', '/v1/webhooks', { body: hook({ url: 'http://[fd00:ec2::254]/' }) })).status).toBe(400);
+    } finally {
+      await compose.close();
     }
   });
 

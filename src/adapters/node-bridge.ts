@@ -12,6 +12,7 @@ export class IncomingRequest implements RequestLike {
   readonly method: string;
   readonly url: string;
   readonly clientAddress: string | undefined;
+  readonly malformed: string | undefined;
   readonly headers: { get(name: string): string | null; forEach(callback: (value: string, key: string) => void): void };
 
   /**
@@ -25,6 +26,7 @@ export class IncomingRequest implements RequestLike {
   ) {
     this.method = incoming.method ?? 'GET';
     this.clientAddress = incoming.socket.remoteAddress;
+    this.malformed = malformation(incoming);
     // The Host header is client input: the URL's origin is fixed so a bad one cannot break parsing.
     this.url = `http://localhost${path.startsWith('/') ? path : `/${path}`}`;
     const raw = incoming.headers;
@@ -64,6 +66,14 @@ export class IncomingRequest implements RequestLike {
       incoming.once('error', reject);
     });
   }
+}
+
+/** What makes a request malformed before any API reads it: node:http keeps the first Host of two and says nothing. */
+function malformation(incoming: IncomingMessage): string | undefined {
+  if (incoming.method === 'CONNECT') return 'the CONNECT method is not served here';
+  let hosts = 0;
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2) if ((incoming.rawHeaders[i] as string).toLowerCase() === 'host') hosts += 1;
+  return hosts > 1 ? 'a request carries one Host header, not several' : undefined;
 }
 
 /**

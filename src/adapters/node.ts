@@ -1,6 +1,7 @@
 /** The standalone server: node:http in front of the mock's fetch entry, one port per API. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 
@@ -15,6 +16,8 @@ export interface ServeOptions extends FetchOptions {
   /** Real ms a client has to send its headers (default 10 s) and its whole request (default 30 s): slow clients cannot hold the server. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Open TCP connections at most; further ones are closed at once. Default 1024. */
+  maxConnections?: number;
 }
 
 /** A listening server. */
@@ -41,6 +44,20 @@ export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
   };
 }
 
+/** Answers a request node:http hands over without a response object (CONNECT) with the API's 400, and closes. */
+function answerRaw(mock: Mock, options: FetchOptions, incoming: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  mock.handle(new IncomingRequest(incoming, 0, '/'), options).then(
+    (wire) => {
+      const body = wire.body ?? '';
+      const headers = { ...wire.headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.end(`HTTP/1.1 ${wire.status} ${STATUS_CODES[wire.status] ?? ''}\r\n${lines.join('')}\r\n${body}`);
+    },
+    () => socket.destroy(),
+  );
+}
+
 /**
  * Serves the mock on a port.
  * @example const wukongim = await serve(mock, { api: 'wukongim', port: 5001 }); await wukongim.close();
@@ -59,6 +76,9 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
   );
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  server.maxConnections = options.maxConnections ?? 1024;
+  // node:http drops a CONNECT request's socket without a word unless someone answers it.
+  server.on('connect', (incoming: IncomingMessage, socket: Duplex) => answerRaw(mock, options, incoming, socket));
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -96,10 +96,25 @@ program
   .addOption(
     new Option('--webhook-journal-size <n>', 'delivery attempts kept in the journal').argParser(integer('--webhook-journal-size', 0, 1_000_000)).default(1000),
   )
+  .addOption(
+    new Option('--webhook-max-pending <n>', 'deliveries outstanding at most; beyond it new ones are journaled as failed')
+      .argParser(integer('--webhook-max-pending', 1, 10_000_000))
+      .default(10_000),
+  )
+  .option('--webhook-allow-private-http', 'also deliver over plain http to private addresses and named hosts (docker-compose services)', false)
+  .addOption(
+    new Option('--shutdown-grace <duration>', 'real time pending webhook deliveries get on SIGINT or SIGTERM').argParser(duration).default(5_000, '5s'),
+  )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
   .option('--admin-token <token>', 'require Authorization: Bearer <token> on the control API (/__mock); required off loopback')
+  .addOption(
+    new Option('--max-connections <n>', 'open TCP connections per port at most; more are closed at once')
+      .argParser(integer('--max-connections', 1, 1_000_000))
+      .default(1024),
+  )
   .option('--config <file>', 'a YAML or JSON file of these settings (keys are the flag names) and `faults`; flags given here win')
   .action(async (options) => {
+    if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
     if (!isLoopback(options.host) && options.adminToken === undefined) {
       usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
     }
@@ -128,8 +143,12 @@ program
         smileWebhookRetryDelays: options.smileWebhookRetryDelays,
         webhookTimeout: options.webhookTimeout,
         webhookJournalSize: options.webhookJournalSize,
+        webhookMaxPending: options.webhookMaxPending,
+        webhookAllowPrivateHttp: options.webhookAllowPrivateHttp,
+        shutdownGrace: options.shutdownGrace,
         scenarios: options.scenario ?? [],
         adminToken: options.adminToken,
+        maxConnections: options.maxConnections,
         faults: configured.faults,
       },
       version,

@@ -35,9 +35,14 @@ export interface ServeSettings {
   smileWebhookRetryDelays: number[];
   webhookTimeout: number;
   webhookJournalSize: number;
+  webhookMaxPending: number;
+  webhookAllowPrivateHttp: boolean;
+  /** Real ms pending deliveries get to finish on SIGINT or SIGTERM. */
+  shutdownGrace: number;
   /** Scenario files to load at start. */
   scenarios: string[];
   adminToken?: string;
+  maxConnections: number;
   /** Fault rules from the config file. */
   faults: FaultRule[];
 }
@@ -57,6 +62,9 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
   return scenarios;
 }
 
+/** The exit code of a shutdown that dropped webhook deliveries (0 when none was left). */
+export const EXIT_DROPPED = 3;
+
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
   let mock: ReturnType<typeof createMock>;
@@ -65,7 +73,12 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       scenarios: await readScenarios(settings.scenarios),
       adminToken: settings.adminToken,
       faults: settings.faults,
-      webhooks: { timeout: settings.webhookTimeout, journalSize: settings.webhookJournalSize },
+      webhooks: {
+        timeout: settings.webhookTimeout,
+        journalSize: settings.webhookJournalSize,
+        maxPending: settings.webhookMaxPending,
+        allowPrivateHttp: settings.webhookAllowPrivateHttp,
+      },
       seed: settings.seed,
       startTime: settings.startTime,
       strict: settings.strict,
@@ -98,7 +111,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   }
   const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
     try {
-      return await serve(mock, { api, port, host: settings.host });
+      return await serve(mock, { api, port, host: settings.host, maxConnections: settings.maxConnections });
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
       const reason =
@@ -123,14 +136,25 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   if (example) console.log(`  try: curl -s -X POST ${smile.url}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      // A second signal: no more waiting.
+      const { pending } = mock.webhooks.stats();
+      console.error(`token-mock: ${signal} again, exiting now${pending > 0 ? `; ${pending} webhook deliveries dropped` : ''}`);
+      process.exit(pending > 0 ? EXIT_DROPPED : 0);
+    }
     stopping = true;
-    console.log(`token-mock: ${signal}, shutting down`);
+    console.log(`token-mock: ${signal}, shutting down (webhook deliveries get up to ${settings.shutdownGrace} ms; a second signal exits at once)`);
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
-    setTimeout(() => process.exit(0), 3_000).unref();
-    Promise.all([wukongim.close(), smile.close()]).then(() => process.exit(0));
+    await Promise.race([Promise.all([wukongim.close(), smile.close()]), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    const left = await mock.webhooks.drain(settings.shutdownGrace);
+    const dropped = left.queued + left.onTheWire + left.retrying;
+    if (dropped === 0) process.exit(0);
+    console.error(
+      `token-mock: ${dropped} webhook deliveries dropped: ${left.queued} queued, ${left.onTheWire} on the wire, ${left.retrying} waiting on the mock clock for a retry`,
+    );
+    process.exit(EXIT_DROPPED);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -37,6 +37,8 @@ export interface ErrorCatalogue {
   /** The request broke the spec; returns undefined where the API, like its real server, tolerates it. */
   invalidRequest(violations: Violation[], operation: OperationSpec, body: unknown): Reply | undefined;
   malformedBody(problem: MalformedBody, operation: OperationSpec): Reply;
+  /** The request is malformed at the HTTP level (an adapter says why). */
+  badRequest(detail: string): Reply;
   /** Only asked of APIs that check the content type. */
   unsupportedMediaType(contentType: string, operation: OperationSpec): Reply;
   payloadTooLarge(limit: number): Reply;

@@ -88,7 +88,9 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     let failure: string | null = null;
     try {
       if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-      if (fault?.status !== undefined) {
+      if (request.malformed !== undefined) {
+        reply = api.errors.badRequest(request.malformed);
+      } else if (fault?.status !== undefined) {
         const injected = api.errors.injected(fault.status);
         reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
       } else {

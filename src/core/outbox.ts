@@ -31,10 +31,26 @@ export interface OutboxOptions {
   log: DeliveryLog;
   /** The fetch deliveries use. Default: the global one at the time of each attempt. */
   fetch?: typeof fetch;
-  /** Real milliseconds an attempt may take before it counts as failed. Default 10 000. */
+  /** Real milliseconds an attempt may take, answer included, before it counts as failed. Default 10 000. */
   timeout?: number;
   /** Attempts on the wire at once; the rest queue. Default 32. */
   concurrency?: number;
+  /** Attempts on the wire at once to one receiver (one origin), so a slow one cannot hold every slot. Default: a quarter of `concurrency`. */
+  perReceiver?: number;
+  /**
+   * Deliveries outstanding at most: queued, on the wire, or waiting on the clock for a retry. Beyond
+   * it a new delivery is not queued but journaled at once as failed, so memory stays bounded and
+   * nothing is dropped without a record. Default 10 000.
+   */
+  maxPending?: number;
+}
+
+/** What was still outstanding when the outbox stopped waiting. */
+export interface Leftover {
+  queued: number;
+  onTheWire: number;
+  /** Retries waiting for the mock's clock. */
+  retrying: number;
 }
 
 export interface Outbox {
@@ -42,6 +58,8 @@ export interface Outbox {
   publish(event: Omit<WebhookEvent, 'deliveries'>, messages: Message[]): WebhookEvent;
   /** Resolves when nothing is queued or on the wire (retries waiting on the mock's clock do not count). */
   idle(): Promise<void>;
+  /** Waits at most `ms` real milliseconds for the outbox to be idle; resolves with what is still outstanding. */
+  drain(ms: number): Promise<Leftover>;
   /** Drops queued work, scheduled retries and the log, and aborts attempts on the wire. */
   clear(): void;
 }
@@ -52,6 +70,8 @@ export const RESPONSE_LIMIT = 1024;
 interface Job {
   event: WebhookEvent;
   message: Message;
+  /** The receiver's origin: attempts to one origin share its limit. */
+  receiver: string;
   attempt: number;
   generation: number;
 }
@@ -73,17 +93,49 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const { clock, log } = options;
   const timeout = options.timeout ?? 10_000;
   const concurrency = options.concurrency ?? 32;
+  const perReceiver = options.perReceiver ?? Math.max(1, Math.floor(concurrency / 4));
+  const maxPending = options.maxPending ?? 10_000;
   let idleWaiters: (() => void)[] = [];
-  let ready: Job[] = [];
+  // Jobs waiting for a slot, per receiver; receivers take turns in `rotation`.
+  let queues = new Map<string, Job[]>();
+  let rotation: string[] = [];
+  let queued = 0;
+  const busy = new Map<string, number>();
   let cancels = new Set<() => void>();
   // Aborting these frees the concurrency slots of attempts a clear() made stale.
   const onTheWire = new Set<AbortController>();
   let inFlight = 0;
   let generation = 0;
 
+  const enqueue = (job: Job) => {
+    const queue = queues.get(job.receiver);
+    if (queue) queue.push(job);
+    else {
+      queues.set(job.receiver, [job]);
+      rotation.push(job.receiver);
+    }
+    queued += 1;
+  };
+
+  /** Starts attempts while slots are free: receivers take turns, and none has more than its share on the wire. */
   const pump = () => {
-    while (inFlight < concurrency && ready.length > 0) void run(ready.shift() as Job);
-    if (inFlight === 0 && ready.length === 0) {
+    let index = 0;
+    while (inFlight < concurrency && rotation.length > 0 && index < rotation.length) {
+      const receiver = rotation[index] as string;
+      if ((busy.get(receiver) ?? 0) >= perReceiver) {
+        index += 1;
+        continue;
+      }
+      const queue = queues.get(receiver) as Job[];
+      const job = queue.shift() as Job;
+      queued -= 1;
+      // The receiver goes to the back of the line; one with nothing more to send leaves it.
+      rotation.splice(index, 1);
+      if (queue.length > 0) rotation.push(receiver);
+      else queues.delete(receiver);
+      void run(job);
+    }
+    if (inFlight === 0 && queued === 0) {
       const waiting = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiting) resolve();
@@ -92,6 +144,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const run = async (job: Job) => {
     inFlight += 1;
+    busy.set(job.receiver, (busy.get(job.receiver) ?? 0) + 1);
     const { message } = job;
     const abort = new AbortController();
     onTheWire.add(abort);
@@ -101,44 +154,54 @@ export function createOutbox(options: OutboxOptions): Outbox {
     let status: number | null = null;
     let answer: string | null = null;
     let error: string | null = null;
+    // A plain timer held here, not AbortSignal.timeout(): a garbage collection can drop that signal
+    // before it fires, and a receiver that never answers would then hold its slot for good.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const failure = new Error(`no answer within ${timeout} ms`);
+        failure.name = 'TimeoutError';
+        abort.abort(failure);
+        reject(failure);
+      }, timeout);
+    });
+    expired.catch(() => undefined);
     try {
       headers = await message.headers;
       started = performance.now(); // the receiver's time, not the signature's
       const send = options.fetch ?? fetch;
-      const response = await send(message.url, {
-        method: 'POST',
-        headers,
-        body: message.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(timeout)]),
-      });
+      const response = await Promise.race([
+        send(message.url, { method: 'POST', headers, body: message.body, redirect: 'manual', signal: abort.signal }),
+        expired,
+      ]);
       status = response.status;
-      answer = await readStart(response, RESPONSE_LIMIT);
+      // The answer's body counts against the same deadline: a receiver may send headers and then stall.
+      answer = await Promise.race([readStart(response, RESPONSE_LIMIT), expired]);
       if (!message.accepts(status)) error = `the receiver answered ${status}`;
     } catch (failure) {
       error = describeFailure(failure, timeout);
+    } finally {
+      clearTimeout(timer);
     }
     inFlight -= 1;
+    busy.set(job.receiver, (busy.get(job.receiver) ?? 1) - 1);
+    if (busy.get(job.receiver) === 0) busy.delete(job.receiver);
     onTheWire.delete(abort);
     if (job.generation === generation) settle(job, { time, headers, status, answer, error, latencyMs: performance.now() - started });
     pump();
   };
 
-  const settle = (job: Job, result: AttemptResult) => {
-    const { message, event } = job;
-    const delay = message.retryDelays[job.attempt - 1];
-    const outcome: Outcome = result.error === null ? 'delivered' : delay === undefined ? 'failed' : 'retrying';
-    const nextAt = outcome === 'retrying' ? clock.now() + (delay as number) : null;
+  const record = (job: Job, result: AttemptResult, outcome: Outcome, nextAt: number | null) =>
     log.recordAttempt({
-      eventId: event.id,
-      api: event.api,
-      type: event.type,
-      subscriptionId: message.subscriptionId,
-      url: message.url,
+      eventId: job.event.id,
+      api: job.event.api,
+      type: job.event.type,
+      subscriptionId: job.message.subscriptionId,
+      url: job.message.url,
       attempt: job.attempt,
-      maxAttempts: message.retryDelays.length + 1,
+      maxAttempts: job.message.retryDelays.length + 1,
       time: new Date(result.time).toISOString(),
-      request: { headers: result.headers, body: message.body },
+      request: { headers: result.headers, body: job.message.body },
       status: result.status,
       response: { body: result.answer },
       latencyMs: Math.round(result.latencyMs * 1000) / 1000,
@@ -146,29 +209,51 @@ export function createOutbox(options: OutboxOptions): Outbox {
       outcome,
       nextAttemptAt: nextAt === null ? null : new Date(nextAt).toISOString(),
     });
+
+  const settle = (job: Job, result: AttemptResult) => {
+    const delay = job.message.retryDelays[job.attempt - 1];
+    const outcome: Outcome = result.error === null ? 'delivered' : delay === undefined ? 'failed' : 'retrying';
+    const nextAt = outcome === 'retrying' ? clock.now() + (delay as number) : null;
+    record(job, result, outcome, nextAt);
     if (nextAt !== null) {
       const retry = { ...job, attempt: job.attempt + 1 };
       const cancel = clock.schedule(nextAt, () => {
         cancels.delete(cancel);
-        ready.push(retry);
+        enqueue(retry);
         pump();
       });
       cancels.add(cancel);
     }
   };
 
+  const outstanding = () => queued + inFlight + cancels.size;
+  const idle = (): Promise<void> => {
+    if (inFlight === 0 && queued === 0) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
+  };
+
   return {
     publish(emitted, messages) {
       const event: WebhookEvent = { ...emitted, deliveries: messages.length };
       log.recordEvent(event);
-      for (const message of messages) ready.push({ event, message, attempt: 1, generation });
+      for (const message of messages) {
+        const job: Job = { event, message, receiver: originOf(message.url), attempt: 1, generation };
+        if (outstanding() < maxPending) enqueue(job);
+        else {
+          const error = `not sent: ${maxPending} deliveries were already outstanding (the outbox's bound)`;
+          record(job, { time: clock.now(), headers: {}, status: null, answer: null, error, latencyMs: 0 }, 'failed', null);
+        }
+      }
       // Attempts start after the caller's answer is on its way.
       if (messages.length > 0) queueMicrotask(pump);
       return event;
     },
-    idle() {
-      if (inFlight === 0 && ready.length === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+    idle,
+    async drain(ms) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([idle(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+      return { queued, onTheWire: inFlight, retrying: cancels.size };
     },
     clear() {
       generation += 1;
@@ -176,11 +261,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
       onTheWire.clear();
       for (const cancel of cancels) cancel();
       cancels = new Set();
-      ready = [];
+      queues = new Map();
+      rotation = [];
+      queued = 0;
       log.clear();
       pump();
     },
   };
+}
+
+/** The origin of a receiver's URL, which its attempts share a limit by. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 /** Reads at most `limit` bytes of an answer and lets the rest go. */

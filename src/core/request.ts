@@ -11,6 +11,11 @@ export interface RequestLike {
   text(): Promise<string>;
   /** The client's address, where the adapter knows it (rate limits are per address). */
   readonly clientAddress?: string;
+  /**
+   * Why the adapter found the request malformed at the HTTP level (two Host headers, a CONNECT),
+   * if it did: the API then answers a 400 in its own shape without going further.
+   */
+  readonly malformed?: string;
 }
 
 /** Raised (by an adapter's `text()`, or by the core) when a body exceeds the configured cap. */

@@ -32,7 +32,7 @@ describe('outbox', () => {
       open--;
       return new Response('ok');
     }) as typeof globalThis.fetch;
-    const { outbox, log } = setup({ clock: createClock({ start: 0 }), fetch, concurrency: 3 });
+    const { outbox, log } = setup({ clock: createClock({ start: 0 }), fetch, concurrency: 3, perReceiver: 3 });
     for (let i = 0; i < 20; i++) outbox.publish(event(`e${i}`), [message()]);
     await outbox.idle();
     expect(most).toBe(3);

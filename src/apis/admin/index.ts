@@ -88,6 +88,7 @@ export function createAdmin(targets: AdminTargets): Api {
     loadScenario: async ({ body }) => ({ status: 201, body: await targets.scenarios.load(body, { source: 'request body' }) }),
   });
 
+  if (targets.token === '') throw new RangeError('the admin token must not be empty: no request could ever carry it');
   const expected = targets.token === undefined ? undefined : `Bearer ${targets.token}`;
   return {
     name: 'admin',

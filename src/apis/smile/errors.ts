@@ -122,6 +122,7 @@ export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): E
     methodNotAllowed: (method, path, allowed) => error(501, 'UNSUPPORTED_METHOD', `${method} is not supported on ${path}: use ${allowed.join(', ')}`),
     invalidRequest: (violations) => error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
     malformedBody: (problem) => error(400, 'INVALID_PARAMETERS', `The body is not valid JSON: ${problem.reason}`),
+    badRequest: (detail) => error(400, 'INVALID_PARAMETERS', `The request is malformed: ${detail}`),
     unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
     payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
     internalError: (detail) => error(500, 'SERVER_ERROR', detail),

@@ -6,6 +6,7 @@ import { parseDuration } from '../../core/duration.js';
 import { createWebhookSigner, type HmacSha256 } from '../../core/hmac.js';
 import type { Outbox } from '../../core/outbox.js';
 import { createRandom, type Random } from '../../core/random.js';
+import { type ReceiverPolicy, receiverProblem } from '../../core/receiver-url.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/smile.operations.js';
@@ -18,7 +19,7 @@ import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { type Consumption, type Token, type TokenColumns, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, type User, UserStore } from './users.js';
-import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
+import { type Webhook, WebhookStore } from './webhooks.js';
 
 /** How the Smile mock behaves. */
 export interface SmileOptions {
@@ -94,6 +95,8 @@ export interface SmileContext {
   random: Random;
   maxBodyBytes: number;
   outbox: Outbox;
+  /** Plain http to private addresses and named hosts is allowed for webhook URLs. */
+  allowPrivateHttp?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -110,6 +113,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const credentialFor = createCredentialCheck(credentials);
   const hosts = options.hosts ?? SMILE_HOSTS;
   const tenantId = options.tenantId ?? 'tenant';
+  const receivers: ReceiverPolicy = { httpsOnly: options.strictWebhookUrls ?? false, allowPrivateHttp: context.allowPrivateHttp ?? false };
   const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
@@ -203,7 +207,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     createWebhook({ body }) {
-      const problem = webhookUrlProblem(body.url, options.strictWebhookUrls ?? false);
+      const problem = receiverProblem(body.url, receivers);
       if (problem) return error(400, 'INVALID_PARAMETERS', `body/${problem}`);
       const now = isoSeconds(clock.now());
       const webhook: Webhook = {

@@ -4,24 +4,6 @@ import type { components } from '../../generated/smile.types.js';
 /** A subscription as the API shows it. */
 export type Webhook = components['schemas']['Webhook'];
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/**
- * Why a webhook URL is refused, or undefined when it is accepted. The real API takes only https;
- * the mock also takes http on a loopback host, so that a local receiver can listen, unless strict.
- */
-export function webhookUrlProblem(url: string, strict: boolean): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `url "${url}" is not a valid URL`;
-  }
-  if (parsed.protocol === 'https:') return undefined;
-  if (parsed.protocol === 'http:' && !strict && LOOPBACK.test(parsed.hostname)) return undefined;
-  return strict ? 'url must begin with https://' : 'url must begin with https:// (or http:// on a loopback host)';
-}
-
 /** The subscriptions of one mock instance, in creation order. */
 export class WebhookStore {
   private readonly byId = new Map<string, Webhook>();

@@ -77,6 +77,7 @@ export function createWukongimErrors(profile: string): ErrorCatalogue {
       return undefined;
     },
     malformedBody: (problem) => badRequest(goSyntaxError(problem.text)),
+    badRequest: (detail) => badRequest(detail),
     unsupportedMediaType: (contentType) => badRequest(`unsupported content type ${contentType}`),
     payloadTooLarge: (limit) => ({ status: 413, body: { msg: `request body too large: the limit is ${limit} bytes`, status: 413 } }),
     internalError: (detail) => ({ status: 500, body: { msg: detail, status: 500 } }),

@@ -39,6 +39,8 @@ export interface WukongimContext {
   clock: Clock;
   outbox: Outbox;
   seed: number;
+  /** Plain http to private addresses and named hosts is allowed for the webhook URL. */
+  allowPrivateHttp?: boolean;
 }
 
 /** A device slot as the admin API shows it. */
@@ -88,6 +90,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     clock,
     outbox: context.outbox,
     url: options.webhookUrl,
+    allowPrivateHttp: context.allowPrivateHttp,
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
     seed: context.seed,
   });

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import type { Outbox } from '../../core/outbox.js';
 import { createRandom } from '../../core/random.js';
+import { receiverProblem } from '../../core/receiver-url.js';
 import { check, rejection } from '../../core/validation.js';
 import { events } from '../../generated/wukongim.operations.js';
 
@@ -17,6 +18,8 @@ export interface OnlineStatusWebhookContext {
   outbox: Outbox;
   /** Where the server would POST; without it, events are still published to in-process listeners. */
   url?: string;
+  /** Plain http to private addresses and named hosts is allowed (the server's webhook address usually is one). */
+  allowPrivateHttp?: boolean;
   /** Mock-clock ms before each retry; four delays make the server's five attempts. */
   retryDelays: readonly number[];
   /** Feeds the event ids the journal tells batches apart by (the server sends none). */
@@ -36,7 +39,9 @@ export interface OnlineStatusWebhook {
 export function createOnlineStatusWebhook(context: OnlineStatusWebhookContext): OnlineStatusWebhook {
   let target: string | undefined;
   if (context.url !== undefined) {
-    const url = new URL(context.url); // throws a TypeError naming the bad URL
+    const problem = receiverProblem(context.url, { allowPrivateHttp: context.allowPrivateHttp });
+    if (problem) throw new RangeError(`the WuKongIM webhook ${problem.replace(/^url /, '')}`);
+    const url = new URL(context.url);
     url.searchParams.set('event', ONLINE_STATUS_EVENT);
     target = url.href;
   }
