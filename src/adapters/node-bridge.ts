@@ -68,12 +68,14 @@ export class IncomingRequest implements RequestLike {
   }
 }
 
-/** What makes a request malformed before any API reads it: node:http keeps the first Host of two and says nothing. */
+/**
+ * What makes a request malformed before any API reads it. The standalone server joins duplicate
+ * headers (`joinDuplicateHeaders`), so two Host headers show as one with a comma, which a host name
+ * never has: an O(1) check on the hot path, where a scan of the raw headers was a visible cost.
+ */
 function malformation(incoming: IncomingMessage): string | undefined {
   if (incoming.method === 'CONNECT') return 'the CONNECT method is not served here';
-  let hosts = 0;
-  for (let i = 0; i < incoming.rawHeaders.length; i += 2) if ((incoming.rawHeaders[i] as string).toLowerCase() === 'host') hosts += 1;
-  return hosts > 1 ? 'a request carries one Host header, not several' : undefined;
+  return incoming.headers.host?.includes(',') ? 'a request carries one Host header, not several' : undefined;
 }
 
 /**

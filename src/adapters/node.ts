@@ -69,6 +69,8 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
       headersTimeout,
       requestTimeout: Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout),
       maxHeaderSize: 16 * 1024,
+      // Two Host headers then read as one with a comma, which the bridge answers with a 400.
+      joinDuplicateHeaders: true,
       // Node checks those timeouts on this interval (30 s by default, which would let a slow client linger).
       connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
