@@ -14,6 +14,10 @@ export interface LoadOptions {
   seconds: number;
   /** Seconds of the load after which memory is first read. */
   warmupSeconds: number;
+  /** How often the memory curve is sampled, in seconds. Default 10. */
+  sampleSeconds?: number;
+  /** Extra flags for the server. */
+  args?: string[];
 }
 
 export interface LoadReport {
@@ -27,7 +31,11 @@ export interface LoadReport {
   tokens: { before: number; after: number };
   tokensChecked: number;
   tokensNotFound: number;
-  rssMb: { warm: number; end: number; growth: number };
+  rssMb: { warm: number; end: number; growth: number; max: number };
+  /** Resident memory over the run: seconds since the start, MB. */
+  curve: [number, number][];
+  /** Whether the server was still running at the end. */
+  alive: boolean;
   problems: string[];
 }
 
@@ -40,7 +48,11 @@ interface Stream {
 
 /** Runs the load against a fresh server and checks the outcome. */
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
-  const { child, wukongim, smile } = await startMock();
+  const { child, wukongim, smile } = await startMock(...(options.args ?? []));
+  let alive = true;
+  child.once('exit', () => {
+    alive = false;
+  });
   try {
     const state = async () => (await call(`${smile}/__mock/state`, 'GET')) as { smile: { users: number; tokens: number } };
     const seeded = (await call(`${smile}/v1/users?size=25`, 'GET', undefined, { authorization: SANDBOX })) as { data: { items: { id: string }[] } };
@@ -126,6 +138,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const warmTimer = setTimeout(() => {
       warm = rssMb(child);
     }, options.warmupSeconds * 1000);
+    const began = performance.now();
+    const curve: [number, number][] = [[0, rssMb(child)]];
+    const sampler = setInterval(
+      () => {
+        if (alive) curve.push([Math.round((performance.now() - began) / 1000), Math.round(rssMb(child))]);
+      },
+      (options.sampleSeconds ?? 10) * 1000,
+    );
     const results = await Promise.all(
       // A fixed amount at a fixed rate, rather than a duration: every request sent is answered before
       // the counts are compared, where a duration would cut some off in flight.
@@ -134,7 +154,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       ),
     );
     clearTimeout(warmTimer);
-    const end = rssMb(child);
+    clearInterval(sampler);
+    const end = alive ? rssMb(child) : 0;
+    curve.push([Math.round((performance.now() - began) / 1000), Math.round(end)]);
     const after = await state();
 
     let tokensNotFound = 0;
@@ -159,10 +181,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       tokens: { before: before.smile.tokens, after: after.smile.tokens },
       tokensChecked: sampled.length,
       tokensNotFound,
-      rssMb: { warm, end, growth: warm === 0 ? 0 : (end - warm) / warm },
+      rssMb: { warm, end, growth: warm === 0 ? 0 : (end - warm) / warm, max: Math.max(...curve.map(([, mb]) => mb)) },
+      curve,
+      alive,
       problems: [],
     };
     const problem = (failed: boolean, text: string) => failed && report.problems.push(text);
+    problem(!alive, 'the server exited during the load');
     problem(report.unintended > 0, `${report.unintended} answers were not 2xx, or never came`);
     problem(report.users.after - report.users.before !== creates, `${creates} creates made ${report.users.after - report.users.before} more users`);
     // Each create issues a token too.

@@ -4,7 +4,7 @@ import { SMILE_EVENT_TYPES, type SmileEventType } from './apis/smile/events.js';
 import type { SmileService } from './apis/smile/index.js';
 import type { WukongimService } from './apis/wukongim/index.js';
 import { ONLINE_STATUS_EVENT } from './apis/wukongim/webhook.js';
-import type { DeliveryAttempt, DeliveryObserver, Outcome, WebhookEvent } from './core/delivery-log.js';
+import type { DeliveryAttempt, DeliveryObserver, DeliveryStats, Outcome, WebhookEvent } from './core/delivery-log.js';
 import { MockError } from './core/errors.js';
 import type { Outbox, WebhookApi } from './core/outbox.js';
 import type { components } from './generated/admin.types.js';
@@ -23,7 +23,9 @@ export interface DeliveryFilter {
   outcome?: Outcome;
 }
 
-export interface Webhooks extends Pick<DeliveryObserver, 'stats' | 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle' | 'drain'> {
+export interface Webhooks extends Pick<DeliveryObserver, 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle' | 'drain'> {
+  /** Counters since the last reset, and how the pending deliveries are split (queued, on the wire, retrying). */
+  stats(): DeliveryStats;
   /** Emits an event now; throws a MockError of kind `invalid-event`, naming the fields, when it would break the spec. */
   emit(request: EmitRequest): WebhookEvent;
   /** Journaled attempts, oldest first. */
@@ -64,7 +66,7 @@ export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { sm
         );
     },
     capacity: log.capacity,
-    stats: () => log.stats(),
+    stats: () => ({ ...log.stats(), ...outbox.outstanding() }),
     events: () => log.events(),
     waitFor: (type, predicate, options) => log.waitFor(type, predicate, options),
     on: (type, listener) => log.on(type, listener),

@@ -119,6 +119,18 @@ describe('malformed requests and too many connections', () => {
     }
   });
 
+  it('answers 431 to more than 100 header fields instead of dropping the rest', async () => {
+    const server = await serve(createMock(), { api: 'wukongim' });
+    try {
+      const fields = Array.from({ length: 101 }, (_, i) => `X-${i}: ${i}\r\n`).join('');
+      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: x\r\n${fields}\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+      const enough = Array.from({ length: 98 }, (_, i) => `X-${i}: ${i}\r\n`).join('');
+      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: x\r\n${enough}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('closes connections over --max-connections at once, and serves again when one goes', async () => {
     const server = await serve(createMock(), { api: 'wukongim', maxConnections: 2 });
     try {

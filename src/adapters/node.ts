@@ -30,12 +30,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Header fields a request may carry; more get 431. */
+const HEADER_FIELDS = 100;
+
 /**
  * A node:http request listener that answers from the mock.
  * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
  */
 export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    // node:http keeps one field over the limit (see serve), so a request that had more shows it.
+    if (incoming.rawHeaders.length > 2 * HEADER_FIELDS) {
+      outgoing.shouldKeepAlive = false;
+      outgoing.writeHead(431, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      outgoing.end(`more than ${HEADER_FIELDS} header fields`);
+      return;
+    }
     const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
     mock.handle(request, options).then(
       (wire) => writeWire(wire, outgoing),
@@ -77,7 +87,8 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
     createRequestListener(mock, options),
   );
   server.keepAliveTimeout = 5_000;
-  server.maxHeadersCount = 100;
+  // One over the limit: node:http drops the rest silently, and the listener answers 431 on seeing it.
+  server.maxHeadersCount = HEADER_FIELDS + 1;
   server.maxConnections = options.maxConnections ?? 1024;
   // node:http drops a CONNECT request's socket without a word unless someone answers it.
   server.on('connect', (incoming: IncomingMessage, socket: Duplex) => answerRaw(mock, options, incoming, socket));

@@ -20,6 +20,9 @@ export type DeliveryAttempt = Schemas['DeliveryAttempt'];
 /** Counters since the last reset; they keep counting when the journal drops old attempts. */
 export type DeliveryStats = Schemas['DeliveryStats'];
 
+/** The counters the log keeps; the outbox adds how the pending ones are split. */
+export type DeliveryCounts = Omit<DeliveryStats, 'queued' | 'onTheWire' | 'retrying'>;
+
 export interface WaitOptions {
   /** Real milliseconds to wait. Default 5000. */
   timeout?: number;
@@ -33,7 +36,7 @@ export interface DeliveryObserver {
   attempts(): DeliveryAttempt[];
   /** Held events, oldest first. */
   events(): WebhookEvent[];
-  stats(): DeliveryStats;
+  stats(): DeliveryCounts;
   /** How many attempts the journal holds. */
   readonly capacity: number;
   /**

@@ -60,6 +60,8 @@ export interface Outbox {
   idle(): Promise<void>;
   /** Waits at most `ms` real milliseconds for the outbox to be idle; resolves with what is still outstanding. */
   drain(ms: number): Promise<Leftover>;
+  /** What is outstanding now. */
+  outstanding(): Leftover;
   /** Drops queued work, scheduled retries and the log, and aborts attempts on the wire. */
   clear(): void;
 }
@@ -226,7 +228,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
-  const outstanding = () => queued + inFlight + cancels.size;
+  const outstanding = (): Leftover => ({ queued, onTheWire: inFlight, retrying: cancels.size });
+  const outstandingCount = () => queued + inFlight + cancels.size;
   const idle = (): Promise<void> => {
     if (inFlight === 0 && queued === 0) return Promise.resolve();
     return new Promise((resolve) => idleWaiters.push(resolve));
@@ -238,7 +241,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       log.recordEvent(event);
       for (const message of messages) {
         const job: Job = { event, message, receiver: originOf(message.url), attempt: 1, generation };
-        if (outstanding() < maxPending) enqueue(job);
+        if (outstandingCount() < maxPending) enqueue(job);
         else {
           const error = `not sent: ${maxPending} deliveries were already outstanding (the outbox's bound)`;
           record(job, { time: clock.now(), headers: {}, status: null, answer: null, error, latencyMs: 0 }, 'failed', null);
@@ -253,8 +256,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([idle(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
       clearTimeout(timer);
-      return { queued, onTheWire: inFlight, retrying: cancels.size };
+      return outstanding();
     },
+    outstanding,
     clear() {
       generation += 1;
       for (const abort of onTheWire) abort.abort();

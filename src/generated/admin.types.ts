@@ -559,6 +559,12 @@ export interface components {
             failed: number;
             /** @description Deliveries queued, on the wire, or waiting for a retry on the mock clock. */
             pending: number;
+            /** @description Of the pending, those waiting for a free delivery slot. */
+            queued: number;
+            /** @description Of the pending, those being attempted now. */
+            onTheWire: number;
+            /** @description Of the pending, those waiting on the mock clock for their next attempt. */
+            retrying: number;
         };
         Deliveries: {
             stats: components["schemas"]["DeliveryStats"];
