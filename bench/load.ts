@@ -139,7 +139,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       warm = rssMb(child);
     }, options.warmupSeconds * 1000);
     const began = performance.now();
-    const curve: [number, number][] = [[0, rssMb(child)]];
+    const curve: [number, number][] = [[0, Math.round(rssMb(child))]];
     const sampler = setInterval(
       () => {
         if (alive) curve.push([Math.round((performance.now() - began) / 1000), Math.round(rssMb(child))]);
