@@ -21,7 +21,18 @@ const rejections: [string, unknown, string][] = [
   ['a body that is not JSON', 'uid=alice', "invalid character 'u' looking for beginning of value"],
   ['a missing colon', '{"uid" "alice"}', "invalid character '\"' after object key"],
   ['a stray character after a value', '{"uid":"alice"x}', "invalid character 'x' after object key:value pair"],
-  ['trailing data', '{"uid":"alice"} x', "invalid character 'x' after top-level value"],
+  ['a control byte', '{"uid":"a\u001f"}', "invalid character '\\x1f' in string literal"],
+  ['a byte-order mark', '\ufeff{"uid":"alice"}', "invalid character 'ï' looking for beginning of value"],
+  ...(['1.0', '1e0', '1e2', '-0'] as const).map((literal): [string, unknown, string] => [
+    `device_flag written ${literal}`,
+    `{"uid":"alice","token":"t","device_flag":${literal}}`,
+    `json: cannot unmarshal number ${literal} into Go struct field UpdateTokenReq.device_flag of type wkproto.DeviceFlag`,
+  ]),
+  [
+    'device_level written 1.0',
+    '{"uid":"alice","token":"t","device_flag":1,"device_level":1.0}',
+    'json: cannot unmarshal number 1.0 into Go struct field UpdateTokenReq.device_level of type wkproto.DeviceLevel',
+  ],
   ['an array instead of an object', '[]', 'json: cannot unmarshal array into Go value of type api.UpdateTokenReq'],
   [
     'a string device_flag',
@@ -65,6 +76,38 @@ describe('POST /user/token validation', () => {
     }
   });
 
+  it("reads the first JSON value and ignores what follows, as Go's json.Decoder does", async () => {
+    const answer = await docs.post('/user/token', '{"uid":"alice","token":"t","device_flag":1} xyz');
+    expect(answer.body).toEqual({ status: 'ok' });
+    expect(docs.mock.wukongim.devices({ uid: 'alice' })).toMatchObject([{ device_flag: 1, token: 't' }]);
+  });
+
+  it('matches keys to fields whatever their case, the last one winning, as Go does', async () => {
+    const answer = await docs.post('/user/token', '{"UID":"carol","Token":"t1","Device_Flag":2,"token":"t2"}');
+    expect(answer.body).toEqual({ status: 'ok' });
+    expect(docs.mock.wukongim.devices({ uid: 'carol' })).toMatchObject([{ device_flag: 2, token: 't2' }]);
+  });
+
+  it('reports a decoder type error in the violations header, pointing at the field', async () => {
+    const answer = await docs.post('/user/token', '{"uid":"alice","token":"t","device_flag":1.0}');
+    expect(JSON.parse(answer.headers.get('x-token-mock-violations') as string)).toEqual([
+      { in: 'body', path: '/device_flag', keyword: 'type', message: expect.stringContaining('cannot unmarshal number 1.0') },
+    ]);
+  });
+
+  it('redirects a known path with a trailing slash as gin does: 307 for POST, 301 with a link for GET', async () => {
+    const post = await fetch(`${docs.url}/user/token/?a=1`, { method: 'POST', body: JSON.stringify(valid), redirect: 'manual' });
+    expect(post.status).toBe(307);
+    expect(post.headers.get('location')).toBe('/user/token?a=1');
+    expect(await post.text()).toBe('');
+    const get = await fetch(`${docs.url}/health/`, { redirect: 'manual' });
+    expect(get.status).toBe(301);
+    expect(get.headers.get('location')).toBe('/health');
+    expect(get.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await get.text()).toBe('<a href="/health">Moved Permanently</a>.\n\n');
+    expect((await fetch(`${docs.url}/user/nothing/`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('reads JSON whatever the content type, as the Go server does', async () => {
     const answer = await docs.post('/user/token', valid, { 'content-type': 'text/plain' });
     expect(answer.status).toBe(200);
@@ -80,6 +123,12 @@ describe('POST /user/token validation', () => {
     const answer = await docs.post('/user/token', { uid: 'bob', token: 't' });
     expect(answer.status).toBe(400);
     expect(answer.body.msg).toContain('device_flag is required');
+  });
+
+  it('answers a null body as the server does: Go leaves the struct empty, so the uid is empty', async () => {
+    expect((await serverV2.post('/user/token', 'null')).body).toEqual({ msg: 'uid不能为空！', status: 400 });
+    // The docs profile names the first field the documented contract requires.
+    expect((await docs.post('/user/token', 'null')).body.msg).toContain('is required (documented contract)');
   });
 
   it('stores a missing device_flag as 0 under the server-v2 profile, like the real server', async () => {
@@ -128,6 +177,12 @@ describe('POST /user/device_quit and /user/onlinestatus validation', () => {
     const answer = await docs.post('/user/device_quit', { uid: 'alice', device_flag: 'web' });
     expect(answer.status).toBe(400);
     expect(answer.body.msg).toBe('json: cannot unmarshal string into Go struct field .device_flag of type int');
+  });
+
+  it("takes -0 for the int device_flag of device_quit but refuses 1e2, as Go's ParseInt does", async () => {
+    expect((await docs.post('/user/device_quit', '{"uid":"alice","device_flag":-0}')).status).toBe(200);
+    const refused = await docs.post('/user/device_quit', '{"uid":"alice","device_flag":1e2}');
+    expect(refused.body).toEqual({ msg: 'json: cannot unmarshal number 1e2 into Go struct field .device_flag of type int', status: 400 });
   });
 
   it('reports a non-array onlinestatus body', async () => {

@@ -62,8 +62,13 @@ export interface Api extends Part {
   readonly profile?: string;
   /** Read JSON whatever the declared content type, as servers built on Go's gin do. */
   readonly ignoresContentType?: boolean;
+  /** Redirect a known path asked for with a trailing slash to the path without it, as gin does. */
+  readonly redirectsTrailingSlash?: boolean;
   /** Runs before routing (authentication, rate limits); answers instead of the handler when it returns a reply. */
   guard?(request: RequestLike): Reply | undefined;
-  /** Rewrites a parsed body before validation, where the real server's decoder does (for example, drops nulls). */
-  normalizeBody?(operation: OperationSpec, body: unknown): unknown;
+  /**
+   * Reads a JSON body as the real server's decoder does (Go's, for WuKongIM); JSON.parse otherwise.
+   * Gives the value the handler sees, or the decoder's message and, for a field it refused, where.
+   */
+  decodeBody?(operation: OperationSpec, text: string): { value: unknown } | { problem: string; pointer?: string };
 }

@@ -94,7 +94,9 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
         const injected = api.errors.injected(fault.status);
         reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
       } else {
-        reply = fault?.drop ? { status: 0 } : (api.guard?.(request) ?? (await route(api, match, request, url, exchange)));
+        reply = fault?.drop
+          ? { status: 0 }
+          : (slashRedirect(api, match, request.method, url) ?? api.guard?.(request) ?? (await route(api, match, request, url, exchange)));
       }
     } catch (error) {
       if (error instanceof BodyTooLargeError) reply = api.errors.payloadTooLarge(error.limit);
@@ -150,13 +152,13 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
         );
         return api.errors.unsupportedMediaType(contentType ?? '(none)', operation);
       }
-      try {
-        body = JSON.parse(exchange.body as string);
-      } catch (error) {
-        violations.push(violation('body', '', 'json', `is not JSON: ${(error as Error).message}`));
-        return api.errors.malformedBody({ text: exchange.body as string, reason: (error as Error).message }, operation);
+      const decoded = decode(api, operation, exchange.body as string);
+      if ('problem' in decoded) {
+        const message = decoded.pointer ? decoded.problem : `is not JSON: ${decoded.problem}`;
+        violations.push(violation('body', decoded.pointer ?? '', decoded.pointer ? 'type' : 'json', message));
+        return api.errors.malformedBody({ text: exchange.body as string, reason: decoded.problem }, operation);
       }
-      if (api.normalizeBody) body = api.normalizeBody(operation, body);
+      body = decoded.value;
       violations.push(...check(operation.body.validate, body, 'body'));
     }
     const params = collectParams(operation, url.searchParams, match.params);
@@ -176,6 +178,35 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
   }
 
   return { dispatch };
+}
+
+/**
+ * gin's RedirectTrailingSlash, for the APIs that have it: a known path asked for with a trailing slash
+ * is redirected to the path without it, 301 for GET and 307 otherwise, before any middleware runs.
+ * The body is what Go's http.Redirect writes: a link for GET, nothing for other methods.
+ */
+function slashRedirect(api: Api, match: RouteMatch, method: string, url: URL): Reply | undefined {
+  const path = url.pathname;
+  if (!api.redirectsTrailingSlash || path.length < 2 || !path.endsWith('/') || match.kind === 'not-found') return undefined;
+  const location = path.slice(0, -1) + url.search;
+  if (method !== 'GET') return { status: 307, headers: { location } };
+  return { status: 301, headers: { location }, body: `<a href="${escapeHtml(location)}">Moved Permanently</a>.\n\n`, mediaType: 'text/html' };
+}
+
+/** Go's html.EscapeString, as http.Redirect uses it. */
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
+}
+
+/** The body's value as the API's server reads it: its own decoder, or JSON.parse. */
+function decode(api: Api, operation: OperationSpec, text: string): { value: unknown } | { problem: string; pointer?: string } {
+  if (api.decodeBody) return api.decodeBody(operation, text);
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
 }
 
 /** In strict mode an answer must match the spec; what it breaks becomes a 500 in the API's shape that names it. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { goSyntaxError } from '../../src/apis/wukongim/go-json.js';
+import { goFirstValue } from '../../src/apis/wukongim/go-json.js';
+
+const goSyntaxError = (text: string) => (goFirstValue(text) as { problem?: string }).problem;
+
 import { createClock } from '../../src/core/clock.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { createJournal } from '../../src/core/journal.js';

@@ -3,7 +3,8 @@ import type { ErrorCatalogue } from '../../core/api.js';
 import type { OperationSpec } from '../../core/operation.js';
 import type { Reply } from '../../core/reply.js';
 import { describe, type Violation } from '../../core/validation.js';
-import { type GoTarget, goSyntaxError, goTypeError } from './go-json.js';
+import { GO_TARGETS } from './decoding.js';
+import { goTypeError } from './go-json.js';
 import { decoderRefuses, serverTolerates } from './tolerance.js';
 
 /** The server's own validation messages, in the order its handler checks them. */
@@ -19,23 +20,6 @@ export const badRequest = (msg: string) => ({ status: 400 as const, body: { msg,
 
 /** The manager-token refusal: 401 with an empty body, exactly as the server answers. */
 export const unauthorized = () => ({ status: 401 as const, body: undefined });
-
-/** The Go types each operation's body decodes into, for the decoder's error texts. */
-const GO_TARGETS: Record<string, GoTarget> = {
-  updateToken: {
-    kind: 'struct',
-    type: 'api.UpdateTokenReq',
-    name: 'UpdateTokenReq',
-    fields: { uid: 'string', token: 'string', device_flag: 'wkproto.DeviceFlag', device_level: 'wkproto.DeviceLevel' },
-  },
-  deviceQuit: {
-    kind: 'struct',
-    type: 'struct { UID string "json:\\"uid\\""; DeviceFlag int "json:\\"device_flag\\"" }',
-    name: '',
-    fields: { uid: 'string', device_flag: 'int' },
-  },
-  onlineStatus: { kind: 'slice', type: '[]string', element: 'string' },
-};
 
 function valueAt(body: unknown, pointer: string): unknown {
   let value = body;
@@ -76,7 +60,8 @@ export function createWukongimErrors(profile: string): ErrorCatalogue {
       }
       return undefined;
     },
-    malformedBody: (problem) => badRequest(goSyntaxError(problem.text)),
+    // The reason is already the decoder's own message (see decoding.ts).
+    malformedBody: (problem) => badRequest(problem.reason),
     badRequest: (detail) => badRequest(detail),
     unsupportedMediaType: (contentType) => badRequest(`unsupported content type ${contentType}`),
     payloadTooLarge: (limit) => ({ status: 413, body: { msg: `request body too large: the limit is ${limit} bytes`, status: 413 } }),

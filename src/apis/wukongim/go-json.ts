@@ -25,21 +25,38 @@ function jsonKind(value: unknown): string {
   return typeof value === 'object' ? 'object' : typeof value;
 }
 
-/** Go's quoting of a character in scanner errors: `'x'`, `'"'`, `'\n'`. */
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 92: '\\\\' };
+
+/**
+ * Go's quoting of the byte its scanner stopped at: `'x'`, `'"'`, `'\n'`, `'\x1f'`. Go reads bytes,
+ * so a character outside ASCII shows as its first UTF-8 byte taken as a Latin-1 rune (a BOM is `'ï'`).
+ */
 function quote(char: string): string {
-  if (char === "'") return "'\\''";
-  if (char === '"') return `'"'`;
-  return `'${JSON.stringify(char).slice(1, -1)}'`;
+  const byte = encoder.encode(char)[0] as number;
+  if (byte === 0x27) return "'\\''";
+  if (byte === 0x22) return `'"'`;
+  if (ESCAPES[byte]) return `'${ESCAPES[byte]}'`;
+  if (byte < 0x20 || byte === 0x7f) return `'\\x${byte.toString(16).padStart(2, '0')}'`;
+  // Latin-1 runes Go does not print as they are: the C1 controls and the soft hyphen.
+  if ((byte >= 0x80 && byte <= 0xa0) || byte === 0xad) return `'\\u00${byte.toString(16).padStart(2, '0')}'`;
+  return `'${String.fromCharCode(byte)}'`;
 }
+
+const encoder = new TextEncoder();
 
 class SyntaxProblem extends Error {}
 
+/** The first JSON value of a body, as json.Decoder reads it: its text, and for an object, its members. */
+export type FirstValue = { text: string; members: { key: string; text: string }[] } | { problem: string };
+
 /**
- * The message Go's json.Decoder gives for a body that is not JSON: `EOF` for an empty body,
- * `unexpected EOF` for a cut one, `invalid character 'x' looking for beginning of value` and so on.
- * It scans with an explicit stack, as Go does, so no nesting depth can exhaust the call stack.
+ * Reads the first JSON value of a body as Go's json.Decoder does, ignoring what follows it. When the
+ * body does not start with one, the problem is Go's message: `EOF` for an empty body, `unexpected EOF`
+ * for a cut one, `invalid character 'x' looking for beginning of value` and so on. It scans with an
+ * explicit stack, as Go does, so no nesting depth can exhaust the call stack.
+ * @example goFirstValue('{"uid":"a"} and more') // { text: '{"uid":"a"}', members: [{ key: 'uid', text: '"a"' }] }
  */
-export function goSyntaxError(text: string): string {
+export function goFirstValue(text: string): FirstValue {
   let i = 0;
   const closers: ('}' | ']')[] = [];
   const space = () => {
@@ -47,7 +64,7 @@ export function goSyntaxError(text: string): string {
   };
   const fail = (context: string): never => {
     if (i >= text.length) throw new SyntaxProblem('unexpected EOF');
-    throw new SyntaxProblem(`invalid character ${quote(text[i] as string)} ${context}`);
+    throw new SyntaxProblem(`invalid character ${quote(String.fromCodePoint(text.codePointAt(i) as number))} ${context}`);
   };
   const literal = (word: string) => {
     for (let k = 0; k < word.length; k++, i++) {
@@ -123,7 +140,8 @@ export function goSyntaxError(text: string): string {
   };
 
   space();
-  if (i >= text.length) return 'EOF';
+  if (i >= text.length) return { problem: 'EOF' };
+  const start = i;
   try {
     for (;;) {
       const depth = closers.length;
@@ -132,10 +150,47 @@ export function goSyntaxError(text: string): string {
       if (closers.length > depth) continue;
       if (!after()) break;
     }
-    if (i < text.length) fail('after top-level value');
   } catch (problem) {
-    if (problem instanceof SyntaxProblem) return problem.message;
+    if (problem instanceof SyntaxProblem) return { problem: problem.message };
     throw problem;
   }
-  return 'unexpected end of JSON input';
+  const first = text.slice(start, i);
+  return { text: first, members: first.startsWith('{') ? membersOf(first) : [] };
+}
+
+/** The members of a valid JSON object's text, in order: each key decoded, each value as written. */
+function membersOf(object: string): { key: string; text: string }[] {
+  const members: { key: string; text: string }[] = [];
+  let depth = 0;
+  let inString = false;
+  let keyEnd = -1;
+  let valueStart = -1;
+  let memberStart = 1;
+  for (let i = 0; i < object.length; i++) {
+    const char = object[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if (char === ':' && depth === 1 && valueStart < 0) {
+      keyEnd = i;
+      valueStart = i + 1;
+    } else if ((char === ',' && depth === 1) || ((char === '}' || char === ']') && --depth === 0)) {
+      if (valueStart >= 0) members.push({ key: JSON.parse(object.slice(memberStart, keyEnd).trim()) as string, text: object.slice(valueStart, i).trim() });
+      memberStart = i + 1;
+      valueStart = -1;
+    }
+  }
+  return members;
+}
+
+/**
+ * Go's case folding of object keys against struct field names: keys match fields whatever their case,
+ * and Go also folds the long s (ſ) to s and the Kelvin sign to k.
+ */
+export function goFoldKey(key: string): string {
+  return key.toLowerCase().replace(/ſ/g, 's');
 }

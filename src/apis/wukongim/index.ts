@@ -10,6 +10,7 @@ import type { components as AdminComponents } from '../../generated/admin.types.
 import { operations } from '../../generated/wukongim.operations.js';
 import type { components, operations as Operations } from '../../generated/wukongim.types.js';
 import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } from './connections.js';
+import { decodeBody } from './decoding.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
 import { createOnlineStatusWebhook } from './webhook.js';
@@ -149,11 +150,12 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     errors: createWukongimErrors(profile),
     profile,
     ignoresContentType: true,
+    redirectsTrailingSlash: true,
     guard:
       options.managerToken === undefined
         ? undefined
         : (request: RequestLike) => (request.headers.get('token') === options.managerToken ? undefined : unauthorized()),
-    normalizeBody: (_operation, body) => withoutNulls(body),
+    decodeBody: (operation, text) => decodeBody(operation.id, text),
     reset() {
       devices.clear();
       connections.clear();
@@ -196,10 +198,4 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     },
   };
   return { api, service };
-}
-
-/** Go's decoder leaves a field at its zero value when the JSON says null: the same as omitting it. */
-function withoutNulls(body: unknown): unknown {
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Object.values(body).includes(null)) return body;
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
 }
