@@ -13,11 +13,12 @@ import type { Part } from './core/part.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
-import { createPersistence, createSnapshots, type MockSnapshot, type StorageLike } from './persistence.js';
+import { createPersistence, type StorageLike } from './persistence.js';
 import { createScenarios } from './scenarios/index.js';
 import { checkScenario, type Scenario } from './scenarios/parse.js';
 import { createScenarioRunner } from './scenarios/runner.js';
 import type { MockServices } from './services.js';
+import { checkClockState, checkRandomState, createSnapshots, type MockSnapshot } from './snapshot.js';
 import { createWebhooks } from './webhooks.js';
 
 /** Everything a mock instance can be told. Every field is optional. */
@@ -145,11 +146,18 @@ export function createMock(options: MockOptions = {}): Mock {
   const parts: Part[] = [
     { name: 'journal', reset: () => journal.clear() },
     { name: 'webhooks', reset: () => outbox.clear() },
-    { name: 'random', reset: () => random.reset(), snapshot: () => random.state(), restore: (state) => random.restore(state as number[]) },
+    {
+      name: 'random',
+      reset: () => random.reset(),
+      snapshot: () => random.state(),
+      check: checkRandomState,
+      restore: (state) => random.restore(state as number[]),
+    },
     {
       name: 'clock',
       reset: () => clock.reset(),
       snapshot: () => clock.snapshot(),
+      check: checkClockState,
       restore: (state) => clock.restore(state as ReturnType<typeof clock.snapshot>),
     },
     wukongim.api,

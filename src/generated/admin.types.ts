@@ -734,9 +734,13 @@ export interface components {
         };
         SmileSnapshot: {
             /** @description Smile `User`s (openapi/smile.yaml, checked against it one by one), oldest first; ids unique. */
-            users: Record<string, never>[];
+            users: {
+                [key: string]: unknown;
+            }[];
             /** @description Smile `Webhook` subscriptions (openapi/smile.yaml, checked against it one by one); ids unique. */
-            webhooks: Record<string, never>[];
+            webhooks: {
+                [key: string]: unknown;
+            }[];
             /** @description The issued link tokens as columns, in issue order; every column has one entry per token. */
             tokens: {
                 ids: string[];
