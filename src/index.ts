@@ -9,7 +9,7 @@ export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/w
 export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
 export type { Clock } from './core/clock.js';
 export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/delivery-log.js';
-export type { ErrorListener, FailureContext } from './core/dispatch.js';
+export type { ErrorListener, FailureContext, PersistenceContext } from './core/dispatch.js';
 export { parseDuration } from './core/duration.js';
 export { type ErrorDetail, isMockError, MockError, type MockErrorKind } from './core/errors.js';
 export type { ActiveFault, FaultRule, Faults } from './core/faults.js';
@@ -18,7 +18,7 @@ export type { WireReply } from './core/reply.js';
 export type { RequestLike } from './core/request.js';
 export { BodyTooLargeError } from './core/request.js';
 export { createMock, type FetchOptions, type HandleOptions, type Mock, type MockOptions, type WebhookOptions } from './mock.js';
-export type { StorageLike } from './persistence.js';
+export type { PersistOptions, SnapshotStore, StorageLike } from './persistence.js';
 export type { Scenarios } from './scenarios/index.js';
 export { checkScenario, parseScenario, type Scenario, ScenarioError, type ScenarioProblem } from './scenarios/parse.js';
 export type { ScenarioState } from './scenarios/runner.js';

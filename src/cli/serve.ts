@@ -89,7 +89,10 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         hmacSha256: nodeHmacSha256,
       },
       // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
-      onError: (error, where) => console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
+      onError: (error, where) =>
+        'persistence' in where
+          ? console.error(`token-mock: could not ${where.persistence} the state in ${where.store}:`, isMockError(error) ? error.message : error)
+          : console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
