@@ -1,7 +1,7 @@
 /** Persistence of a mock's state between runs, in a Storage such as localStorage or any store of text: restored at creation, saved in batches. */
 import type { ErrorListener } from './core/dispatch.js';
 import { type ErrorDetail, isMockError, MockError, messageOf } from './core/errors.js';
-import type { MockSnapshot } from './snapshot.js';
+import { listErrors, type MockSnapshot } from './snapshot.js';
 
 /** The part of the Web Storage API persistence uses. */
 export interface StorageLike {
@@ -37,7 +37,8 @@ export interface Persistence {
   flush(): Promise<void>;
 }
 
-const DEFAULT_INTERVAL = 1000;
+/** Real milliseconds from a change to its save, at most, unless `interval` says otherwise. */
+export const DEFAULT_SAVE_INTERVAL = 1000;
 
 /**
  * A store over a Storage key. An unusable text goes to `<key>:rejected` (`:rejected:2`, … when that is taken).
@@ -70,7 +71,7 @@ export function createPersistence(
   onError?: ErrorListener,
 ): Persistence {
   const store = 'store' in options ? options.store : storageStore(options.storage, options.key);
-  const interval = options.interval ?? DEFAULT_INTERVAL;
+  const interval = options.interval ?? DEFAULT_SAVE_INTERVAL;
   if (!(interval >= 0 && interval <= 0x7fffffff)) throw new RangeError(`persist.interval must be from 0 to 2147483647 milliseconds, not ${interval}`);
   const report = (error: unknown, persistence: 'restore' | 'save') => onError?.(error, { persistence, store: store.name });
   // Saving over a snapshot that could be neither read, restored nor kept aside would lose it for good.
@@ -155,19 +156,20 @@ function restoreFrom(store: SnapshotStore, restore: (saved: unknown) => void, re
     snapshotOrThrow(restore, text);
     return true;
   } catch (error) {
-    refusal = isMockError(error) ? { detail: error.detail, errors: error.errors, cause: error } : { detail: messageOf(error), errors: [], cause: error };
+    refusal = isMockError(error)
+      ? { detail: listErrors(error.errors), errors: error.errors, cause: error }
+      : { detail: messageOf(error), errors: [], cause: error };
   }
   const { detail, errors, cause } = refusal;
   let aside: string;
   try {
     aside = store.reject(text);
   } catch (error) {
-    const lead = `${store.name} holds a snapshot this mock cannot use, and it could not be kept aside (${messageOf(error)}), so this mock will not save over it`;
+    const lead = `${store.name} holds a snapshot this mock cannot use, which could not be moved aside (${messageOf(error)}), so it will not be saved over`;
     report(new MockError('invalid-snapshot', `${lead}: ${detail}`, { errors, cause }), 'restore');
     return false;
   }
-  const lead = `${store.name} holds a snapshot this mock cannot use; it was kept as ${aside}, and the mock started from its seed`;
-  report(new MockError('invalid-snapshot', `${lead}: ${detail}`, { errors, cause }), 'restore');
+  report(new MockError('invalid-snapshot', `${store.name} holds a snapshot this mock cannot use (moved to ${aside}): ${detail}`, { errors, cause }), 'restore');
   return true;
 }
 

@@ -67,11 +67,19 @@ export function createSnapshots(seed: number, parts: readonly Part[]) {
   };
 }
 
-function refusal(errors: ErrorDetail[]): MockError {
+/**
+ * The first few wrong parts of a snapshot as one line, for messages.
+ * @example listErrors([{ path: '/seed', message: 'is 9' }]) // '/seed is 9'
+ */
+export function listErrors(errors: readonly ErrorDetail[]): string {
   const listed = errors.slice(0, MAX_IN_DETAIL).map((error) => `${error.path || '(the snapshot)'} ${error.message}`);
   if (errors.length > MAX_IN_DETAIL) listed.push(`and ${errors.length - MAX_IN_DETAIL} more`);
+  return listed.join('; ');
+}
+
+function refusal(errors: ErrorDetail[]): MockError {
   const kept = errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), { path: '', message: `and ${errors.length - MAX_ERRORS} more` }] : errors;
-  return new MockError('invalid-snapshot', `the snapshot cannot be restored, so nothing was changed: ${listed.join('; ')}`, { errors: kept });
+  return new MockError('invalid-snapshot', `the snapshot cannot be restored, so nothing was changed: ${listErrors(errors)}`, { errors: kept });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -116,7 +116,7 @@ describe('persistence', () => {
     await createUser(mock);
     await mock.flush();
     expect(seen.map(({ context }) => context)).toEqual([{ persistence: 'restore', store: 'token-mock' }]);
-    expect(isMockError(seen[0]?.error) && seen[0].error.message).toContain('could not be kept aside');
+    expect(isMockError(seen[0]?.error) && seen[0].error.message).toContain('could not be moved aside');
     expect(storage.getItem('token-mock')).toBe('{not json');
   });
 
