@@ -9,6 +9,7 @@ import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
+import { openStateFile } from './state-file.js';
 
 /** The serve command's settings, parsed and checked. */
 export interface ServeSettings {
@@ -40,6 +41,9 @@ export interface ServeSettings {
   adminToken?: string;
   /** Fault rules from the config file. */
   faults: FaultRule[];
+  /** Where the state is kept between runs, and the longest a change waits to be saved there. */
+  stateFile?: string;
+  stateSaveInterval?: number;
 }
 
 /** Reads and checks the scenario files; a bad one ends the process with its line and reason. */
@@ -60,8 +64,10 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
   let mock: ReturnType<typeof createMock>;
+  const stateFile = settings.stateFile === undefined ? undefined : openStateFile(settings.stateFile);
   try {
     mock = createMock({
+      persist: stateFile && { store: stateFile.store, interval: settings.stateSaveInterval },
       scenarios: await readScenarios(settings.scenarios),
       adminToken: settings.adminToken,
       faults: settings.faults,
@@ -88,17 +94,19 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         webhookRetryDelays: settings.smileWebhookRetryDelays,
         hmacSha256: nodeHmacSha256,
       },
-      // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
-      onError: (error, where) =>
-        'persistence' in where
-          ? console.error(`token-mock: could not ${where.persistence} the state in ${where.store}:`, isMockError(error) ? error.message : error)
-          : console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
+      onError: (error, where) => {
+        // A state file that cannot be restored stops the start (below); a failed save is told and tried again.
+        if ('persistence' in where) stateFile?.failed(error, where);
+        // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
+        else console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error);
+      },
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
     console.error(`token-mock: ${(error as Error).message}`);
     process.exit(2);
   }
+  stateFile?.exitIfRefused(settings.seed);
   const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
     try {
       return await serve(mock, { api, port, host: settings.host });
@@ -120,6 +128,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
+  if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
@@ -132,7 +141,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     console.log(`token-mock: ${signal}, shutting down`);
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
     setTimeout(() => process.exit(0), 3_000).unref();
-    Promise.all([wukongim.close(), smile.close()]).then(() => process.exit(0));
+    Promise.all([wukongim.close(), smile.close()])
+      .then(() => mock.flush()) // --state-file: the last changes, now that no request can make more
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
