@@ -202,7 +202,10 @@ export function createMock(options: MockOptions = {}): Mock {
     fetch: async (request, fetchOptions) => toResponse((await handle(request, fetchOptions)) as WireReply),
     random,
     snapshot,
-    restore,
+    restore(saved) {
+      restore(saved);
+      persistence?.changed();
+    },
     reset() {
       reset();
       persistence?.changed();

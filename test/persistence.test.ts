@@ -159,6 +159,16 @@ describe('persistence', () => {
     expect(storage.writes).toBe(1);
   });
 
+  it('saves a snapshot restored in code, as it saves a request', async () => {
+    const source = createMock();
+    const id = await createUser(source);
+    const storage = memoryStorage();
+    const mock = createMock({ persist: { storage, interval: 20 } });
+    mock.restore(source.snapshot());
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(storage.getItem('token-mock')).toContain(id);
+  });
+
   it('flush saves at once', async () => {
     const storage = memoryStorage();
     const mock = createMock({ persist: { storage, interval: 60_000 } });
