@@ -237,6 +237,7 @@ const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
 /**
  * Adds a validator for each component schema marked `x-validator: true`: shapes the mock checks outside
  * any operation (the parts of a snapshot). Returns the source of the `schemas` table, keyed by component name.
+ * @example describeComponents(document, documentId, schemas) // adds schemas.schema_User, returns ['', 'export const schemas: …', "  'User': v.schema_User,", '};']
  */
 export function describeComponents(document: Json, documentId: string, schemas: Record<string, unknown>): string[] {
   const components = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;

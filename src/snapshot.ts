@@ -14,10 +14,16 @@ const SNAPSHOT_FORMAT: MockSnapshot['format'] = 'token-mock/state/2';
 const MAX_ERRORS = 100;
 const MAX_IN_DETAIL = 5;
 
-/** Checks the random part's state: four 32-bit words. */
+/**
+ * Checks the random part's state: four 32-bit words.
+ * @example checkRandomState(null) // [{ path: '', message: 'must be array' }]
+ */
 export const checkRandomState = (state: unknown): ErrorDetail[] => schemaErrors(schemas.RandomState, state);
 
-/** Checks the clock part's state: instants a Date can hold. */
+/**
+ * Checks the clock part's state: instants a Date can hold.
+ * @example checkClockState({ now: 0, frozen: true, offset: 0 }) // []
+ */
 export const checkClockState = (state: unknown): ErrorDetail[] => schemaErrors(schemas.ClockSnapshot, state);
 
 /**
