@@ -231,11 +231,39 @@ export function describeEvents(document: Json, documentId: string, schemas: Reco
   ];
 }
 
-/** The source of `<name>.operations.ts`: the operation table, and the event table when there is one. */
-export function operationsModule(name: string, ids: string[], rows: string[], eventRows: string[]): string {
+/** What OpenAPI allows as the name of a component. */
+const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Adds a validator for each component schema marked `x-validator: true`: shapes the mock checks outside
+ * any operation (the parts of a snapshot). Returns the source of the `schemas` table, keyed by component name.
+ * @example describeComponents(document, documentId, schemas) // adds schemas.schema_User, returns ['', 'export const schemas: …', "  'User': v.schema_User,", '};']
+ */
+export function describeComponents(document: Json, documentId: string, schemas: Record<string, unknown>): string[] {
+  const components = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+  const names = Object.keys(components).filter((name) => components[name]?.['x-validator'] === true);
+  if (names.length === 0) return [];
+  const rows = names.map((component) => {
+    if (!COMPONENT_NAME.test(component)) throw new Error(`component ${JSON.stringify(component)} is not a valid OpenAPI component name`);
+    const name = identifier('schema', component);
+    addSchema(schemas, name, { $ref: `${documentId}#/components/schemas/${component}` }, `component ${JSON.stringify(component)}`);
+    return `  ${propertyKey(component, true)}: v.${name},`;
+  });
+  return [
+    '',
+    `/** The components of openapi/${comment(basename(documentId, '.yaml'))}.yaml marked \`x-validator\`, keyed by name: shapes checked outside any operation. */`,
+    `export const schemas: Record<${names.map(stringLiteral).join(' | ')}, Validator> = {`,
+    ...rows,
+    '};',
+  ];
+}
+
+/** The source of `<name>.operations.ts`: the operation table, and the event and component tables when there are any. */
+export function operationsModule(name: string, ids: string[], rows: string[], eventRows: string[], schemaRows: string[] = []): string {
+  const types = [...(eventRows.length > 0 ? ['EventSpec'] : []), 'OperationSpec', ...(schemaRows.length > 0 ? ['Validator'] : [])];
   return [
     HEADER,
-    `import type { ${eventRows.length > 0 ? 'EventSpec, ' : ''}OperationSpec } from '../core/operation.js';`,
+    `import type { ${types.join(', ')} } from '../core/operation.js';`,
     `import * as v from ${stringLiteral(`./${name}.validators.js`)};`,
     '',
     `/** Every operation of openapi/${comment(name)}.yaml, keyed by operationId. */`,
@@ -243,6 +271,7 @@ export function operationsModule(name: string, ids: string[], rows: string[], ev
     ...rows,
     '};',
     ...eventRows,
+    ...schemaRows,
     '',
   ].join('\n');
 }
@@ -292,6 +321,7 @@ export async function generateFiles(name: string, document: Json): Promise<Recor
   ajv.addSchema({ $id: documentId, components: { schemas: absoluteRefs(components, documentId) } });
   const { schemas, rows, ids } = describeOperations(document, documentId);
   const eventRows = describeEvents(document, documentId, schemas);
+  const schemaRows = describeComponents(document, documentId, schemas);
   // Identical schemas (every operation's error envelope, event types of one family) share one
   // compiled validator: each copy would otherwise be compiled, and shipped, again.
   const exportsMap: Record<string, string> = {};
@@ -313,7 +343,7 @@ export async function generateFiles(name: string, document: Json): Promise<Recor
   return {
     [`${name}.types.ts`]: types,
     [`${name}.validators.ts`]: validators,
-    [`${name}.operations.ts`]: operationsModule(name, ids, rows, eventRows),
+    [`${name}.operations.ts`]: operationsModule(name, ids, rows, eventRows, schemaRows),
   };
 }
 

@@ -13,11 +13,12 @@ import type { Part } from './core/part.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
-import { createPersistence, createSnapshots, type MockSnapshot, type StorageLike } from './persistence.js';
+import { createPersistence, type PersistOptions } from './persistence.js';
 import { createScenarios } from './scenarios/index.js';
 import { checkScenario, type Scenario } from './scenarios/parse.js';
 import { createScenarioRunner } from './scenarios/runner.js';
 import type { MockServices } from './services.js';
+import { checkClockState, checkRandomState, createSnapshots, type MockSnapshot } from './snapshot.js';
 import { createWebhooks } from './webhooks.js';
 
 /** Everything a mock instance can be told. Every field is optional. */
@@ -43,14 +44,17 @@ export interface MockOptions {
   scenarios?: Scenario[];
   /**
    * Keeps the state (users, tokens, webhooks, device slots, connections, the clock and the random
-   * sequence) in a Storage such as `localStorage`, so that a page reload finds it again. It is saved
-   * after every answered request that may change it, and restored at creation.
+   * sequence) in a Storage such as `localStorage` (or any `store`), so that a page reload finds it
+   * again. It is restored at creation, and saved at most once per `interval` (1000 ms) after requests
+   * that may change it, on `flush()` and on pagehide. A saved snapshot that cannot be restored is kept
+   * aside (`<key>:rejected`) and reported through `onError`, as is a save that fails.
    */
-  persist?: { storage: StorageLike; key?: string };
+  persist?: PersistOptions;
   /**
    * Told of every failure inside the mock that is not a domain error (a bug, in a handler or in the
-   * mock itself). The request still gets a 500 in its API's shape, and its journal entry says what
-   * failed. Default: nothing more; the CLI prints them.
+   * mock itself): the request still gets a 500 in its API's shape, and its journal entry says what
+   * failed. Told too of every saved snapshot `persist` could not restore and every save that failed
+   * (the context then has `persistence`). Default: nothing more; the CLI prints them.
    */
   onError?: ErrorListener;
 }
@@ -105,8 +109,10 @@ export interface Mock extends MockServices {
   readonly faults: Faults;
   /** The state as plain JSON (journals and pending deliveries are not part of it). */
   snapshot(): MockSnapshot;
-  /** Puts a snapshot's state in place; throws a MockError of kind `invalid-snapshot` for one of another format or seed. */
+  /** Puts a snapshot's state in place; when any part of it is wrong, throws a MockError of kind `invalid-snapshot` naming each, and changes nothing. */
   restore(snapshot: MockSnapshot): void;
+  /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
+  flush(): Promise<void>;
   readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
 }
 
@@ -156,11 +162,18 @@ export function createMock(options: MockOptions = {}): Mock {
   const parts: Part[] = [
     { name: 'journal', reset: () => journal.clear() },
     { name: 'webhooks', reset: () => outbox.clear() },
-    { name: 'random', reset: () => random.reset(), snapshot: () => random.state(), restore: (state) => random.restore(state as number[]) },
+    {
+      name: 'random',
+      reset: () => random.reset(),
+      snapshot: () => random.state(),
+      check: checkRandomState,
+      restore: (state) => random.restore(state as number[]),
+    },
     {
       name: 'clock',
       reset: () => clock.reset(),
       snapshot: () => clock.snapshot(),
+      check: checkClockState,
       restore: (state) => clock.restore(state as ReturnType<typeof clock.snapshot>),
     },
     wukongim.api,
@@ -178,7 +191,7 @@ export function createMock(options: MockOptions = {}): Mock {
   for (const part of parts) part.arm?.();
 
   const { snapshot, restore } = createSnapshots(settings.seed, parts);
-  const persistence = options.persist && createPersistence(options.persist, snapshot, restore);
+  const persistence = options.persist && createPersistence(options.persist, { snapshot, restore }, options.onError);
   const dispatcher = createDispatcher(parts.filter(isApi), {
     clock,
     journal,
@@ -190,7 +203,7 @@ export function createMock(options: MockOptions = {}): Mock {
 
   async function handle(request: RequestLike, handleOptions?: HandleOptions): Promise<WireReply | undefined> {
     const wire = await dispatcher.dispatch(request, handleOptions);
-    if (wire && persistence && !SAFE_METHODS.has(request.method)) persistence.save();
+    if (wire && persistence && !SAFE_METHODS.has(request.method)) persistence.changed();
     return wire;
   }
 
@@ -200,11 +213,15 @@ export function createMock(options: MockOptions = {}): Mock {
     fetch: async (request, fetchOptions) => toResponse((await handle(request, fetchOptions)) as WireReply),
     random,
     snapshot,
-    restore,
+    restore(saved) {
+      restore(saved);
+      persistence?.changed();
+    },
     reset() {
       reset();
-      persistence?.save();
+      persistence?.changed();
     },
+    flush: async () => persistence?.flush(),
     options: settings,
   };
 }

@@ -1,10 +1,35 @@
-/** Persistence: a mock created on the same storage finds users, tokens, slots, connections and the clock again. */
-import { createMock, type StorageLike } from 'token-mock';
+/**
+ * Persistence: a mock created on the same storage finds users, tokens, slots, connections and the
+ * clock again; a snapshot it cannot use is reported and kept aside; a save that fails is reported and
+ * leaves the previous one; saves are batched.
+ */
+import { createMock, type ErrorListener, isMockError, type StorageLike } from 'token-mock';
 import { describe, expect, it } from 'vitest';
 
-function memoryStorage(): StorageLike & { data: Map<string, string> } {
+/** A Storage in memory; with `capacity`, a write that would hold more characters than that fails as a full localStorage does. */
+function memoryStorage(capacity = Number.POSITIVE_INFINITY): StorageLike & { data: Map<string, string>; writes: number } {
   const data = new Map<string, string>();
-  return { data, getItem: (key) => data.get(key) ?? null, setItem: (key, value) => void data.set(key, value), removeItem: (key) => void data.delete(key) };
+  const storage = {
+    data,
+    writes: 0,
+    getItem: (key: string) => data.get(key) ?? null,
+    setItem(key: string, value: string) {
+      let size = value.length;
+      for (const [other, text] of data) if (other !== key) size += text.length;
+      if (size > capacity) throw new DOMException(`storing ${size} characters exceeds the quota`, 'QuotaExceededError');
+      storage.writes += 1;
+      data.set(key, value);
+    },
+    removeItem: (key: string) => void data.delete(key),
+  };
+  return storage;
+}
+
+/** Collects what a mock reports through onError. */
+function reports() {
+  const seen: { error: unknown; context: Parameters<ErrorListener>[1] }[] = [];
+  const onError: ErrorListener = (error, context) => void seen.push({ error, context });
+  return { seen, onError };
 }
 
 const AUTH = { authorization: `Basic ${btoa('test_key:test_secret')}` };
@@ -16,6 +41,8 @@ const post = (mock: ReturnType<typeof createMock>, url: string, body?: unknown, 
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
+const createUser = async (mock: ReturnType<typeof createMock>): Promise<string> =>
+  (await (await post(mock, 'http://localhost/v1/users', {}, AUTH)).json()).data.user.id;
 
 describe('persistence', () => {
   it('a reload keeps users, tokens, slots, connections, the clock and the id sequence', async () => {
@@ -26,6 +53,7 @@ describe('persistence', () => {
     await post(first, 'http://localhost/user/token', { uid: 'ana', token: 't1', device_flag: 1 });
     await post(first, 'http://localhost/__mock/wukongim/connect', { uid: 'ana', token: 't1', device_flag: 1, device_id: 'phone' });
     await post(first, 'http://localhost/__mock/clock', { advance: '1h' });
+    await first.flush();
     expect(storage.data.get('token-mock')).toContain(created.data.user.id);
 
     const reloaded = createMock(options);
@@ -33,19 +61,123 @@ describe('persistence', () => {
     expect(reloaded.clock.iso()).toBe('2026-01-01T01:00:00.000Z');
     expect(reloaded.wukongim.connections({ uid: 'ana', state: 'online' })).toHaveLength(1);
     expect(await reloaded.smile.consume(created.data.token.accessToken)).toMatchObject({ userId: created.data.user.id, mode: 'SANDBOX' });
-    const next = await (await post(reloaded, 'http://localhost/v1/users', {}, AUTH)).json();
-    expect(next.data.user.id).not.toBe(created.data.user.id);
+    const next = await createUser(reloaded);
+    expect(next).not.toBe(created.data.user.id);
     expect(reloaded.smile.userCount).toBe(27);
   });
 
-  it('ignores, and drops, a snapshot it cannot use', () => {
+  const good = JSON.stringify(createMock({ seed: 1 }).snapshot());
+  const unusable: [string, string, string][] = [
+    ['not JSON', '{not json', ''],
+    ['truncated', good.slice(0, good.length / 2), ''],
+    ['empty', '', ''],
+    ['of another version', good.replace('token-mock/state/2', 'token-mock/state/1'), '/format'],
+    ['of another seed', JSON.stringify(createMock({ seed: 9 }).snapshot()), '/seed'],
+    ['without tokens', good.replace(/"tokens":\{[^}]*\},/, ''), '/state/smile/tokens'],
+    ['with random: null', good.replace(/"random":\[[^\]]*\]/, '"random":null'), '/state/random'],
+  ];
+
+  it.each(unusable)('reports a saved snapshot %s, keeps it under <key>:rejected, and starts from the seed', (_name, text, path) => {
+    const storage = memoryStorage();
+    storage.setItem('token-mock', text);
+    const { seen, onError } = reports();
+    const mock = createMock({ persist: { storage }, onError });
+
+    expect(seen).toHaveLength(1);
+    const [{ error, context }] = seen as [(typeof seen)[0]];
+    expect(context).toEqual({ persistence: 'restore', store: 'token-mock' });
+    expect(isMockError(error) && error.kind).toBe('invalid-snapshot');
+    expect(isMockError(error) ? error.errors.map((e) => e.path) : []).toContain(path);
+    expect(isMockError(error) && error.message).toContain('token-mock:rejected');
+    expect(storage.getItem('token-mock:rejected')).toBe(text);
+    expect(storage.getItem('token-mock')).toBeNull();
+    expect(mock.smile.userCount).toBe(25);
+  });
+
+  it('never overwrites a snapshot rejected before', () => {
+    const storage = memoryStorage();
+    storage.setItem('token-mock:rejected', 'the first');
+    storage.setItem('token-mock', 'the second');
+    createMock({ persist: { storage }, onError: () => {} });
+    expect(storage.getItem('token-mock:rejected')).toBe('the first');
+    expect(storage.getItem('token-mock:rejected:2')).toBe('the second');
+  });
+
+  it('does not save over an unusable snapshot it could not keep aside', async () => {
     const storage = memoryStorage();
     storage.setItem('token-mock', '{not json');
-    expect(createMock({ persist: { storage } }).smile.userCount).toBe(25);
+    const setItem = storage.setItem;
+    storage.setItem = (key, value) => {
+      if (key.includes(':rejected')) throw new DOMException('no room', 'QuotaExceededError');
+      setItem(key, value);
+    };
+    const { seen, onError } = reports();
+    const mock = createMock({ persist: { storage }, onError });
+    await createUser(mock);
+    await mock.flush();
+    expect(seen.map(({ context }) => context)).toEqual([{ persistence: 'restore', store: 'token-mock' }]);
+    expect(isMockError(seen[0]?.error) && seen[0].error.message).toContain('could not be moved aside');
+    expect(storage.getItem('token-mock')).toBe('{not json');
+  });
+
+  it('reports a save the storage refuses (quota), and keeps the previous good snapshot', async () => {
+    const capacity = Math.round(JSON.stringify(createMock({ seed: 1 }).snapshot()).length * 1.1);
+    const storage = memoryStorage(capacity);
+    const { seen, onError } = reports();
+    const mock = createMock({ persist: { storage }, onError });
+    let saved = 0;
+    // A tenth more room than the seeded state holds: a few users fill it.
+    for (let i = 0; i < 100 && seen.length === 0; i++) {
+      await createUser(mock);
+      await mock.flush();
+      if (seen.length === 0) saved = mock.smile.userCount;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]?.context).toEqual({ persistence: 'save', store: 'token-mock' });
+    expect((seen[0]?.error as DOMException).name).toBe('QuotaExceededError');
+    // Another user, another failed save: each one is told.
+    await createUser(mock);
+    await mock.flush();
+    expect(seen).toHaveLength(2);
+
+    const kept = memoryStorage();
+    kept.setItem('token-mock', storage.getItem('token-mock') as string);
+    const reloaded = createMock({ persist: { storage: kept }, onError });
+    expect(seen).toHaveLength(2);
+    expect(reloaded.smile.userCount).toBe(saved);
+  });
+
+  it('saves at most once per interval, whatever the number of requests', async () => {
+    const storage = memoryStorage();
+    const mock = createMock({ persist: { storage, interval: 40 } });
+    for (let i = 0; i < 20; i++) await createUser(mock);
+    expect(storage.writes).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(storage.writes).toBe(1);
+    expect(JSON.parse(storage.getItem('token-mock') as string).state.smile.users).toHaveLength(45);
+    // Reads change nothing, so they never cost a save.
+    await mock.fetch(new Request('http://localhost/v1/users?size=5', { headers: AUTH }));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(storage.writes).toBe(1);
+  });
+
+  it('saves a snapshot restored in code, as it saves a request', async () => {
+    const source = createMock();
+    const id = await createUser(source);
+    const storage = memoryStorage();
+    const mock = createMock({ persist: { storage, interval: 20 } });
+    mock.restore(source.snapshot());
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(storage.getItem('token-mock')).toContain(id);
+  });
+
+  it('flush saves at once', async () => {
+    const storage = memoryStorage();
+    const mock = createMock({ persist: { storage, interval: 60_000 } });
+    const id = await createUser(mock);
     expect(storage.getItem('token-mock')).toBeNull();
-    storage.setItem('token-mock', JSON.stringify(createMock({ seed: 9 }).snapshot()));
-    createMock({ seed: 1, persist: { storage } });
-    expect(storage.getItem('token-mock')).toBeNull();
+    await mock.flush();
+    expect(storage.getItem('token-mock')).toContain(id);
   });
 
   it('restores a snapshot in code, and refuses one of another seed', () => {

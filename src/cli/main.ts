@@ -112,12 +112,20 @@ program
       .argParser(integer('--max-connections', 1, 1_000_000))
       .default(1024),
   )
+  .option('--state-file <file>', 'keep the state in <file>: restored at start, saved after changes and on shutdown')
+  .addOption(
+    new Option(
+      '--state-save-interval <duration>',
+      'with --state-file: the longest a change waits to be saved; a kill -9 loses at most this (default: 1s)',
+    ).argParser(duration),
+  )
   .option('--config <file>', 'a YAML or JSON file of these settings (keys are the flag names) and `faults`; flags given here win')
   .action(async (options) => {
     if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
     if (!isLoopback(options.host) && options.adminToken === undefined) {
       usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
     }
+    if (options.stateSaveInterval !== undefined && options.stateFile === undefined) usage('--state-save-interval needs --state-file.');
     await runServe(
       {
         seed: options.seed,
@@ -150,6 +158,8 @@ program
         adminToken: options.adminToken,
         maxConnections: options.maxConnections,
         faults: configured.faults,
+        stateFile: options.stateFile,
+        stateSaveInterval: options.stateSaveInterval,
       },
       version,
     );
@@ -205,7 +215,7 @@ async function withConfig(argv: string[]): Promise<string[]> {
   const serve = program.commands.find((command) => command.name() === 'serve') as Command;
   const flags = new Set(serve.options.map((option) => option.long?.slice(2) ?? ''));
   try {
-    const config = await readConfig(file, flags, new Set(['scenario']));
+    const config = await readConfig(file, flags, new Set(['scenario', 'state-file']));
     configured = config;
     const first = argv.indexOf('serve') >= 0 ? argv.indexOf('serve') + 1 : 2;
     return [...argv.slice(0, first), ...config.args, ...argv.slice(first)];

@@ -9,6 +9,7 @@ import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
+import { openStateFile } from './state-file.js';
 
 /** The serve command's settings, parsed and checked. */
 export interface ServeSettings {
@@ -45,6 +46,9 @@ export interface ServeSettings {
   maxConnections: number;
   /** Fault rules from the config file. */
   faults: FaultRule[];
+  /** Where the state is kept between runs, and the longest a change waits to be saved there. */
+  stateFile?: string;
+  stateSaveInterval?: number;
 }
 
 /** Reads and checks the scenario files; a bad one ends the process with its line and reason. */
@@ -68,8 +72,10 @@ export const EXIT_DROPPED = 3;
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
   let mock: ReturnType<typeof createMock>;
+  const stateFile = settings.stateFile === undefined ? undefined : openStateFile(settings.stateFile);
   try {
     mock = createMock({
+      persist: stateFile && { store: stateFile.store, interval: settings.stateSaveInterval },
       scenarios: await readScenarios(settings.scenarios),
       adminToken: settings.adminToken,
       faults: settings.faults,
@@ -101,14 +107,19 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         webhookRetryDelays: settings.smileWebhookRetryDelays,
         hmacSha256: nodeHmacSha256,
       },
-      // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
-      onError: (error, where) => console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
+      onError: (error, where) => {
+        // A state file that cannot be restored stops the start (below); a failed save is told and tried again.
+        if ('persistence' in where) stateFile?.failed(error, where);
+        // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
+        else console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error);
+      },
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
     console.error(`token-mock: ${(error as Error).message}`);
     process.exit(2);
   }
+  stateFile?.exitIfRefused(settings.seed);
   const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
     try {
       return await serve(mock, { api, port, host: settings.host, maxConnections: settings.maxConnections });
@@ -130,6 +141,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
+  if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
@@ -148,6 +160,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
     await Promise.race([Promise.all([wukongim.close(), smile.close()]), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     const left = await mock.webhooks.drain(settings.shutdownGrace);
+    await mock.flush(); // --state-file: the last changes, now that no request can make more
     const dropped = left.queued + left.onTheWire + left.retrying;
     if (dropped === 0) process.exit(0);
     console.error(

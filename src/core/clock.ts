@@ -172,7 +172,8 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
     get pending() {
       return alarms.length;
     },
-    snapshot: () => ({ now: clock.now(), frozen, offset: clock.now() - wallClock() }),
+    // A frozen clock's offset is left at 0: it is never read back, and a snapshot should not depend on when it was taken.
+    snapshot: () => ({ now: clock.now(), frozen, offset: frozen ? 0 : clock.now() - wallClock() }),
     restore(saved) {
       // A frozen clock comes back where it stood; a running one keeps its distance from real time.
       clock.set(saved.frozen ? saved.now : wallClock() + saved.offset);

@@ -18,8 +18,14 @@ export interface FailureContext {
   operationId: string | null;
 }
 
-/** Told of every failure that is not a domain error: a bug in a handler, or in the mock. */
-export type ErrorListener = (error: unknown, context: FailureContext) => void;
+/** What persistence was doing when it failed: restoring the saved state at creation, or saving it; `store` names where it is kept. */
+export interface PersistenceContext {
+  persistence: 'restore' | 'save';
+  store: string;
+}
+
+/** Told of every failure that is not a domain error (a bug in a handler, or in the mock), and of every saved state that could not be restored or saved. */
+export type ErrorListener = (error: unknown, context: FailureContext | PersistenceContext) => void;
 
 /** What the dispatcher needs from the mock instance. */
 export interface DispatchContext {

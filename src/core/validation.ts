@@ -37,6 +37,31 @@ export function detailsOf(violations: Violation[]): ErrorDetail[] {
 }
 
 /**
+ * A value's schema violations as error details whose paths point into the value, for input that is
+ * not a request (the parts of a snapshot).
+ * @example schemaErrors(schemas.RandomState, null) // [{ path: '', message: 'must be array' }]
+ */
+export function schemaErrors(validate: Validator, value: unknown): ErrorDetail[] {
+  return check(validate, value, 'body').map(({ pointer, message }) => ({ path: pointer, message }));
+}
+
+/**
+ * An error for each item whose key an earlier item already has: ids must be unique, or a restored
+ * store would keep one item under two places, or lose one.
+ * @example duplicateErrors(users, (user) => user.id, (i) => `/users/${i}/id`, 'user')
+ */
+export function duplicateErrors<T>(items: readonly T[], keyOf: (item: T) => string | number, pathOf: (index: number) => string, what: string): ErrorDetail[] {
+  const seen = new Set<string | number>();
+  const errors: ErrorDetail[] = [];
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    if (seen.has(key)) errors.push({ path: pathOf(index), message: `is the same as an earlier ${what}'s` });
+    seen.add(key);
+  });
+  return errors;
+}
+
+/**
  * The domain error for a value that breaks its schema, naming every field; the errors' paths point
  * into the input the value came from, where the value sits at `at`.
  * @example throw rejection('invalid-event', 'the event breaks the spec', check(validate, event, 'event'))

@@ -682,6 +682,81 @@ export interface components {
                 error: string;
             }[];
         };
+        /**
+         * @description A mock's state as plain JSON: what `mock.snapshot()` returns, the `persist` option keeps in a
+         *     Storage and `serve --state-file` keeps in a file. Journals, pending deliveries, fault rules and
+         *     scenarios are not part of it. A restore checks the whole snapshot first (each part against its
+         *     schema below, and what a schema cannot say: unique ids, columns of one length) and changes
+         *     nothing unless all of it passes.
+         */
+        MockSnapshot: {
+            /** @constant */
+            format: "token-mock/state/2";
+            /** @description The seed of the mock that took it; only a mock with the same seed restores it. */
+            seed: number;
+            state: {
+                random: components["schemas"]["RandomState"];
+                clock: components["schemas"]["ClockSnapshot"];
+                wukongim: components["schemas"]["WukongimSnapshot"];
+                smile: components["schemas"]["SmileSnapshot"];
+            };
+        };
+        /** @description The four 32-bit words of a seeded generator (sfc32), signed or unsigned as JavaScript left them. */
+        RandomState: number[];
+        /** @description Where the clock stands. A frozen clock comes back at `now`; a running one at real time plus `offset`. */
+        ClockSnapshot: {
+            now: components["schemas"]["EpochMs"];
+            frozen: boolean;
+            /** @description Milliseconds from real time. */
+            offset: number;
+        };
+        /** @description Milliseconds since the epoch, within what a JavaScript Date can hold. */
+        EpochMs: number;
+        WukongimSnapshot: {
+            devices: {
+                /** @description One per (uid, device_flag). */
+                slots: components["schemas"]["DeviceSlotState"][];
+                /** @description The users that are not active, as [uid, status] pairs. */
+                statuses: [
+                    string,
+                    "active" | "banned" | "disbanded"
+                ][];
+            };
+            connections: {
+                connections: components["schemas"]["Connection"][];
+                /** @description The id the next connection gets; above every id in `connections`. */
+                nextId: number;
+            };
+        };
+        DeviceSlotState: {
+            uid: string;
+            deviceFlag: number;
+            /** @enum {integer} */
+            deviceLevel: 0 | 1;
+            /** @description Empty after /user/device_quit. */
+            token: string;
+            updatedAt: components["schemas"]["EpochMs"];
+            expiresAt: components["schemas"]["EpochMs"] | null;
+        };
+        SmileSnapshot: {
+            /** @description Smile `User`s (openapi/smile.yaml, checked against it one by one), oldest first; ids unique. */
+            users: {
+                [key: string]: unknown;
+            }[];
+            /** @description Smile `Webhook` subscriptions (openapi/smile.yaml, checked against it one by one); ids unique. */
+            webhooks: {
+                [key: string]: unknown;
+            }[];
+            /** @description The issued link tokens as columns, in issue order; every column has one entry per token. */
+            tokens: {
+                ids: string[];
+                userIds: string[];
+                expiries: components["schemas"]["EpochMs"][];
+                /** @description Bits of used, revoked, production and expired. */
+                flags: number[];
+            };
+            requestIds: components["schemas"]["RandomState"];
+        };
     };
     responses: {
         /** @description The mock runs with an admin token and the call did not carry it. */

@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
   comment,
+  describeComponents,
   describeEvents,
   describeOperations,
   esmImports,
@@ -317,6 +318,59 @@ describe('describeEvents', () => {
   }
 });
 
+describe('describeComponents', () => {
+  const marked = (schemas: Json): Json => ({ ...getUser, components: { ...(getUser.components as Json), schemas } });
+  const tests: [string, { given: Json; want: { schemas: string[]; table?: Json } | { error: string } }][] = [
+    ['emits nothing when no component is marked', { given: getUser, want: { schemas: [] } }],
+    [
+      'emits a validator per marked component, referring to the component, and a table keyed by its name',
+      {
+        given: marked({ User: { 'x-validator': true, type: 'object' }, 'Page.v-2': { 'x-validator': true, type: 'array' }, Other: { type: 'string' } }),
+        want: { schemas: ['schema_User', 'schema_Page_v_2'], table: { User: 'v.schema_User', 'Page.v-2': 'v.schema_Page_v_2' } },
+      },
+    ],
+    [
+      'refuses a component name OpenAPI does not allow',
+      { given: marked({ [HOSTILE]: { 'x-validator': true } }), want: { error: 'is not a valid OpenAPI component name' } },
+    ],
+    [
+      'refuses two names that make one identifier',
+      { given: marked({ 'a.b': { 'x-validator': true }, a_b: { 'x-validator': true } }), want: { error: 'which another operation or event already has' } },
+    ],
+  ];
+  for (const [name, { given, want }] of tests) {
+    it(name, () => {
+      const schemas: Record<string, unknown> = {};
+      if ('error' in want) {
+        expect(() => describeComponents(given, DOCUMENT_ID, schemas)).toThrow(want.error);
+        return;
+      }
+      const rows = describeComponents(given, DOCUMENT_ID, schemas);
+      expect(Object.keys(schemas)).toEqual(want.schemas);
+      for (const key of want.schemas) expect((schemas[key] as Json).$ref).toMatch(new RegExp(`^${DOCUMENT_ID}#/components/schemas/`));
+      if (want.table === undefined) {
+        expect(rows).toEqual([]);
+        return;
+      }
+      expect(syntaxErrors(`type Validator = unknown;\nconst v: any = {};\n${rows.join('\n')}`)).toEqual([]);
+      const opening = rows.findIndex((row) => row.startsWith('export const schemas'));
+      expect(table(rows.slice(opening + 1, -1))).toEqual(want.table);
+    });
+  }
+
+  it('compiles a marked component into a validator that judges values by it', async () => {
+    const files = await generateFiles(
+      'marked',
+      marked({ User: { 'x-validator': true, type: 'object', required: ['id'], properties: { id: { type: 'string' } } } }),
+    );
+    const compiled = run(files['marked.validators.ts'] as string, requireFromHere);
+    const module = run(files['marked.operations.ts'] as string, (specifier) => (specifier === './marked.validators.js' ? compiled : {}));
+    const validate = (module.schemas as Record<string, (value: unknown) => boolean>).User as (value: unknown) => boolean;
+    expect(validate({ id: 'a' })).toBe(true);
+    expect(validate({ id: 1 })).toBe(false);
+  });
+});
+
 describe('operationsModule', () => {
   const tests: [string, { given: Parameters<typeof operationsModule>; want: string[] }][] = [
     [
@@ -327,6 +381,13 @@ describe('operationsModule', () => {
       },
     ],
     ['types an empty table with never', { given: ['empty', [], [], []], want: ['export const operations: Record<never, OperationSpec> = {'] }],
+    [
+      'imports the Validator type when there is a component table, and appends it',
+      {
+        given: ['admin', [], [], [], ['', "export const schemas: Record<'A', Validator> = {", '  A: v.schema_A,', '};']],
+        want: ["import type { OperationSpec, Validator } from '../core/operation.js';", "export const schemas: Record<'A', Validator> = {"],
+      },
+    ],
     [
       'emits a hostile name and id as data',
       {

@@ -17,7 +17,8 @@ import { createEnvelopes, createSmileErrors } from './errors.js';
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, type Token, type TokenColumns, TokenStore, tokenJson } from './tokens.js';
+import { checkSmileState, type SmileSnapshot } from './snapshot.js';
+import { type Consumption, type Token, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore } from './webhooks.js';
 
@@ -79,14 +80,6 @@ export interface SmileService {
   expireTokens(userId: string): number;
   /** Uses a user's newest usable token, as the widget would; returns whether there was one. */
   consumeLatestToken(userId: string): boolean;
-}
-
-/** The Smile state that persistence keeps. */
-interface SmileSnapshot {
-  users: User[];
-  webhooks: Webhook[];
-  tokens: TokenColumns;
-  requestIds: number[];
 }
 
 /** What a Smile mock shares with the rest of its mock instance. */
@@ -273,6 +266,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       seed();
     },
     snapshot: (): SmileSnapshot => ({ users: users.all(), webhooks: webhooks.all(), tokens: tokens.snapshot(), requestIds: requestIds.state() }),
+    check: checkSmileState,
     restore(state) {
       const saved = state as SmileSnapshot;
       users.clear();

@@ -13,6 +13,7 @@ import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } fr
 import { decodeBody } from './decoding.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
+import { checkWukongimState, type WukongimSnapshot } from './snapshot.js';
 import { createOnlineStatusWebhook } from './webhook.js';
 
 /** The two fidelity profiles: the documented contract, or the v2 server's real answers. */
@@ -162,8 +163,9 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       webhook.reset();
     },
     snapshot: () => ({ devices: devices.snapshot(), connections: connections.snapshot() }),
+    check: checkWukongimState,
     restore(state) {
-      const saved = state as { devices: Parameters<DeviceStore['restore']>[0]; connections: Parameters<ConnectionRegistry['restore']>[0] };
+      const saved = state as WukongimSnapshot;
       devices.restore(saved.devices);
       connections.restore(saved.connections);
     },
