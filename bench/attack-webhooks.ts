@@ -5,19 +5,12 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import type { components } from '../src/generated/admin.types.js';
 import type { PhaseReport } from './attack-http.js';
 import { call, SANDBOX } from './processes.js';
 
-interface Stats {
-  events: number;
-  attempts: number;
-  delivered: number;
-  failed: number;
-  pending: number;
-  queued: number;
-  onTheWire: number;
-  retrying: number;
-}
+/** The delivery counters the control API reports. */
+type Stats = components['schemas']['DeliveryStats'];
 
 /** Local receivers: one that accepts and never answers, one that always answers 500, one that answers 200. */
 async function receivers() {
