@@ -1,4 +1,6 @@
 /** WuKongIM device slots: one per (uid, device_flag), holding the token a device presents on connect. */
+import { OrderedIndex } from '../../core/ordered-index.js';
+import type { Slice } from '../../core/page.js';
 
 /** 0 slave, 1 master. */
 export const DeviceLevel = { slave: 0, master: 1 } as const;
@@ -28,6 +30,13 @@ export class DeviceStore {
   private readonly slots = new Map<string, DeviceSlot>();
   private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
   private readonly statuses = new Map<string, UserStatus>();
+  /**
+   * Slots in the order they were first set, each numbered then: a page seeks the number in its
+   * cursor. A number, unlike a uid, keeps a cursor short whatever the uids are.
+   */
+  private readonly order = new OrderedIndex<Numbered, DeviceSlot>((a, b) => this.numberOf(a) - this.numberOf(b));
+  private readonly numbers = new WeakMap<DeviceSlot, number>();
+  private numbered = 0;
 
   get size(): number {
     return this.slots.size;
@@ -46,12 +55,33 @@ export class DeviceStore {
     owned.add(slot);
     this.slotsByUid.set(slot.uid, owned);
     this.slots.set(key, slot);
+    // An overwritten slot keeps its place; the new object takes the old one's number and index entry.
+    this.numbers.set(slot, (previous && this.numbers.get(previous)) ?? ++this.numbered);
+    this.order.set(slot);
   }
 
   /** Slots of one uid, or all of them, ordered by uid then device_flag. */
   list(uid?: string): DeviceSlot[] {
     const slots = uid === undefined ? [...this.slots.values()] : [...(this.slotsByUid.get(uid) ?? [])];
     return slots.sort((a, b) => (a.uid === b.uid ? a.deviceFlag - b.deviceFlag : a.uid < b.uid ? -1 : 1));
+  }
+
+  /**
+   * The `limit` slots after the slot numbered `after`, in the order slots were first set: O(log n +
+   * limit) from the ordered index, or the slots of one uid (one per device_flag) sorted.
+   * @example store.page({ after: 812, limit: 100 })
+   */
+  page(options: { uid?: string; after?: number; limit: number }): Slice<DeviceSlot, number> {
+    const { uid, after, limit } = options;
+    const source = uid === undefined ? this.order.after(after === undefined ? undefined : { number: after }) : this.ofUidAfter(uid, after);
+    const items: DeviceSlot[] = [];
+    for (const slot of source) {
+      // A slot no longer held (dropped from the map but not from the index) is passed over, never shown.
+      if (this.slots.get(slotKey(slot.uid, slot.deviceFlag)) !== slot) continue;
+      if (items.length === limit) return { items, next: this.numberOf(items[items.length - 1] as DeviceSlot), total: this.countOf(uid) };
+      items.push(slot);
+    }
+    return { items, next: undefined, total: this.countOf(uid) };
   }
 
   status(uid: string): UserStatus {
@@ -78,5 +108,23 @@ export class DeviceStore {
     this.slots.clear();
     this.slotsByUid.clear();
     this.statuses.clear();
+    this.order.clear();
+    this.numbered = 0;
+  }
+
+  private numberOf(slot: Numbered): number {
+    return 'number' in slot ? slot.number : (this.numbers.get(slot) ?? 0);
+  }
+
+  private ofUidAfter(uid: string, after: number | undefined): DeviceSlot[] {
+    const slots = [...(this.slotsByUid.get(uid) ?? [])].sort((a, b) => this.numberOf(a) - this.numberOf(b));
+    return after === undefined ? slots : slots.filter((slot) => this.numberOf(slot) > after);
+  }
+
+  private countOf(uid: string | undefined): number {
+    return uid === undefined ? this.slots.size : (this.slotsByUid.get(uid)?.size ?? 0);
   }
 }
+
+/** A slot, or where a page of slots stopped: the number a slot got when it was first set. */
+type Numbered = DeviceSlot | { number: number };
