@@ -26,7 +26,7 @@ describe('violations', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.msg).toContain('UpdateTokenReq.device_flag');
     expect(listed(refused.headers)).toEqual([{ in: 'body', path: '/device_flag', keyword: 'type', message: 'must be integer' }]);
-    const kept = (await im.get('/__mock/violations')).body.entries;
+    const kept = (await im.get('/__mock/violations')).body.items;
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ operationId: 'updateToken', status: 400, violations: listed(refused.headers) });
   });
@@ -45,7 +45,7 @@ describe('violations', () => {
     expect(listed(malformed.headers)).toEqual([{ in: 'body', path: '', keyword: 'json', message: expect.stringMatching(/^is not JSON: /) }]);
     const good = await smile.call('GET', '/v1/users?size=1');
     expect(good.headers.get('x-token-mock-violations')).toBeNull();
-    const kept = (await smile.call('GET', '/__mock/violations?api=smile&limit=1', { auth: null })).body.entries;
+    const kept = (await smile.call('GET', '/__mock/violations?api=smile&limit=1', { auth: null })).body.items;
     expect(kept).toHaveLength(1);
     expect(kept[0].request.body).toBe('{"externalMetadata":');
   });
@@ -65,10 +65,10 @@ describe('violations', () => {
       const refused = await small.call('GET', '/v1/users?size=500');
       expect(refused.status).toBe(400);
       for (let i = 0; i < 30; i++) expect((await small.call('GET', '/v1/users?size=1', { auth: SANDBOX })).status).toBe(200);
-      const journal = (await small.call('GET', '/__mock/journal', { auth: null })).body.entries;
+      const journal = (await small.call('GET', '/__mock/journal', { auth: null })).body.items;
       expect(journal).toHaveLength(5);
       expect(journal.some((entry: { violations: unknown[] }) => entry.violations.length > 0)).toBe(false);
-      const kept = (await small.call('GET', '/__mock/violations', { auth: null })).body.entries;
+      const kept = (await small.call('GET', '/__mock/violations', { auth: null })).body.items;
       expect(kept).toHaveLength(1);
       expect(kept[0]).toMatchObject({ path: '/v1/users?size=500', status: 400, violations: [{ in: 'query', path: '/size', keyword: 'maximum' }] });
     } finally {

@@ -42,7 +42,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The bounded log of requests and responses */
+        /** The bounded log of requests and responses, newest first */
         get: operations["getJournal"];
         put?: never;
         post?: never;
@@ -150,7 +150,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Device slots, one per (uid, device_flag) */
+        /** Device slots, one per (uid, device_flag), oldest first */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -414,12 +414,58 @@ export interface components {
             keyword: string;
             message: string;
         };
-        Journal: {
-            /** @description Oldest first. */
-            entries: components["schemas"]["JournalEntry"][];
-            /** @description Requests seen since the last reset, including those the bounded journal no longer holds. */
+        /** @description Pass it as `cursor` (with the same filters) for the next page; null on the last page. */
+        NextCursor: string | null;
+        JournalPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["JournalEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Entries held that match the filters, over every page. */
             total: number;
+            /** @description How many entries the journal holds at most. */
             capacity: number;
+            /** @description Requests seen since the last reset, including those the bounded journal no longer holds. */
+            recorded: number;
+        };
+        ViolationsPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["JournalEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Entries with violations held that match the filters, over every page. */
+            total: number;
+        };
+        ConnectionsPage: {
+            /** @description Oldest first (by connection_id). */
+            items: components["schemas"]["Connection"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Connections held that match the filters, over every page. */
+            total: number;
+        };
+        DevicesPage: {
+            /** @description In the order the slots were first set; a new token for a slot keeps its place. */
+            items: components["schemas"]["Device"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Slots that match the filters, over every page. */
+            total: number;
+        };
+        EventsPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["WebhookEvent"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Events held, over every page. */
+            total: number;
+        };
+        FaultsPage: {
+            /** @description In the order they are tried. */
+            items: components["schemas"]["ActiveFault"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
+        };
+        ScenariosPage: {
+            /** @description In load order. */
+            items: components["schemas"]["ScenarioState"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
         };
         ConnectRequest: {
             uid: string;
@@ -560,11 +606,15 @@ export interface components {
             /** @description Deliveries queued, on the wire, or waiting for a retry on the mock clock. */
             pending: number;
         };
-        Deliveries: {
-            stats: components["schemas"]["DeliveryStats"];
-            capacity: number;
-            /** @description Oldest first. */
+        DeliveriesPage: {
+            /** @description Newest first. */
             items: components["schemas"]["DeliveryAttempt"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Attempts held that match the filters, over every page. */
+            total: number;
+            stats: components["schemas"]["DeliveryStats"];
+            /** @description How many attempts the delivery journal holds at most. */
+            capacity: number;
         };
         /** @description A name later steps use as `$name` in place of the id this step made. */
         Alias: string;
@@ -697,7 +747,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description Items per page. */
+        Limit: number;
+        /**
+         * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
+         *     violations are cut), so a page is at most 16 MiB.
+         */
+        LogLimit: number;
+        /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+        Cursor: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -775,8 +835,13 @@ export interface operations {
     getJournal: {
         parameters: {
             query?: {
-                /** @description Return only the newest N entries. */
-                limit?: number;
+                /**
+                 * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 16 MiB.
+                 */
+                limit?: components["parameters"]["LogLimit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
                 api?: "wukongim" | "smile" | "admin";
             };
             header?: never;
@@ -785,13 +850,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The journal. */
+            /** @description A page of the journal. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Journal"];
+                    "application/json": components["schemas"]["JournalPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -823,8 +888,13 @@ export interface operations {
         parameters: {
             query?: {
                 api?: "wukongim" | "smile" | "admin";
-                /** @description Only the newest this many. */
-                limit?: number;
+                /**
+                 * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 16 MiB.
+                 */
+                limit?: components["parameters"]["LogLimit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -832,15 +902,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Journal entries with violations, oldest first, kept apart from ordinary traffic so it cannot push them out. */
+            /** @description Journal entries with violations, newest first, kept apart from ordinary traffic so it cannot push them out. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        entries: components["schemas"]["JournalEntry"][];
-                    };
+                    "application/json": components["schemas"]["ViolationsPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -878,6 +946,10 @@ export interface operations {
             query?: {
                 uid?: string;
                 state?: "online" | "kicked" | "closed";
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -885,13 +957,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The connections. */
+            /** @description A page of the connections. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Connection"][];
+                    "application/json": components["schemas"]["ConnectionsPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -927,6 +999,10 @@ export interface operations {
         parameters: {
             query?: {
                 uid?: string;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -934,13 +1010,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The slots. */
+            /** @description A page of the slots. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Device"][];
+                    "application/json": components["schemas"]["DevicesPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1043,8 +1119,10 @@ export interface operations {
                 type?: string;
                 eventId?: string;
                 outcome?: components["schemas"]["Outcome"];
-                /** @description Only the newest this many. */
-                limit?: number;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -1052,13 +1130,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bounded journal, oldest first, and counters that never drop anything. */
+            /** @description A page of the bounded journal, newest first, and counters that never drop anything. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Deliveries"];
+                    "application/json": components["schemas"]["DeliveriesPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1067,43 +1145,55 @@ export interface operations {
     };
     listWebhookEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Oldest first, bounded like the delivery journal. */
+            /** @description A page of the events, newest first, bounded like the delivery journal. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEvent"][];
+                    "application/json": components["schemas"]["EventsPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };
     listScenarios: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description In load order. */
+            /** @description A page of the scenarios, in load order. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScenarioState"][];
+                    "application/json": components["schemas"]["ScenariosPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -1136,22 +1226,28 @@ export interface operations {
     };
     listFaults: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description In the order they are tried. */
+            /** @description A page of the rules, in the order they are tried. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActiveFault"][];
+                    "application/json": components["schemas"]["FaultsPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };
