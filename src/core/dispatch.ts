@@ -3,7 +3,7 @@ import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
 import { isMockError, messageOf } from './errors.js';
 import type { Faults } from './faults.js';
-import { type Journal, journalBody, type ReportedViolation, reported } from './journal.js';
+import { type Journal, type ReportedViolation, reported } from './journal.js';
 import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
@@ -116,8 +116,9 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       path: url.pathname + url.search,
       status: wire.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      request: { headers: headersOf(request), body: journalBody(exchange.body) },
-      response: { body: journalBody(wire.body) },
+      // The journal keeps a bounded part of each (journal-entry.ts).
+      request: { headers: headersOf(request), body: exchange.body },
+      response: { body: wire.body },
       fault: fault?.id ?? null,
       violations: violations.length === 0 ? NONE : violations.map(reported),
       error: failure,

@@ -1,21 +1,20 @@
-/** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
-import type { components } from '../generated/admin.types.js';
+/**
+ * A bounded log of requests and responses: a ring buffer of entries that are themselves bounded
+ * (`journal-entry.ts`), so memory stays flat under load and a page has a known worst case.
+ */
+import { type JournalEntry, keptEntry, type RecordedEntry } from './journal-entry.js';
 import { newestFirst, type Slice } from './page.js';
 import { createRing, type Ring } from './ring.js';
 import type { Violation } from './validation.js';
+import type { ReportedViolation } from './violation-list.js';
 
-type Schemas = components['schemas'];
-
-/** A violation as the journal, the violations header and the control API show it. */
-export type ReportedViolation = Schemas['Violation'];
+export type { JournalEntry } from './journal-entry.js';
+export type { ReportedViolation } from './violation-list.js';
 
 /** The reported form of a violation. */
 export function reported(violation: Violation): ReportedViolation {
   return { in: violation.location, path: violation.pointer, keyword: violation.keyword, message: violation.message };
 }
-
-/** One request the mock answered (the control API's `JournalEntry`). */
-export type JournalEntry = Schemas['JournalEntry'];
 
 /** Which page of the journal, or of its violations, to read. */
 export interface JournalQuery {
@@ -33,8 +32,11 @@ export interface Journal {
   readonly capacity: number;
   /** Requests recorded since the last clear, including those no longer held. */
   readonly total: number;
-  /** Records an entry; `time` is epoch ms on the mock clock, formatted only when the journal is read. */
-  record(entry: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void;
+  /**
+   * Records an entry, keeping a bounded part of it (`keptEntry`); `time` is epoch ms on the mock
+   * clock, formatted only when the journal is read.
+   */
+  record(entry: RecordedEntry): void;
   /** Held entries, oldest first. */
   entries(): JournalEntry[];
   /** Held entries with violations, oldest first: a ring of their own, so ordinary traffic cannot push them out. */
@@ -45,15 +47,6 @@ export interface Journal {
    */
   page(query: JournalQuery): Slice<JournalEntry, number>;
   clear(): void;
-}
-
-/** Bodies are kept for debugging, not archiving: each is cut at this many characters. */
-export const JOURNAL_BODY_LIMIT = 4096;
-
-/** Cuts a body to the journal's limit. */
-export function journalBody(body: string | null | undefined): string | null {
-  if (body === null || body === undefined) return null;
-  return body.length > JOURNAL_BODY_LIMIT ? `${body.slice(0, JOURNAL_BODY_LIMIT)}…` : body;
 }
 
 /**
@@ -70,7 +63,7 @@ export function createJournal(capacity: number): Journal {
       return ring.entries.total;
     },
     record(entry) {
-      const stored = { id: ring.entries.total + 1, ...entry };
+      const stored = { id: ring.entries.total + 1, ...keptEntry(entry) };
       ring.push(stored);
       if (entry.violations.length > 0) broken.push(stored);
     },

@@ -346,6 +346,11 @@ export interface components {
             /** Format: date-time */
             now: string;
         };
+        /**
+         * @description What the journal keeps of one exchange, bounded: bodies, the path and each header value are
+         *     cut (ending with `…`), headers past 8 KiB are left out and counted, and violations are fitted
+         *     to 16 KiB. An entry's JSON is at most 180 KiB whatever the request.
+         */
         JournalEntry: {
             id: number;
             /**
@@ -357,14 +362,22 @@ export interface components {
             api: "wukongim" | "smile" | "admin";
             /** @description null when no operation matched. */
             operationId: string | null;
+            /** @description Cut at 128 characters. */
             method: string;
+            /** @description The path and query, cut at 4 KiB. */
             path: string;
             status: number;
             durationMs: number;
             request: {
+                /**
+                 * @description The request's headers in order, each value cut at 1 KiB, while their names and
+                 *     values (plus 6 each) stay within 8 KiB.
+                 */
                 headers: {
                     [key: string]: string;
                 };
+                /** @description How many headers were left out past the 8 KiB; absent when none was. */
+                omittedHeaders?: number;
                 /** @description The raw body, cut at 4 KiB. */
                 body: string | null;
             };
@@ -374,12 +387,16 @@ export interface components {
             };
             /** @description The id of the fault rule that shaped the answer. */
             fault: string | null;
-            /** @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
+            /**
+             * @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not.
+             *     Each path and message is cut at 512 characters, and the list at 16 KiB of JSON: one that
+             *     does not fit ends with a `truncated` marker that says how many were left out.
+             */
             violations: components["schemas"]["Violation"][];
             /**
              * @description What went wrong inside the mock while answering (its answer was then a 500 in the API's own
-             *     shape), as the error's name and message; null when nothing did. Such failures are also
-             *     reported through the `onError` option, which the CLI prints.
+             *     shape), as the error's name and message cut at 1 KiB; null when nothing did. Such failures
+             *     are also reported through the `onError` option, which the CLI prints.
              */
             error: string | null;
         };
@@ -751,8 +768,8 @@ export interface components {
         /** @description Items per page. */
         Limit: number;
         /**
-         * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
-         *     violations are cut), so a page is at most 16 MiB.
+         * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+         *     violations are cut), so a page is at most 18 MiB.
          */
         LogLimit: number;
         /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
@@ -836,8 +853,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
-                 *     violations are cut), so a page is at most 16 MiB.
+                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 18 MiB.
                  */
                 limit?: components["parameters"]["LogLimit"];
                 /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
@@ -889,8 +906,8 @@ export interface operations {
             query?: {
                 api?: "wukongim" | "smile" | "admin";
                 /**
-                 * @description Entries per page. An entry is at most 160 KiB of JSON (its bodies, headers, path and
-                 *     violations are cut), so a page is at most 16 MiB.
+                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 18 MiB.
                  */
                 limit?: components["parameters"]["LogLimit"];
                 /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
