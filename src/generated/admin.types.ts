@@ -421,13 +421,19 @@ export interface components {
             };
             webhooks: components["schemas"]["DeliveryStats"];
         };
-        /** @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the same objects as a JSON array. */
+        /**
+         * @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the
+         *     same objects as a JSON array of at most 4 KiB: whole violations, each path and message cut at
+         *     256 characters (ending with `…`), and when some do not fit, a last
+         *     `{"in": …, "path": "", "keyword": "truncated", "message": "N more violations left out"}` whose
+         *     `in` is that of the first one left out. The journal keeps more of them.
+         */
         Violation: {
             /** @enum {string} */
             in: "body" | "query" | "path" | "header" | "response" | "event";
             /** @description A JSON Pointer inside `in`, such as `/device_flag`; empty for the whole of it. */
             path: string;
-            /** @description The JSON Schema keyword that failed (`type`, `required`, `maximum`, …), or `json`, `mediaType`, `status`, `body`. */
+            /** @description The JSON Schema keyword that failed (`type`, `required`, `maximum`, …), or `json`, `mediaType`, `status`, `body`, or `truncated` for the marker that ends a list that was cut. */
             keyword: string;
             message: string;
         };
