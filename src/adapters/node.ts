@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FetchOptions, Mock } from '../mock.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
+import { inTurn } from './pipelining.js';
 
 export { nodeHmacSha256 } from './node-crypto.js';
 
@@ -28,16 +29,19 @@ export interface RunningServer {
 }
 
 /**
- * A node:http request listener that answers from the mock.
+ * A node:http request listener that answers from the mock. Pipelined requests of one connection are
+ * answered one at a time, each once the answer before it has gone to the socket (`pipelining.ts`).
  * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
  */
 export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
-    const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
-    mock.handle(request, options).then(
-      (wire) => writeWire(wire, outgoing),
-      () => writeFailure(outgoing),
-    );
+    inTurn(incoming.socket, outgoing, () => {
+      const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
+      return mock.handle(request, options).then(
+        (wire) => writeWire(wire, outgoing),
+        () => writeFailure(outgoing),
+      );
+    });
   };
 }
 
