@@ -27,10 +27,14 @@ export class OrderedIndex<K, T extends K = K> {
       this.count = 1;
       return;
     }
+    // Keys that only grow (ids, sequence numbers) go at the end of the last chunk without a search.
+    const last = this.chunks.length - 1;
+    const tail = this.chunks[last] as T[];
+    const appended = this.compare(tail[tail.length - 1] as T, item) < 0;
     // Past the last key, an item goes at the end of the last chunk.
-    const at = Math.min(this.chunkOf(item, false), this.chunks.length - 1);
+    const at = appended ? last : Math.min(this.chunkOf(item, false), last);
     const chunk = this.chunks[at] as T[];
-    const position = this.positionIn(chunk, item, false);
+    const position = appended ? chunk.length : this.positionIn(chunk, item, false);
     if (position < chunk.length && this.compare(chunk[position] as T, item) === 0) {
       chunk[position] = item;
       return;

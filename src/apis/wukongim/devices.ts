@@ -31,11 +31,13 @@ export class DeviceStore {
   private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
   private readonly statuses = new Map<string, UserStatus>();
   /**
-   * Slots in the order they were first set, each numbered then: a page seeks the number in its
-   * cursor. A number, unlike a uid, keeps a cursor short whatever the uids are.
+   * The number each slot key got when its slot was first set: its place in the listing order, which
+   * a new token keeps. A page seeks the number in its cursor; a number, unlike a uid, keeps a cursor
+   * short whatever the uids are.
    */
-  private readonly order = new OrderedIndex<Numbered, DeviceSlot>((a, b) => this.numberOf(a) - this.numberOf(b));
-  private readonly numbers = new WeakMap<DeviceSlot, number>();
+  private readonly numbers = new Map<string, number>();
+  /** Slot keys by number; an entry is added when a slot is first set, never on an overwrite. */
+  private readonly order = new OrderedIndex<{ number: number }, Placed>((a, b) => a.number - b.number);
   private numbered = 0;
 
   get size(): number {
@@ -55,9 +57,11 @@ export class DeviceStore {
     owned.add(slot);
     this.slotsByUid.set(slot.uid, owned);
     this.slots.set(key, slot);
-    // An overwritten slot keeps its place; the new object takes the old one's number and index entry.
-    this.numbers.set(slot, (previous && this.numbers.get(previous)) ?? ++this.numbered);
-    this.order.set(slot);
+    if (!this.numbers.has(key)) {
+      this.numbered += 1;
+      this.numbers.set(key, this.numbered);
+      this.order.set({ number: this.numbered, key });
+    }
   }
 
   /** Slots of one uid, or all of them, ordered by uid then device_flag. */
@@ -75,11 +79,14 @@ export class DeviceStore {
     const { uid, after, limit } = options;
     const source = uid === undefined ? this.order.after(after === undefined ? undefined : { number: after }) : this.ofUidAfter(uid, after);
     const items: DeviceSlot[] = [];
-    for (const slot of source) {
-      // A slot no longer held (dropped from the map but not from the index) is passed over, never shown.
-      if (this.slots.get(slotKey(slot.uid, slot.deviceFlag)) !== slot) continue;
-      if (items.length === limit) return { items, next: this.numberOf(items[items.length - 1] as DeviceSlot), total: this.countOf(uid) };
+    let last = 0;
+    for (const placed of source) {
+      // A key whose slot is no longer held (dropped from the map but not from the index) is passed over.
+      const slot = this.slots.get(placed.key);
+      if (!slot) continue;
+      if (items.length === limit) return { items, next: last, total: this.countOf(uid) };
       items.push(slot);
+      last = placed.number;
     }
     return { items, next: undefined, total: this.countOf(uid) };
   }
@@ -108,17 +115,20 @@ export class DeviceStore {
     this.slots.clear();
     this.slotsByUid.clear();
     this.statuses.clear();
+    this.numbers.clear();
     this.order.clear();
     this.numbered = 0;
   }
 
-  private numberOf(slot: Numbered): number {
-    return 'number' in slot ? slot.number : (this.numbers.get(slot) ?? 0);
-  }
-
-  private ofUidAfter(uid: string, after: number | undefined): DeviceSlot[] {
-    const slots = [...(this.slotsByUid.get(uid) ?? [])].sort((a, b) => this.numberOf(a) - this.numberOf(b));
-    return after === undefined ? slots : slots.filter((slot) => this.numberOf(slot) > after);
+  /** The places of one uid's slots (one per device_flag), in order, after the number `after`. */
+  private ofUidAfter(uid: string, after: number | undefined): Placed[] {
+    const placed: Placed[] = [];
+    for (const slot of this.slotsByUid.get(uid) ?? []) {
+      const key = slotKey(slot.uid, slot.deviceFlag);
+      const number = this.numbers.get(key) ?? 0;
+      if (after === undefined || number > after) placed.push({ number, key });
+    }
+    return placed.sort((a, b) => a.number - b.number);
   }
 
   private countOf(uid: string | undefined): number {
@@ -126,5 +136,8 @@ export class DeviceStore {
   }
 }
 
-/** A slot, or where a page of slots stopped: the number a slot got when it was first set. */
-type Numbered = DeviceSlot | { number: number };
+/** Where a slot sits in the listing order: the number its key got when it was first set. */
+interface Placed {
+  number: number;
+  key: string;
+}
