@@ -12,6 +12,9 @@ export type JournalEntry = components['schemas']['JournalEntry'];
 /** An entry as it is recorded: `time` in epoch ms, formatted only when the journal is read. */
 export type RecordedEntry = Omit<JournalEntry, 'id' | 'time'> & { time: number };
 
+/** An entry as the journal holds it: its id, and `time` still in epoch ms. */
+export type StoredEntry = RecordedEntry & { id: number };
+
 /** Bodies are kept for debugging, not archiving: each is cut at this many characters. */
 export const JOURNAL_BODY_LIMIT = 4096;
 /** Each header value is cut at this many characters. */
@@ -71,13 +74,14 @@ export function journalBody(body: string | null | undefined): string | null {
 const NONE: ReportedViolation[] = [];
 
 /**
- * The part of an entry the journal keeps.
- * @example journal.record(keptEntry(entry))
+ * The part of an entry the journal keeps, with its id.
+ * @example ring.push(keptEntry(ring.total + 1, entry))
  */
-export function keptEntry(entry: RecordedEntry): RecordedEntry {
+export function keptEntry(id: number, entry: RecordedEntry): StoredEntry {
   const { headers, omitted } = keptHeaders(entry.request.headers);
   const body = journalBody(entry.request.body);
   return {
+    id,
     time: entry.time,
     api: entry.api,
     operationId: entry.operationId === null ? null : cut(entry.operationId, JOURNAL_WORD_LIMIT),
@@ -95,6 +99,18 @@ export function keptEntry(entry: RecordedEntry): RecordedEntry {
 
 /** Headers in order, each value cut, while they fit the budget; the count of those left out. */
 function keptHeaders(headers: Record<string, string>): { headers: Record<string, string>; omitted: number } {
+  // Almost every request is within the limits: its headers are kept as they are, without a copy.
+  let cost = 0;
+  let within = true;
+  for (const name in headers) {
+    const length = (headers[name] as string).length;
+    cost += name.length + length + 6;
+    if (length > JOURNAL_HEADER_VALUE_LIMIT || cost > JOURNAL_HEADERS_BUDGET) {
+      within = false;
+      break;
+    }
+  }
+  if (within) return { headers, omitted: 0 };
   const kept: Record<string, string> = {};
   let used = 0;
   let omitted = 0;

@@ -2,7 +2,7 @@
  * A bounded log of requests and responses: a ring buffer of entries that are themselves bounded
  * (`journal-entry.ts`), so memory stays flat under load and a page has a known worst case.
  */
-import { type JournalEntry, keptEntry, type RecordedEntry } from './journal-entry.js';
+import { type JournalEntry, keptEntry, type RecordedEntry, type StoredEntry } from './journal-entry.js';
 import { newestFirst, type Slice } from './page.js';
 import { createRing, type Ring } from './ring.js';
 import type { Violation } from './validation.js';
@@ -63,7 +63,7 @@ export function createJournal(capacity: number): Journal {
       return ring.entries.total;
     },
     record(entry) {
-      const stored = { id: ring.entries.total + 1, ...keptEntry(entry) };
+      const stored = keptEntry(ring.entries.total + 1, entry);
       ring.push(stored);
       if (entry.violations.length > 0) broken.push(stored);
     },
@@ -83,7 +83,7 @@ export function createJournal(capacity: number): Journal {
   };
 }
 
-type Stored = Omit<JournalEntry, 'time'> & { time: number };
+type Stored = StoredEntry;
 
 /** A ring of entries with a count of those held per API, kept as entries come and go. */
 function createCountedRing(capacity: number): { entries: Ring<Stored>; held: Map<string, number>; push(entry: Stored): void; clear(): void } {
