@@ -72,6 +72,22 @@ describe('pipelined requests from a client that does not read', () => {
     expect((await fetch(`${server.url}/__mock/journal?limit=1`)).status).toBe(200);
   });
 
+  it('answers a reply it cannot write with a 500, and goes on with the next request of the socket', async () => {
+    const mock = createMock({ startTime: '2026-01-01T00:00:00Z' });
+    // Node refuses the fault's id as a header value: the reply cannot be written as it stands.
+    mock.faults.add({ id: '不', path: '/health', status: 503 });
+    server = await serve(mock, { api: 'wukongim' });
+    const socket = await pipeline(server.port, '/health', 1);
+    socket.write('GET /__mock/clock HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    await new Promise((resolve) => socket.once('end', resolve));
+    expect([...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1])).toEqual(['500', '200']);
+  });
+
   it('still answers every pipelined request, in order, to a client that reads', async () => {
     const mock = await fullJournal();
     server = await serve(mock, { api: 'wukongim' });

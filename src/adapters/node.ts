@@ -37,10 +37,12 @@ export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     inTurn(incoming.socket, outgoing, () => {
       const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
-      return mock.handle(request, options).then(
-        (wire) => writeWire(wire, outgoing),
-        () => writeFailure(outgoing),
-      );
+      // A reply node:http refuses to write (a header it rejects) is a failure too: left unanswered,
+      // it would hold up every later request of its socket.
+      return mock
+        .handle(request, options)
+        .then((wire) => writeWire(wire, outgoing))
+        .catch(() => writeFailure(outgoing));
     });
   };
 }
