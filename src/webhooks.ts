@@ -7,6 +7,7 @@ import { ONLINE_STATUS_EVENT } from './apis/wukongim/webhook.js';
 import type { DeliveryAttempt, DeliveryObserver, DeliveryStats, Outcome, WebhookEvent } from './core/delivery-log.js';
 import { MockError } from './core/errors.js';
 import type { Outbox, WebhookApi } from './core/outbox.js';
+import { heldArray, newestFirst, type Slice } from './core/page.js';
 import type { components } from './generated/admin.types.js';
 
 /**
@@ -30,6 +31,13 @@ export interface Webhooks extends Pick<DeliveryObserver, 'events' | 'waitFor' | 
   emit(request: EmitRequest): WebhookEvent;
   /** Journaled attempts, oldest first. */
   deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
+  /** A page of journaled attempts, newest first, from below the attempt id `from`. */
+  deliveryPage(filter: DeliveryFilter, from: number | undefined, limit: number): Slice<DeliveryAttempt, number>;
+  /**
+   * A page of held events, newest first, from below the event numbered `from`: events are numbered
+   * from 1 in emission order since the last reset, so a page's anchor outlives the ring.
+   */
+  eventPage(from: number | undefined, limit: number): Slice<WebhookEvent, number>;
 }
 
 /** A refusal of an emit request, pointing at the part of it that is wrong. */
@@ -40,6 +48,16 @@ const refused = (path: string, message: string) => new MockError('invalid-event'
  * @example const webhooks = createWebhooks(outbox, log, { smile, wukongim }); webhooks.emit({ api: 'smile', type: 'ACCOUNT_CONNECTED' });
  */
 export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { smile: SmileService; wukongim: WukongimService }): Webhooks {
+  const deliveries = (filter: DeliveryFilter = {}) =>
+    log
+      .attempts()
+      .filter(
+        (attempt) =>
+          (filter.api === undefined || attempt.api === filter.api) &&
+          (filter.type === undefined || attempt.type === filter.type) &&
+          (filter.eventId === undefined || attempt.eventId === filter.eventId) &&
+          (filter.outcome === undefined || attempt.outcome === filter.outcome),
+      );
   return {
     emit(request) {
       if (request.api === 'wukongim') {
@@ -54,16 +72,19 @@ export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { sm
         throw refused('/data', 'data must be an object: the fields of the event data');
       return apis.smile.emit(request.type as SmileEventType, { userId: request.userId, data: request.data as Record<string, unknown> | undefined });
     },
-    deliveries(filter = {}) {
-      return log
-        .attempts()
-        .filter(
-          (attempt) =>
-            (filter.api === undefined || attempt.api === filter.api) &&
-            (filter.type === undefined || attempt.type === filter.type) &&
-            (filter.eventId === undefined || attempt.eventId === filter.eventId) &&
-            (filter.outcome === undefined || attempt.outcome === filter.outcome),
-        );
+    deliveries,
+    deliveryPage(filter, from, limit) {
+      // The delivery journal is a bounded ring (`webhooks.journalSize`): filtering it whole is bounded too.
+      const matching = deliveries(filter);
+      return { ...newestFirst(heldArray(matching), (attempt) => attempt.id, { from, limit }), total: matching.length };
+    },
+    eventPage(from, limit) {
+      const events = log.events();
+      // The ring holds the newest events: the first one held is numbered after every event it let go.
+      const first = log.stats().events - events.length + 1;
+      const positions = { size: events.length, at: (index: number) => index };
+      const { items, next } = newestFirst(positions, (index) => first + index, { from, limit });
+      return { items: items.map((index) => events[index] as WebhookEvent), next, total: events.length };
     },
     capacity: log.capacity,
     stats: () => ({ ...log.stats(), ...outbox.outstanding() }),

@@ -14,8 +14,8 @@ describe('POST /__mock/reset', () => {
     await im.post('/__mock/clock', { advance: '1h' });
     const reset = await im.post('/__mock/reset', {});
     expect(reset.body).toEqual({ reset: true, now: '2026-01-01T00:00:00.000Z' });
-    expect((await im.get('/__mock/wukongim/devices')).body).toEqual([]);
-    expect((await im.get('/__mock/wukongim/connections')).body).toEqual([]);
+    expect((await im.get('/__mock/wukongim/devices')).body).toEqual({ items: [], nextCursor: null, total: 0 });
+    expect((await im.get('/__mock/wukongim/connections')).body).toEqual({ items: [], nextCursor: null, total: 0 });
     expect((await im.post('/__mock/wukongim/connect', { uid: 'alice', token: 'tk', device_flag: 1, device_id: 'a' })).body).toEqual({
       reason_code: 2,
       connection_id: 1,
@@ -68,22 +68,23 @@ describe('/__mock/clock', () => {
 });
 
 describe('GET /__mock/journal', () => {
-  it('keeps the newest requests only, in order, and counts every one', async () => {
+  it('keeps the newest requests only, newest first, and counts every one', async () => {
     await im.post('/__mock/reset', {});
     for (let i = 0; i < 7; i++) await im.post('/user/token', { uid: `u${i}`, token: 't', device_flag: 1 });
     await im.get('/user/token');
     const journal = (await im.get('/__mock/journal?api=wukongim')).body;
     expect(journal.capacity).toBe(5);
-    expect(journal.total).toBe(9); // the reset call itself, 7 updates and the 405
-    expect(journal.entries.map((e: { path: string; status: number }) => e.status)).toEqual([200, 200, 200, 200, 405]);
-    const last = journal.entries.at(-1);
+    expect(journal.recorded).toBe(9); // the reset call itself, 7 updates and the 405
+    expect(journal.total).toBe(5);
+    expect(journal.items.map((e: { path: string; status: number }) => e.status)).toEqual([405, 200, 200, 200, 200]);
+    const last = journal.items[0];
     expect(last).toMatchObject({ api: 'wukongim', operationId: null, method: 'GET', path: '/user/token', status: 405, time: '2026-01-01T00:00:00.000Z' });
-    const token = journal.entries[0];
+    const token = journal.items.at(-1);
     expect(token.operationId).toBe('updateToken');
     expect(JSON.parse(token.request.body)).toEqual({ uid: 'u3', token: 't', device_flag: 1 });
     expect(token.request.headers['content-type']).toBe('application/json');
     expect(token.response.body).toBe('{"status":"ok"}');
-    expect((await im.get('/__mock/journal?limit=2')).body.entries).toHaveLength(2);
+    expect((await im.get('/__mock/journal?limit=2')).body.items).toHaveLength(2);
   });
 
   it('refuses a limit that is not a positive integer', async () => {

@@ -182,7 +182,7 @@ describe('token-mock CLI', () => {
     expect(output()).toContain('(30 users)');
     expect(output()).toContain('scenario  master login kicks an older session (8 steps)');
     const faults = await (await fetch(`${url}/__mock/faults`)).json();
-    expect(faults.map((rule: { id: string }) => rule.id)).toEqual(['tokens-flaky', 'slow-health']);
+    expect(faults.items.map((rule: { id: string }) => rule.id)).toEqual(['tokens-flaky', 'slow-health']);
     expect(await (await fetch(`${url}/user/token`, { method: 'POST', body: '{"uid":"a","token":"t","device_flag":1}' })).json()).toEqual({ status: 200 });
   });
 

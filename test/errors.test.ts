@@ -71,7 +71,7 @@ describe('unexpected failures', () => {
     expect(reported[0]?.where).toEqual({ api: 'admin', method: 'GET', path: '/__mock/wukongim/devices', operationId: 'listDevices' });
     // The journal as the control API shows it carries the message too.
     const journal = await im.get('/__mock/journal?limit=1');
-    expect(journal.body.entries.at(-1).error).toBe('TypeError: the device store is gone');
+    expect(journal.body.items[0].error).toBe('TypeError: the device store is gone');
   });
 
   it('leave ordinary entries with error null', async () => {
@@ -83,7 +83,7 @@ describe('unexpected failures', () => {
 
 /** Makes the device listing fail as a bug would. */
 function breakDevices(mock: Mock): void {
-  (mock.wukongim as unknown as { devices: () => never }).devices = () => {
+  (mock.wukongim as unknown as { devicePage: () => never }).devicePage = () => {
     throw new TypeError('the device store is gone');
   };
 }

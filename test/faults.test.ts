@@ -32,8 +32,8 @@ describe('faults', () => {
     expect(answers.map((a) => a.status)).toEqual([503, 503, 201]);
     expect(answers[0]?.body).toEqual({ code: 'SERVER_UNAVAILABLE', message: 'The server is unavailable', requestId: expect.any(String), data: {} });
     expect(answers[0]?.headers.get('x-token-mock-fault')).toBe('tokens-down');
-    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body).toEqual([]);
-    const journal = (await smile.call('GET', '/__mock/journal?api=smile', { auth: null })).body.entries;
+    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body.items).toEqual([]);
+    const journal = (await smile.call('GET', '/__mock/journal?api=smile', { auth: null })).body.items;
     expect(journal.filter((e: { fault: string | null }) => e.fault === 'tokens-down')).toHaveLength(2);
   });
 

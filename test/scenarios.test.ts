@@ -39,11 +39,11 @@ describe('scenarios through the control API', () => {
       { type: 'USER_SESSION_COMPLETED', createdAt: '2026-01-01T00:10:00Z' },
     ]);
     expect(smile.mock.clock.iso()).toBe('2026-01-01T00:10:00.000Z');
-    const states = (await smile.call('GET', '/__mock/scenarios', { auth: null })).body;
+    const states = (await smile.call('GET', '/__mock/scenarios', { auth: null })).body.items;
     expect(states[0]).toMatchObject({ done: 5, nextAt: '2026-01-01T00:30:00.000Z' });
 
     await smile.call('POST', '/__mock/clock', { body: { advance: '2h' }, auth: null });
-    const done = (await smile.call('GET', '/__mock/scenarios', { auth: null })).body[0];
+    const done = (await smile.call('GET', '/__mock/scenarios', { auth: null })).body.items[0];
     expect(done).toMatchObject({ done: 9, nextAt: null, failures: [] });
     expect(heard.at(-1)).toEqual({ type: 'USER_SESSION_RESET', createdAt: '2026-01-01T01:00:00Z' });
   });
@@ -136,7 +136,7 @@ describe('scenarios through the control API', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0]).toEqual({ path: expect.stringMatching(/^\/body\/steps\/0\/emit\/data(\/a)+$/), message: 'nests deeper than 64 levels' });
-    expect((await smile.call('GET', '/__mock/scenarios', { auth: null })).body).toEqual([]);
+    expect((await smile.call('GET', '/__mock/scenarios', { auth: null })).body.items).toEqual([]);
   });
 
   it('refuses a step with two actions, or none', async () => {

@@ -12,7 +12,7 @@ const setToken = (uid: string, token: string, device_flag: number, device_level?
   im.post('/user/token', device_level === undefined ? { uid, token, device_flag } : { uid, token, device_flag, device_level });
 const connect = async (uid: string, token: string, device_flag: number, device_id: string, device_level?: number) =>
   (await im.post('/__mock/wukongim/connect', { uid, token, device_flag, device_id, ...(device_level === undefined ? {} : { device_level }) })).body;
-const connections = async (uid: string) => (await im.get(`/__mock/wukongim/connections?uid=${uid}`)).body;
+const connections = async (uid: string) => (await im.get(`/__mock/wukongim/connections?uid=${uid}`)).body.items;
 const stateOf = async (uid: string) =>
   Object.fromEntries((await connections(uid)).map((c: { device_id: string; state: string; reason_code: number }) => [c.device_id, [c.state, c.reason_code]]));
 

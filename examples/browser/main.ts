@@ -104,11 +104,18 @@ async function masterLogin(deviceId: string, label: string) {
     body: JSON.stringify({ uid: 'ana', token: tokenValue, device_flag: 0, device_id: deviceId }),
   });
   log(`${label} connected: ${JSON.stringify(await connected.json())}`);
-  const connections = (await (await fetch(`${WUKONGIM}/__mock/wukongim/connections?uid=ana`)).json()) as {
-    device_id: string;
-    state: string;
-    reason_code: number;
-  }[];
+  // Oldest first, a page at a time: the last connection of each phone says how it stands.
+  const connections: { device_id: string; state: string; reason_code: number }[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${cursor}`;
+    const page = (await (await fetch(`${WUKONGIM}/__mock/wukongim/connections?uid=ana${query}`)).json()) as {
+      items: typeof connections;
+      nextCursor: string | null;
+    };
+    connections.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
   for (const id of ['phone-a', 'phone-b']) {
     const latest = connections.filter((c) => c.device_id === id).at(-1);
     $(id).textContent = latest ? `${latest.state}${latest.state === 'online' ? '' : ` (reason ${latest.reason_code})`}` : 'offline';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
+import { inTurn } from './pipelining.js';
 
 export { nodeHmacSha256 } from './node-crypto.js';
 
@@ -34,7 +35,8 @@ export interface RunningServer {
 const HEADER_FIELDS = 100;
 
 /**
- * A node:http request listener that answers from the mock.
+ * A node:http request listener that answers from the mock. Pipelined requests of one connection are
+ * answered one at a time, each once the answer before it has gone to the socket (`pipelining.ts`).
  * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
  */
 export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
@@ -46,11 +48,15 @@ export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
       outgoing.end(`more than ${HEADER_FIELDS} header fields`);
       return;
     }
-    const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
-    mock.handle(request, options).then(
-      (wire) => writeWire(wire, outgoing),
-      () => writeFailure(outgoing),
-    );
+    inTurn(incoming.socket, outgoing, () => {
+      const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
+      // A reply node:http refuses to write (a header it rejects) is a failure too: left unanswered,
+      // it would hold up every later request of its socket.
+      return mock
+        .handle(request, options)
+        .then((wire) => writeWire(wire, outgoing))
+        .catch(() => writeFailure(outgoing));
+    });
   };
 }
 

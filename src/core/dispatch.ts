@@ -3,12 +3,13 @@ import type { Api, ApiName } from './api.js';
 import type { Clock } from './clock.js';
 import { isMockError, messageOf } from './errors.js';
 import type { Faults } from './faults.js';
-import { type Journal, journalBody, type ReportedViolation, reported } from './journal.js';
+import { type Journal, type ReportedViolation, reported } from './journal.js';
 import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
 import { createRouter, type RouteMatch, type Router } from './router.js';
 import { check, collectParams, describe, locateParams, type Violation } from './validation.js';
+import { fitViolations } from './violation-list.js';
 
 /** What the dispatcher was doing when something failed unexpectedly. */
 export interface FailureContext {
@@ -126,8 +127,9 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       path: url.pathname + url.search,
       status: wire.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      request: { headers: headersOf(request), body: journalBody(exchange.body) },
-      response: { body: journalBody(wire.body) },
+      // The journal keeps a bounded part of each (journal-entry.ts).
+      request: { headers: headersOf(request), body: exchange.body },
+      response: { body: wire.body },
       fault: fault?.id ?? null,
       violations: violations.length === 0 ? NONE : violations.map(reported),
       error: failure,
@@ -244,7 +246,12 @@ interface Exchange {
 
 /** Lists an exchange's violations in machine-readable form: a JSON array, ASCII only, as headers must be. */
 export const VIOLATIONS_HEADER = 'x-token-mock-violations';
-const HEADER_LIMIT = 20;
+/**
+ * The header's size, escapes included: clients refuse large headers (undici at 16 KiB for all of
+ * them), so whole violations fit in 4 KiB, each path and message cut at 256 characters, and a
+ * `truncated` marker counts the rest. The journal keeps more of them.
+ */
+export const VIOLATIONS_HEADER_FIT = { budget: 4096, cut: 256, measure: (json: string) => json.length + 5 * unprintable(json) };
 const NONE: ReportedViolation[] = [];
 
 function violation(location: Violation['location'], pointer: string, keyword: string, message: string): Violation {
@@ -252,8 +259,18 @@ function violation(location: Violation['location'], pointer: string, keyword: st
 }
 
 function violationsHeader(violations: Violation[]): string {
-  const json = JSON.stringify(violations.slice(0, HEADER_LIMIT).map(reported));
+  const json = JSON.stringify(fitViolations(violations.map(reported), VIOLATIONS_HEADER_FIT));
   return json.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** How many characters of a text the header escapes, each into six (`\u2026`). */
+function unprintable(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) count += 1;
+  }
+  return count;
 }
 
 function underBase(pathname: string, basePath: string): boolean {

@@ -7,6 +7,7 @@ import type { components } from '../generated/admin.types.js';
 import type { ApiName } from './api.js';
 import { parseDuration } from './duration.js';
 import { type ErrorDetail, MockError } from './errors.js';
+import { heldArray, oldestFirst, type Slice } from './page.js';
 import { createRandom } from './random.js';
 
 /**
@@ -43,6 +44,11 @@ export interface Faults {
   remove(id: string): boolean;
   clear(): void;
   list(): ActiveFault[];
+  /**
+   * A page of the rules in the order they are tried, after the rule numbered `from`. Rules are
+   * numbered as they are added and a new rule goes last, so a page goes on after a removed anchor.
+   */
+  page(from: number | undefined, limit: number): Slice<ActiveFault, number>;
   /** The effect of the first rule that matches and fires, counting it; undefined when none does. */
   pick(target: FaultTarget): FaultEffect | undefined;
 }
@@ -55,12 +61,17 @@ export function createFaults(seed: number): Faults {
   const random = createRandom(seed ^ 0xfa017);
   let rules: ActiveFault[] = [];
   let counter = 0;
+  // Never reset, not even by clear(): a cursor taken before a clear must not skip the rules added after it.
+  const numbers = new WeakMap<ActiveFault, number>();
+  let numbered = 0;
 
   const add = (rule: FaultRule): ActiveFault => {
     refuseNonsense(rule);
     counter += 1;
     const active: ActiveFault = { ...rule, id: rule.id ?? `fault-${counter}`, applied: 0, remaining: rule.times ?? null };
     rules = [...rules.filter((existing) => existing.id !== active.id), active];
+    numbered += 1;
+    numbers.set(active, numbered);
     return active;
   };
 
@@ -85,6 +96,10 @@ export function createFaults(seed: number): Faults {
       random.reset();
     },
     list: () => rules.map((rule) => ({ ...rule })),
+    page(from, limit) {
+      const { items, next } = oldestFirst(heldArray(rules), (rule) => numbers.get(rule) ?? 0, { from, limit });
+      return { items: items.map((rule) => ({ ...rule })), next, total: rules.length };
+    },
     pick(target) {
       for (const rule of rules) {
         if (!matches(rule, target)) continue;

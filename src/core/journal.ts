@@ -1,42 +1,52 @@
-/** A bounded log of requests and responses: a ring buffer, so memory stays flat under load. */
-import type { components } from '../generated/admin.types.js';
-import { createRing } from './ring.js';
+/**
+ * A bounded log of requests and responses: a ring buffer of entries that are themselves bounded
+ * (`journal-entry.ts`), so memory stays flat under load and a page has a known worst case.
+ */
+import { type JournalEntry, keptEntry, type RecordedEntry, type StoredEntry } from './journal-entry.js';
+import { newestFirst, type Slice } from './page.js';
+import { createRing, type Ring } from './ring.js';
 import type { Violation } from './validation.js';
+import type { ReportedViolation } from './violation-list.js';
 
-type Schemas = components['schemas'];
-
-/** A violation as the journal, the violations header and the control API show it. */
-export type ReportedViolation = Schemas['Violation'];
+export type { JournalEntry } from './journal-entry.js';
+export type { ReportedViolation } from './violation-list.js';
 
 /** The reported form of a violation. */
 export function reported(violation: Violation): ReportedViolation {
   return { in: violation.location, path: violation.pointer, keyword: violation.keyword, message: violation.message };
 }
 
-/** One request the mock answered (the control API's `JournalEntry`). */
-export type JournalEntry = Schemas['JournalEntry'];
+/** Which page of the journal, or of its violations, to read. */
+export interface JournalQuery {
+  /** Only the entries of this API. */
+  api?: string;
+  /** The id of the last entry the previous page showed: this page starts just below it. */
+  from?: number;
+  limit: number;
+  /** Read the entries with violations, which have a ring of their own. */
+  violations?: boolean;
+}
 
 /** The journal: the newest `capacity` entries, and a count of everything seen. */
 export interface Journal {
   readonly capacity: number;
   /** Requests recorded since the last clear, including those no longer held. */
   readonly total: number;
-  /** Records an entry; `time` is epoch ms on the mock clock, formatted only when the journal is read. */
-  record(entry: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void;
+  /**
+   * Records an entry, keeping a bounded part of it (`keptEntry`); `time` is epoch ms on the mock
+   * clock, formatted only when the journal is read.
+   */
+  record(entry: RecordedEntry): void;
   /** Held entries, oldest first. */
   entries(): JournalEntry[];
   /** Held entries with violations, oldest first: a ring of their own, so ordinary traffic cannot push them out. */
   violations(): JournalEntry[];
+  /**
+   * A page of held entries, newest first: a binary search to the cursor, then the page itself. Only
+   * the entries shown are formatted; `total` comes from counts kept per API, not from a scan.
+   */
+  page(query: JournalQuery): Slice<JournalEntry, number>;
   clear(): void;
-}
-
-/** Bodies are kept for debugging, not archiving: each is cut at this many characters. */
-export const JOURNAL_BODY_LIMIT = 4096;
-
-/** Cuts a body to the journal's limit. */
-export function journalBody(body: string | null | undefined): string | null {
-  if (body === null || body === undefined) return null;
-  return body.length > JOURNAL_BODY_LIMIT ? `${body.slice(0, JOURNAL_BODY_LIMIT)}…` : body;
 }
 
 /**
@@ -44,25 +54,52 @@ export function journalBody(body: string | null | undefined): string | null {
  * @example const journal = createJournal(500); journal.entries().at(-1)?.status
  */
 export function createJournal(capacity: number): Journal {
-  type Stored = Omit<JournalEntry, 'time'> & { time: number };
-  const ring = createRing<Stored>(capacity);
-  const broken = createRing<Stored>(capacity);
+  const ring = createCountedRing(capacity);
+  const broken = createCountedRing(capacity);
   const shown = (stored: Stored): JournalEntry => ({ ...stored, time: new Date(stored.time).toISOString() });
   return {
     capacity,
     get total() {
-      return ring.total;
+      return ring.entries.total;
     },
     record(entry) {
-      const stored = { id: ring.total + 1, ...entry };
+      const stored = keptEntry(ring.entries.total + 1, entry);
       ring.push(stored);
       if (entry.violations.length > 0) broken.push(stored);
     },
-    entries: () => ring.items().map(shown),
-    violations: () => broken.items().map(shown),
+    entries: () => ring.entries.items().map(shown),
+    violations: () => broken.entries.items().map(shown),
+    page(query) {
+      const { entries, held } = query.violations ? broken : ring;
+      const api = query.api;
+      const matches = api === undefined ? undefined : (entry: Stored) => entry.api === api;
+      const { items, next } = newestFirst(entries, (entry) => entry.id, { from: query.from, limit: query.limit, matches });
+      return { items: items.map(shown), next, total: api === undefined ? entries.size : (held.get(api) ?? 0) };
+    },
     clear() {
       ring.clear();
       broken.clear();
+    },
+  };
+}
+
+type Stored = StoredEntry;
+
+/** A ring of entries with a count of those held per API, kept as entries come and go. */
+function createCountedRing(capacity: number): { entries: Ring<Stored>; held: Map<string, number>; push(entry: Stored): void; clear(): void } {
+  const entries = createRing<Stored>(capacity);
+  const held = new Map<string, number>();
+  return {
+    entries,
+    held,
+    push(entry) {
+      const evicted = entries.push(entry);
+      if (capacity > 0) held.set(entry.api, (held.get(entry.api) ?? 0) + 1);
+      if (evicted) held.set(evicted.api, (held.get(evicted.api) ?? 1) - 1);
+    },
+    clear() {
+      entries.clear();
+      held.clear();
     },
   };
 }

@@ -3,7 +3,12 @@ export interface Ring<T> {
   readonly capacity: number;
   /** Items pushed since the last clear, including those no longer held. */
   readonly total: number;
-  push(item: T): void;
+  /** How many items are held now. */
+  readonly size: number;
+  /** Adds an item; returns the oldest one it pushed out, if the ring was full. */
+  push(item: T): T | undefined;
+  /** The held item at `index`, 0 being the oldest: a page reads its items without copying the rest. */
+  at(index: number): T | undefined;
   /** Held items, oldest first. */
   items(): T[];
   clear(): void;
@@ -16,19 +21,30 @@ export interface Ring<T> {
 export function createRing<T>(capacity: number): Ring<T> {
   let slots: (T | undefined)[] = new Array(capacity);
   let total = 0;
+  const held = () => Math.min(total, capacity);
   return {
     capacity,
     get total() {
       return total;
     },
+    get size() {
+      return held();
+    },
     push(item) {
       total += 1;
-      if (capacity > 0) slots[(total - 1) % capacity] = item;
+      if (capacity === 0) return item;
+      const slot = (total - 1) % capacity;
+      const evicted = total > capacity ? slots[slot] : undefined;
+      slots[slot] = item;
+      return evicted;
+    },
+    at(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= held()) return undefined;
+      return slots[(total - held() + index) % capacity];
     },
     items() {
-      const held = Math.min(total, capacity);
       const out: T[] = [];
-      for (let i = total - held; i < total; i++) out.push(slots[i % capacity] as T);
+      for (let i = total - held(); i < total; i++) out.push(slots[i % capacity] as T);
       return out;
     },
     clear() {

@@ -42,7 +42,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The bounded log of requests and responses */
+        /** The bounded log of requests and responses, newest first */
         get: operations["getJournal"];
         put?: never;
         post?: never;
@@ -150,7 +150,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Device slots, one per (uid, device_flag) */
+        /** Device slots, one per (uid, device_flag), oldest first */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -346,6 +346,11 @@ export interface components {
             /** Format: date-time */
             now: string;
         };
+        /**
+         * @description What the journal keeps of one exchange, bounded: bodies, the path and each header value are
+         *     cut (ending with `…`), headers past 8 KiB are left out and counted, and violations are fitted
+         *     to 16 KiB. An entry's JSON is at most 180 KiB whatever the request.
+         */
         JournalEntry: {
             id: number;
             /**
@@ -357,14 +362,22 @@ export interface components {
             api: "wukongim" | "smile" | "admin";
             /** @description null when no operation matched. */
             operationId: string | null;
+            /** @description Cut at 128 characters. */
             method: string;
+            /** @description The path and query, cut at 4 KiB. */
             path: string;
             status: number;
             durationMs: number;
             request: {
+                /**
+                 * @description The request's headers in order, each value cut at 1 KiB, while their names and
+                 *     values (plus 6 each) stay within 8 KiB.
+                 */
                 headers: {
                     [key: string]: string;
                 };
+                /** @description How many headers were left out past the 8 KiB; absent when none was. */
+                omittedHeaders?: number;
                 /** @description The raw body, cut at 4 KiB. */
                 body: string | null;
             };
@@ -374,12 +387,16 @@ export interface components {
             };
             /** @description The id of the fault rule that shaped the answer. */
             fault: string | null;
-            /** @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not. */
+            /**
+             * @description How the request (or, in strict mode, the answer) broke the spec; empty when it did not.
+             *     Each path and message is cut at 512 characters, and the list at 16 KiB of JSON: one that
+             *     does not fit ends with a `truncated` marker that says how many were left out.
+             */
             violations: components["schemas"]["Violation"][];
             /**
              * @description What went wrong inside the mock while answering (its answer was then a 500 in the API's own
-             *     shape), as the error's name and message; null when nothing did. Such failures are also
-             *     reported through the `onError` option, which the CLI prints.
+             *     shape), as the error's name and message cut at 1 KiB; null when nothing did. Such failures
+             *     are also reported through the `onError` option, which the CLI prints.
              */
             error: string | null;
         };
@@ -404,22 +421,74 @@ export interface components {
             };
             webhooks: components["schemas"]["DeliveryStats"];
         };
-        /** @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the same objects as a JSON array. */
+        /**
+         * @description One way a request or response broke the spec. The `x-token-mock-violations` header carries the
+         *     same objects as a JSON array of at most 4 KiB: whole violations, each path and message cut at
+         *     256 characters (ending with `…`), and when some do not fit, a last
+         *     `{"in": …, "path": "", "keyword": "truncated", "message": "N more violations left out"}` whose
+         *     `in` is that of the first one left out. The journal keeps more of them.
+         */
         Violation: {
             /** @enum {string} */
             in: "body" | "query" | "path" | "header" | "response" | "event";
             /** @description A JSON Pointer inside `in`, such as `/device_flag`; empty for the whole of it. */
             path: string;
-            /** @description The JSON Schema keyword that failed (`type`, `required`, `maximum`, …), or `json`, `mediaType`, `status`, `body`. */
+            /** @description The JSON Schema keyword that failed (`type`, `required`, `maximum`, …), or `json`, `mediaType`, `status`, `body`, or `truncated` for the marker that ends a list that was cut. */
             keyword: string;
             message: string;
         };
-        Journal: {
-            /** @description Oldest first. */
-            entries: components["schemas"]["JournalEntry"][];
-            /** @description Requests seen since the last reset, including those the bounded journal no longer holds. */
+        /** @description Pass it as `cursor` (with the same filters) for the next page; null on the last page. */
+        NextCursor: string | null;
+        JournalPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["JournalEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Entries held that match the filters, over every page. */
             total: number;
+            /** @description How many entries the journal holds at most. */
             capacity: number;
+            /** @description Requests seen since the last reset, including those the bounded journal no longer holds. */
+            recorded: number;
+        };
+        ViolationsPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["JournalEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Entries with violations held that match the filters, over every page. */
+            total: number;
+        };
+        ConnectionsPage: {
+            /** @description Oldest first (by connection_id). */
+            items: components["schemas"]["Connection"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Connections held that match the filters, over every page. */
+            total: number;
+        };
+        DevicesPage: {
+            /** @description In the order the slots were first set; a new token for a slot keeps its place. */
+            items: components["schemas"]["Device"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Slots that match the filters, over every page. */
+            total: number;
+        };
+        EventsPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["WebhookEvent"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Events held, over every page. */
+            total: number;
+        };
+        FaultsPage: {
+            /** @description In the order they are tried. */
+            items: components["schemas"]["ActiveFault"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
+        };
+        ScenariosPage: {
+            /** @description In load order. */
+            items: components["schemas"]["ScenarioState"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
         };
         ConnectRequest: {
             uid: string;
@@ -566,11 +635,15 @@ export interface components {
             /** @description Of the pending, those waiting on the mock clock for their next attempt. */
             retrying: number;
         };
-        Deliveries: {
-            stats: components["schemas"]["DeliveryStats"];
-            capacity: number;
-            /** @description Oldest first. */
+        DeliveriesPage: {
+            /** @description Newest first. */
             items: components["schemas"]["DeliveryAttempt"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Attempts held that match the filters, over every page. */
+            total: number;
+            stats: components["schemas"]["DeliveryStats"];
+            /** @description How many attempts the delivery journal holds at most. */
+            capacity: number;
         };
         /** @description A name later steps use as `$name` in place of the id this step made. */
         Alias: string;
@@ -778,7 +851,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description Items per page. */
+        Limit: number;
+        /**
+         * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+         *     violations are cut), so a page is at most 18 MiB.
+         */
+        LogLimit: number;
+        /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+        Cursor: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -856,8 +939,13 @@ export interface operations {
     getJournal: {
         parameters: {
             query?: {
-                /** @description Return only the newest N entries. */
-                limit?: number;
+                /**
+                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 18 MiB.
+                 */
+                limit?: components["parameters"]["LogLimit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
                 api?: "wukongim" | "smile" | "admin";
             };
             header?: never;
@@ -866,13 +954,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The journal. */
+            /** @description A page of the journal. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Journal"];
+                    "application/json": components["schemas"]["JournalPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -904,8 +992,13 @@ export interface operations {
         parameters: {
             query?: {
                 api?: "wukongim" | "smile" | "admin";
-                /** @description Only the newest this many. */
-                limit?: number;
+                /**
+                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 18 MiB.
+                 */
+                limit?: components["parameters"]["LogLimit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -913,15 +1006,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Journal entries with violations, oldest first, kept apart from ordinary traffic so it cannot push them out. */
+            /** @description Journal entries with violations, newest first, kept apart from ordinary traffic so it cannot push them out. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        entries: components["schemas"]["JournalEntry"][];
-                    };
+                    "application/json": components["schemas"]["ViolationsPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -959,6 +1050,10 @@ export interface operations {
             query?: {
                 uid?: string;
                 state?: "online" | "kicked" | "closed";
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -966,13 +1061,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The connections. */
+            /** @description A page of the connections. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Connection"][];
+                    "application/json": components["schemas"]["ConnectionsPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1008,6 +1103,10 @@ export interface operations {
         parameters: {
             query?: {
                 uid?: string;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -1015,13 +1114,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The slots. */
+            /** @description A page of the slots. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Device"][];
+                    "application/json": components["schemas"]["DevicesPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1124,8 +1223,10 @@ export interface operations {
                 type?: string;
                 eventId?: string;
                 outcome?: components["schemas"]["Outcome"];
-                /** @description Only the newest this many. */
-                limit?: number;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -1133,13 +1234,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bounded journal, oldest first, and counters that never drop anything. */
+            /** @description A page of the bounded journal, newest first, and counters that never drop anything. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Deliveries"];
+                    "application/json": components["schemas"]["DeliveriesPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1148,43 +1249,55 @@ export interface operations {
     };
     listWebhookEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Oldest first, bounded like the delivery journal. */
+            /** @description A page of the events, newest first, bounded like the delivery journal. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEvent"][];
+                    "application/json": components["schemas"]["EventsPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };
     listScenarios: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description In load order. */
+            /** @description A page of the scenarios, in load order. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScenarioState"][];
+                    "application/json": components["schemas"]["ScenariosPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -1217,22 +1330,28 @@ export interface operations {
     };
     listFaults: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description In the order they are tried. */
+            /** @description A page of the rules, in the order they are tried. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActiveFault"][];
+                    "application/json": components["schemas"]["FaultsPage"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
         };
     };

@@ -2,23 +2,17 @@
 import type { Api } from '../../core/api.js';
 import { parseDuration } from '../../core/duration.js';
 import { MockError } from '../../core/errors.js';
-import type { JournalEntry } from '../../core/journal.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
 import type { operations as Operations } from '../../generated/admin.types.js';
 import type { MockServices } from '../../services.js';
+import { answerPage, pageRequest, scenarioPage } from './pages.js';
 import { adminErrors, problem } from './problems.js';
 
 /** What the control API drives: the same services the programmatic API exposes. */
 export interface AdminTargets extends MockServices {
   /** When set, every call needs `Authorization: Bearer <token>`. */
   token?: string;
-}
-
-/** Journal entries of one API, and only the newest `limit`. */
-function narrow(entries: JournalEntry[], filter: { api?: string; limit?: number }): JournalEntry[] {
-  const ofApi = filter.api ? entries.filter((entry) => entry.api === filter.api) : entries;
-  return filter.limit ? ofApi.slice(-filter.limit) : ofApi;
 }
 
 /**
@@ -41,7 +35,10 @@ export function createAdmin(targets: AdminTargets): Api {
       else if (body.freeze !== undefined) clock.freeze(body.freeze);
       return { status: 200, body: clockState() };
     },
-    getJournal: ({ params }) => ({ status: 200, body: { entries: narrow(journal.entries(), params), total: journal.total, capacity: journal.capacity } }),
+    getJournal({ params }) {
+      const page = journal.page({ api: params.api, ...pageRequest('journal', params) });
+      return { status: 200, body: { ...answerPage('journal', page), capacity: journal.capacity, recorded: journal.total } };
+    },
     getState: () => ({
       status: 200,
       body: {
@@ -52,15 +49,24 @@ export function createAdmin(targets: AdminTargets): Api {
         webhooks: targets.webhooks.stats(),
       },
     }),
-    listViolations: ({ params }) => ({ status: 200, body: { entries: narrow(journal.violations(), params) } }),
+    listViolations: ({ params }) => ({
+      status: 200,
+      body: answerPage('violations', journal.page({ api: params.api, violations: true, ...pageRequest('violations', params) })),
+    }),
     connectDevice: ({ body }) => ({ status: 200, body: wukongim.connect(body) }),
-    listConnections: ({ params }) => ({ status: 200, body: wukongim.connections({ uid: params.uid, state: params.state }) }),
+    listConnections({ params }) {
+      const { from, limit } = pageRequest('connections', params);
+      return { status: 200, body: answerPage('connections', wukongim.connectionPage({ uid: params.uid, state: params.state }, from, limit)) };
+    },
     closeConnection({ params }) {
       const connection = wukongim.close(params.connectionId);
       if (!connection) throw new MockError('not-found', `connection ${params.connectionId} does not exist`);
       return { status: 200, body: connection };
     },
-    listDevices: ({ params }) => ({ status: 200, body: wukongim.devices({ uid: params.uid }) }),
+    listDevices({ params }) {
+      const { from, limit } = pageRequest('devices', params);
+      return { status: 200, body: answerPage('devices', wukongim.devicePage({ uid: params.uid }, from, limit)) };
+    },
     // A refused token raises Smile's own INVALID_TOKEN, which Smile's catalogue renders.
     consumeSmileToken: async ({ body }) => ({ status: 200, body: await targets.smile.consume(body.accessToken) }),
     setUserState({ params, body }) {
@@ -69,12 +75,19 @@ export function createAdmin(targets: AdminTargets): Api {
     },
     emitWebhook: ({ body }) => ({ status: 202, body: targets.webhooks.emit(body) }),
     listDeliveries({ params }) {
-      const { limit, ...filter } = params;
-      const items = targets.webhooks.deliveries(filter);
-      return { status: 200, body: { stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity, items: limit ? items.slice(-limit) : items } };
+      const { limit: _limit, cursor: _cursor, ...filter } = params;
+      const { from, limit } = pageRequest('deliveries', params);
+      const page = answerPage('deliveries', targets.webhooks.deliveryPage(filter, from, limit));
+      return { status: 200, body: { ...page, stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity } };
     },
-    listWebhookEvents: () => ({ status: 200, body: targets.webhooks.events() }),
-    listFaults: () => ({ status: 200, body: targets.faults.list() }),
+    listWebhookEvents({ params }) {
+      const { from, limit } = pageRequest('events', params);
+      return { status: 200, body: answerPage('events', targets.webhooks.eventPage(from, limit)) };
+    },
+    listFaults({ params }) {
+      const { from, limit } = pageRequest('faults', params);
+      return { status: 200, body: answerPage('faults', targets.faults.page(from, limit)) };
+    },
     addFault: ({ body }) => ({ status: 201, body: targets.faults.add(body) }),
     clearFaults() {
       targets.faults.clear();
@@ -84,7 +97,10 @@ export function createAdmin(targets: AdminTargets): Api {
       if (!targets.faults.remove(params.id)) throw new MockError('not-found', `fault ${params.id} does not exist`);
       return { status: 204, body: undefined };
     },
-    listScenarios: () => ({ status: 200, body: targets.scenarios.list() }),
+    listScenarios({ params }) {
+      const { from, limit } = pageRequest('scenarios', params);
+      return { status: 200, body: answerPage('scenarios', scenarioPage(targets.scenarios.list(), from, limit)) };
+    },
     loadScenario: async ({ body }) => ({ status: 201, body: await targets.scenarios.load(body, { source: 'request body' }) }),
   });
 

@@ -36,6 +36,7 @@ export const PROBLEMS = {
   invalidEvent: { status: 400, slug: 'invalid-event', title: 'Invalid event' },
   invalidScenario: { status: 400, slug: 'invalid-scenario', title: 'Invalid scenario' },
   invalidSnapshot: { status: 400, slug: 'invalid-snapshot', title: 'Invalid snapshot' },
+  invalidCursor: { status: 400, slug: 'invalid-cursor', title: 'Invalid cursor' },
   tokenRefused: { status: 401, slug: 'token-refused', title: 'Token refused' },
   internalError: { status: 500, slug: 'internal-error', title: 'Internal error' },
   injected: { status: 0, slug: 'injected', title: 'Injected fault' },
@@ -49,6 +50,7 @@ const BY_KIND: Record<MockErrorKind, ProblemName> = {
   'invalid-event': 'invalidEvent',
   'invalid-scenario': 'invalidScenario',
   'invalid-snapshot': 'invalidSnapshot',
+  'invalid-cursor': 'invalidCursor',
   'not-found': 'notFound',
   'token-refused': 'tokenRefused',
 };
@@ -76,11 +78,12 @@ export const adminErrors: ErrorCatalogue = {
   payloadTooLarge: (limit) => problem('payloadTooLarge', `the body exceeds the ${limit}-byte limit`),
   internalError: (detail) => problem('internalError', detail),
   injected: (status) => problem('injected', undefined, undefined, status),
-  // The control API takes faults, events and scenarios as the request body: their errors point into it.
+  // The control API takes faults, events and scenarios as the request body, and cursors in the query:
+  // their errors point into the part they came in.
   fromError: (error) =>
     problem(
       BY_KIND[error.kind],
       error.detail,
-      error.errors.map((e) => ({ path: `/body${e.path}`, message: e.message })),
+      error.errors.map((e) => ({ path: `${error.kind === 'invalid-cursor' ? '/query/cursor' : '/body'}${e.path}`, message: e.message })),
     ),
 };

@@ -1,5 +1,7 @@
 /** Simulated IM clients: connect with a token, get kicked by a master, close. */
 import type { Clock } from '../../core/clock.js';
+import { OrderedIndex } from '../../core/ordered-index.js';
+import { heldArray, oldestFirst, type Slice } from '../../core/page.js';
 import type { components } from '../../generated/admin.types.js';
 import { DeviceLevel, type DeviceSlot, type DeviceStore, slotKey } from './devices.js';
 
@@ -28,6 +30,8 @@ export class ConnectionRegistry {
   private ended: number[] = [];
   private readonly onlineBySlot = new Map<string, Set<Connection>>();
   private readonly onlineByUid = new Map<string, Set<Connection>>();
+  /** Every held connection by id, so that a page seeks its cursor instead of walking the ones before it. */
+  private readonly order = new OrderedIndex<Pick<Connection, 'connection_id'>, Connection>((a, b) => a.connection_id - b.connection_id);
   private changes: string[] = [];
   private nextId = 1;
 
@@ -53,6 +57,7 @@ export class ConnectionRegistry {
       closed_at: refusal === undefined ? null : this.clock.iso(),
     };
     this.all.set(connection.connection_id, connection);
+    this.order.set(connection);
     if (refusal !== undefined) {
       this.retire(connection);
       return { reason_code: refusal, connection_id: connection.connection_id };
@@ -118,6 +123,40 @@ export class ConnectionRegistry {
     return out;
   }
 
+  /**
+   * The `limit` connections after the id `after`, oldest first. Unfiltered or online ones: a seek in
+   * the id order, passing over at most the ended ones kept. Of one uid or ended: the uid's online
+   * connections and the ended ones kept (at most 2 × MAX_ENDED), sorted. Never a walk of everything.
+   * @example registry.page({ state: 'online' }, 812, 100)
+   */
+  page(filter: { uid?: string; state?: Connection['state'] }, after: number | undefined, limit: number): Slice<Connection, number> {
+    const { uid, state } = filter;
+    if (uid !== undefined || (state !== undefined && state !== 'online')) {
+      const ids: number[] = [];
+      if (state === undefined || state === 'online') for (const connection of this.onlineByUid.get(uid as string) ?? []) ids.push(connection.connection_id);
+      if (state !== 'online') {
+        for (const id of this.ended) {
+          const connection = this.all.get(id);
+          if (connection && (uid === undefined || connection.uid === uid) && (state === undefined || connection.state === state)) ids.push(id);
+        }
+      }
+      // Ids sort natively in a typed array, several times faster than objects through a comparator.
+      const sorted = Float64Array.from(ids).sort();
+      const { items, next } = oldestFirst(heldArray(sorted), (id) => id, { from: after, limit });
+      return { items: items.map((id) => ({ ...(this.all.get(id) as Connection) })), next, total: sorted.length };
+    }
+    // Every held connection is online or among the ended ones kept.
+    const total = state === 'online' ? this.all.size - this.ended.length : this.all.size;
+    const items: Connection[] = [];
+    for (const connection of this.order.after(after === undefined ? undefined : { connection_id: after })) {
+      if (this.all.get(connection.connection_id) !== connection) continue;
+      if (state === 'online' && connection.state !== 'online') continue;
+      if (items.length === limit) return { items, next: (items[items.length - 1] as Connection).connection_id, total };
+      items.push({ ...connection });
+    }
+    return { items, next: undefined, total };
+  }
+
   /** Every connection and the next id, for persistence. */
   snapshot(): { connections: Connection[]; nextId: number } {
     return { connections: this.list(), nextId: this.nextId };
@@ -129,6 +168,7 @@ export class ConnectionRegistry {
     for (const connection of saved.connections) {
       const copy = { ...connection };
       this.all.set(copy.connection_id, copy);
+      this.order.set(copy);
       if (copy.state !== 'online') {
         this.ended.push(copy.connection_id);
         continue;
@@ -142,6 +182,7 @@ export class ConnectionRegistry {
 
   clear(): void {
     this.all.clear();
+    this.order.clear();
     this.onlineBySlot.clear();
     this.onlineByUid.clear();
     this.ended = [];
@@ -175,8 +216,14 @@ export class ConnectionRegistry {
     this.ended.push(connection.connection_id);
     if (this.ended.length <= MAX_ENDED * 2) return;
     // Trimmed in batches, so the shift is paid once per MAX_ENDED connections rather than per close.
-    for (const id of this.ended.slice(0, this.ended.length - MAX_ENDED)) this.all.delete(id);
+    for (const id of this.ended.slice(0, this.ended.length - MAX_ENDED)) this.forget(id);
     this.ended = this.ended.slice(-MAX_ENDED);
+  }
+
+  /** Drops a connection from the registry and from the id order. */
+  private forget(id: number): void {
+    this.all.delete(id);
+    this.order.delete({ connection_id: id });
   }
 
   /** Notes a connection's new state, with the counts as they stand after it. */

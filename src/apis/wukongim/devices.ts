@@ -1,4 +1,6 @@
 /** WuKongIM device slots: one per (uid, device_flag), holding the token a device presents on connect. */
+import { OrderedIndex } from '../../core/ordered-index.js';
+import type { Slice } from '../../core/page.js';
 
 /** 0 slave, 1 master. */
 export const DeviceLevel = { slave: 0, master: 1 } as const;
@@ -28,6 +30,15 @@ export class DeviceStore {
   private readonly slots = new Map<string, DeviceSlot>();
   private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
   private readonly statuses = new Map<string, UserStatus>();
+  /**
+   * The number each slot key got when its slot was first set: its place in the listing order, which
+   * a new token keeps. A page seeks the number in its cursor; a number, unlike a uid, keeps a cursor
+   * short whatever the uids are.
+   */
+  private readonly numbers = new Map<string, number>();
+  /** Slot keys by number; an entry is added when a slot is first set, never on an overwrite. */
+  private readonly order = new OrderedIndex<{ number: number }, Placed>((a, b) => a.number - b.number);
+  private numbered = 0;
 
   get size(): number {
     return this.slots.size;
@@ -46,12 +57,38 @@ export class DeviceStore {
     owned.add(slot);
     this.slotsByUid.set(slot.uid, owned);
     this.slots.set(key, slot);
+    if (!this.numbers.has(key)) {
+      this.numbered += 1;
+      this.numbers.set(key, this.numbered);
+      this.order.set({ number: this.numbered, key });
+    }
   }
 
   /** Slots of one uid, or all of them, ordered by uid then device_flag. */
   list(uid?: string): DeviceSlot[] {
     const slots = uid === undefined ? [...this.slots.values()] : [...(this.slotsByUid.get(uid) ?? [])];
     return slots.sort((a, b) => (a.uid === b.uid ? a.deviceFlag - b.deviceFlag : a.uid < b.uid ? -1 : 1));
+  }
+
+  /**
+   * The `limit` slots after the slot numbered `after`, in the order slots were first set: O(log n +
+   * limit) from the ordered index, or the slots of one uid (one per device_flag) sorted.
+   * @example store.page({ after: 812, limit: 100 })
+   */
+  page(options: { uid?: string; after?: number; limit: number }): Slice<DeviceSlot, number> {
+    const { uid, after, limit } = options;
+    const source = uid === undefined ? this.order.after(after === undefined ? undefined : { number: after }) : this.ofUidAfter(uid, after);
+    const items: DeviceSlot[] = [];
+    let last = 0;
+    for (const placed of source) {
+      // A key whose slot is no longer held (dropped from the map but not from the index) is passed over.
+      const slot = this.slots.get(placed.key);
+      if (!slot) continue;
+      if (items.length === limit) return { items, next: last, total: this.countOf(uid) };
+      items.push(slot);
+      last = placed.number;
+    }
+    return { items, next: undefined, total: this.countOf(uid) };
   }
 
   status(uid: string): UserStatus {
@@ -78,5 +115,29 @@ export class DeviceStore {
     this.slots.clear();
     this.slotsByUid.clear();
     this.statuses.clear();
+    this.numbers.clear();
+    this.order.clear();
+    this.numbered = 0;
   }
+
+  /** The places of one uid's slots (one per device_flag), in order, after the number `after`. */
+  private ofUidAfter(uid: string, after: number | undefined): Placed[] {
+    const placed: Placed[] = [];
+    for (const slot of this.slotsByUid.get(uid) ?? []) {
+      const key = slotKey(slot.uid, slot.deviceFlag);
+      const number = this.numbers.get(key) ?? 0;
+      if (after === undefined || number > after) placed.push({ number, key });
+    }
+    return placed.sort((a, b) => a.number - b.number);
+  }
+
+  private countOf(uid: string | undefined): number {
+    return uid === undefined ? this.slots.size : (this.slotsByUid.get(uid)?.size ?? 0);
+  }
+}
+
+/** Where a slot sits in the listing order: the number its key got when it was first set. */
+interface Placed {
+  number: number;
+  key: string;
 }

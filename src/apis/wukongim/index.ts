@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Outbox } from '../../core/outbox.js';
+import type { Slice } from '../../core/page.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import type { components as AdminComponents } from '../../generated/admin.types.js';
@@ -11,7 +12,7 @@ import { operations } from '../../generated/wukongim.operations.js';
 import type { components, operations as Operations } from '../../generated/wukongim.types.js';
 import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } from './connections.js';
 import { decodeBody } from './decoding.js';
-import { ALL_DEVICE_FLAGS, DeviceLevel, DeviceStore, type UserStatus } from './devices.js';
+import { ALL_DEVICE_FLAGS, DeviceLevel, type DeviceSlot, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
 import { checkWukongimState, type WukongimSnapshot } from './snapshot.js';
 import { createOnlineStatusWebhook } from './webhook.js';
@@ -56,7 +57,11 @@ export interface WukongimService {
   /** The client closes a connection; undefined for an unknown id. */
   close(connectionId: number): Connection | undefined;
   connections(filter?: { uid?: string; state?: Connection['state'] }): Connection[];
+  /** A page of connections oldest first, after the connection id `from`. */
+  connectionPage(filter: { uid?: string; state?: Connection['state'] }, from: number | undefined, limit: number): Slice<Connection, number>;
   devices(filter?: { uid?: string }): DeviceView[];
+  /** A page of slots in the order they were first set, after the slot numbered `from` (1 for the first since the reset). */
+  devicePage(filter: { uid?: string }, from: number | undefined, limit: number): Slice<DeviceView, number>;
   /** Bans, disbands or restores a user. */
   setUserStatus(uid: string, status: UserStatus): void;
   /** How much state there is: device slots, online connections, connections held for inspection. */
@@ -176,15 +181,12 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     connect: (input) => connections.connect(input),
     close: (id) => connections.close(id),
     connections: (filter) => connections.list(filter),
-    devices: (filter = {}) =>
-      devices.list(filter.uid).map((slot) => ({
-        uid: slot.uid,
-        device_flag: slot.deviceFlag,
-        device_level: slot.deviceLevel,
-        token: slot.token,
-        updated_at: new Date(slot.updatedAt).toISOString(),
-        expires_at: slot.expiresAt === null ? null : new Date(slot.expiresAt).toISOString(),
-      })),
+    connectionPage: (filter, from, limit) => connections.page(filter, from, limit),
+    devices: (filter = {}) => devices.list(filter.uid).map(deviceView),
+    devicePage(filter, from, limit) {
+      const page = devices.page({ uid: filter.uid, after: from, limit });
+      return { ...page, items: page.items.map(deviceView) };
+    },
     setUserStatus: (uid, status) => devices.setStatus(uid, status),
     counts() {
       const { online, held } = connections.counts();
@@ -200,4 +202,16 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     },
   };
   return { api, service };
+}
+
+/** A slot as the control API shows it. */
+function deviceView(slot: DeviceSlot): DeviceView {
+  return {
+    uid: slot.uid,
+    device_flag: slot.deviceFlag,
+    device_level: slot.deviceLevel,
+    token: slot.token,
+    updated_at: new Date(slot.updatedAt).toISOString(),
+    expires_at: slot.expiresAt === null ? null : new Date(slot.expiresAt).toISOString(),
+  };
 }
