@@ -123,7 +123,8 @@ describe('verify catches broken providers', () => {
     ['wrongType', 'FAIL  positive  createToken: POST /tokens', 'body/data/expiresAt must be string'],
     ['noRequestId', 'FAIL  positive  listUsers: GET /users', 'body/requestId is required'],
     ['sameToken', 'FAIL  flow      create a user, read it, list it, refresh its token', 'the refreshed token has the id of the first one'],
-    ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be equal to constant'],
+    ['lowercaseMode', 'FAIL  positive  createToken: POST /tokens', 'body/data/mode must be "SANDBOX" or "PRODUCTION", got "sandbox"'],
+    ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],
   ];
 
   it.each(caught)('%s', async (name, line, message) => {
