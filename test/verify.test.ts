@@ -8,6 +8,7 @@ import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
 import { junitReport, verify as verifyInCode } from 'token-mock/verify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expectedMode } from '../src/verify/targets/smile.js';
 import { DEFECTS, type Defect, startBroken } from './fixtures/broken-providers.js';
 import { refusingUrl } from './support/receiver.js';
 
@@ -46,6 +47,7 @@ describe('verify against the mock', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="token-mock verify smile" tests="\d+" failures="0"/);
     expect(xml).toContain('<testsuite name="smile negative"');
+    expect(xml).toContain(`<property name="note" value="every token must be of mode PRODUCTION, the mode of the mock&apos;s key live_key"/>`);
     // Negative cases break the request, never the mock's answers.
     const broken = mock.journal.violations().filter((entry) => entry.violations.some((v) => v.in === 'response'));
     expect(broken).toEqual([]);
@@ -124,6 +126,7 @@ describe('verify catches broken providers', () => {
     ['noRequestId', 'FAIL  positive  listUsers: GET /users', 'body/requestId is required'],
     ['sameToken', 'FAIL  flow      create a user, read it, list it, refresh its token', 'the refreshed token has the id of the first one'],
     ['lowercaseMode', 'FAIL  positive  createToken: POST /tokens', 'body/data/mode must be "SANDBOX" or "PRODUCTION", got "sandbox"'],
+    ['productionMode', 'FAIL  positive  createToken: POST /tokens', `body/data/mode must be "SANDBOX", the mode of the mock's key test_key, got "PRODUCTION"`],
     ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],
   ];
 
@@ -145,6 +148,40 @@ describe('verify catches broken providers', () => {
   });
 });
 
+describe('verify knows which mode the tokens must have', () => {
+  it.each([
+    ['the mode asked for first', 'https://sandbox.smileapi.io/v1', 'live_key', 'sandbox', { mode: 'SANDBOX', from: '--mode sandbox' }],
+    ['then the real host', 'https://open.smileapi.io/v1', 'test_key', undefined, { mode: 'PRODUCTION', from: 'the host open.smileapi.io' }],
+    [
+      'then the real host, whatever the key',
+      'https://sandbox.smileapi.io/v1',
+      'live_key',
+      undefined,
+      { mode: 'SANDBOX', from: 'the host sandbox.smileapi.io' },
+    ],
+    ["then the mock's key pair", 'http://127.0.0.1:5002/v1', 'live_key', undefined, { mode: 'PRODUCTION', from: "the mock's key live_key" }],
+    ['else nothing yet: the first token decides', 'http://127.0.0.1:5002/v1', 'acme_key', undefined, undefined],
+  ] as const)('%s', (_, baseUrl, key, asked, want) => {
+    expect(expectedMode(baseUrl, { key, secret: key.replace('key', 'secret') }, asked)).toEqual(want);
+  });
+
+  it('fails tokens of another mode than the one asked for', async () => {
+    const { url } = await mockServer('smile');
+    const report = await verifyInCode({ api: 'smile', baseUrl: `${url}/v1`, key: 'live_key', secret: 'live_secret', mode: 'sandbox' });
+    expect(report.notes).toContain('every token must be of mode SANDBOX, the mode of --mode sandbox');
+    const createToken = report.results.find((result) => result.name === 'createToken: POST /tokens');
+    expect(createToken?.problems).toEqual(['body/data/mode must be "SANDBOX", the mode of --mode sandbox, got "PRODUCTION"']);
+  });
+
+  it('takes the mode of the first token for keys it does not know, and holds the rest to it', async () => {
+    const credentials = [{ key: 'acme_key', secret: 'acme_secret', mode: 'PRODUCTION' as const }];
+    const { url } = await mockServer('smile', { smile: { credentials } });
+    const report = await verifyInCode({ api: 'smile', baseUrl: `${url}/v1`, key: 'acme_key', secret: 'acme_secret' });
+    expect(report.notes).toContain('every token must be of mode PRODUCTION, the mode of the first token of this run');
+    expect(report.failed).toBe(0);
+  });
+});
+
 describe('verify usage', () => {
   it.each([
     [['--base-url', 'http://127.0.0.1:1'], "required option '--api <api>' not specified"],
@@ -152,6 +189,12 @@ describe('verify usage', () => {
     [['--api', 'smile'], "required option '--base-url <url>' not specified"],
     [['--api', 'smile', '--base-url', 'http://127.0.0.1:1', '--key', 'k'], '--key and --secret go together'],
     [['--api', 'smile', '--base-url', 'http://127.0.0.1:1', '--manager-token', 't'], '--manager-token is for --api wukongim'],
+    [['--api', 'wukongim', '--base-url', 'http://127.0.0.1:1', '--mode', 'sandbox'], '--mode is for --api smile'],
+    [['--api', 'smile', '--base-url', 'http://127.0.0.1:1', '--mode', 'live'], 'Allowed choices are sandbox, production'],
+    [
+      ['--api', 'smile', '--base-url', 'https://sandbox.smileapi.io/v1', '--mode', 'production'],
+      '--mode production contradicts --base-url https://sandbox.smileapi.io/v1, which serves SANDBOX keys only',
+    ],
   ])('exits 2 for %j', async (args, message) => {
     const result = await verify(...args);
     expect(result.status).toBe(2);

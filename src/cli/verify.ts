@@ -2,9 +2,20 @@
 import { writeFile } from 'node:fs/promises';
 import { junitReport, textReport } from '../verify/report.js';
 import { type VerifyOptions, verify } from '../verify/run.js';
+import { servedMode } from '../verify/targets/smile.js';
 
-/** Runs verify and returns the exit code: 0 when every case passes, 1 otherwise. */
+/** A usage error: the message on stderr, and exit code 2. */
+function refuse(message: string): number {
+  console.error(`error: ${message}`);
+  return 2;
+}
+
+/** Runs verify and returns the exit code: 0 when every case passes, 1 when any fails, 2 for usage errors. */
 export async function runVerify(options: VerifyOptions & { junit?: string }): Promise<number> {
+  const served = options.api === 'smile' ? servedMode(options.baseUrl) : undefined;
+  if (options.mode && served && served !== options.mode.toUpperCase()) {
+    return refuse(`--mode ${options.mode} contradicts --base-url ${options.baseUrl}, which serves ${served} keys only.`);
+  }
   const terminal = process.stderr.isTTY === true;
   const report = await verify({
     ...options,

@@ -9,7 +9,9 @@ const indent = (text: string, prefix: string) =>
 
 /** One line per case, and for each failure what was expected, what came, and every problem. */
 export function textReport(report: VerifyReport): string {
-  const lines = [`token-mock verify ${report.api} at ${report.baseUrl} (seed ${report.seed}${report.profile ? `, profile ${report.profile}` : ''})`, ''];
+  const lines = [`token-mock verify ${report.api} at ${report.baseUrl} (seed ${report.seed}${report.profile ? `, profile ${report.profile}` : ''})`];
+  for (const note of report.notes) lines.push(`  ${note}`);
+  lines.push('');
   for (const result of report.results) {
     lines.push(`${result.passed ? 'PASS' : 'FAIL'}  ${result.kind.padEnd(8)}  ${result.name}`);
     if (result.passed) continue;
@@ -45,8 +47,11 @@ export function junitReport(report: VerifyReport): string {
       const detail = [`- ${result.expected}`, result.actual.replace(/^/gm, '+ '), ...result.problems].join('\n');
       return `${open}>\n      <failure message="${xml(result.problems[0] ?? 'failed')}">${xml(detail)}</failure>\n    </testcase>`;
     });
+    // The notes say how the run checked (the mode expected of tokens): CI shows them beside the cases.
+    const properties = report.notes.map((note) => `      <property name="note" value="${xml(note)}"/>`);
     return [
       `  <testsuite name="${xml(`${report.api} ${kind}`)}" tests="${results.length}" failures="${failures}" time="${time}">`,
+      ...(properties.length > 0 ? ['    <properties>', ...properties, '    </properties>'] : []),
       ...cases,
       '  </testsuite>',
     ].join('\n');

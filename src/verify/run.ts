@@ -5,11 +5,11 @@
  */
 import { createRandom } from '../core/random.js';
 import { readAnswer } from './answer.js';
-import { type Answer, answerProblems } from './check.js';
+import { type Answer, answerProblems, type CheckedOperation } from './check.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
 import { flatten, loadSpec, type Schema, sample } from './schema.js';
 import type { FlowSteps, Send, VerifyTarget } from './target.js';
-import { smileTarget } from './targets/smile.js';
+import { expectedMode, smileTarget } from './targets/smile.js';
 import { wukongimTarget } from './targets/wukongim.js';
 
 export interface VerifyOptions {
@@ -19,6 +19,12 @@ export interface VerifyOptions {
   /** Smile credentials. Default the mock's SANDBOX pair. */
   key?: string;
   secret?: string;
+  /**
+   * Smile: the mode every token must have. Default the mode of the real host (sandbox.smileapi.io,
+   * open.smileapi.io), else of the mock's key pair (test_key SANDBOX, live_key PRODUCTION), else the
+   * mode of the first token the run gets.
+   */
+  mode?: 'sandbox' | 'production';
   /** WuKongIM's manager token, when the provider requires one. */
   managerToken?: string;
   /** WuKongIM: `docs` (default) checks the documented contract, `server-v2` the v2 server's answers. */
@@ -50,6 +56,8 @@ export interface VerifyReport {
   baseUrl: string;
   seed: number;
   profile?: string;
+  /** What the run checked beyond the spec, and how it knew (the mode expected of tokens). */
+  notes: string[];
   results: CaseResult[];
   passed: number;
   failed: number;
@@ -72,9 +80,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const random = createRandom(seed);
   const tag = random.hex(8);
   const document = await loadSpec(options.api);
+  const credentials = { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' };
   const target =
     options.api === 'smile'
-      ? smileTarget(document, { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' }, tag)
+      ? smileTarget(document, credentials, tag, expectedMode(options.baseUrl, credentials, options.mode))
       : wukongimTarget(document, { profile: options.profile ?? 'docs', managerToken: options.managerToken }, tag);
   const send = sender(options.baseUrl.replace(/\/+$/, ''), options.timeoutMs ?? 10_000);
   const ids = await target.prepare(send);
@@ -93,6 +102,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     baseUrl: options.baseUrl,
     seed,
     profile: target.profile,
+    notes: target.notes?.() ?? [],
     results,
     passed: results.length - failed,
     failed,
@@ -116,6 +126,13 @@ function sender(baseUrl: string, timeoutMs: number): Send {
 
 const shown = (answer: Answer) => `${answer.status} ${answer.text.length > ANSWER_SHOWN ? `${answer.text.slice(0, ANSWER_SHOWN)}…` : answer.text}`.trim();
 
+/** What the spec documents, then what the target knows beyond it of a success that has the documented shape. */
+function problemsOf(target: VerifyTarget, operation: CheckedOperation, statuses: number[], answer: Answer): string[] {
+  const problems = answerProblems(operation, statuses, answer, target.profile);
+  const success = answer.status >= 200 && answer.status < 300;
+  return problems.length > 0 || !success ? problems : (target.inspect?.(operation.id, answer.json) ?? []);
+}
+
 /** A case that sends one request and expects one of `statuses`, with the body the spec documents for it. */
 function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, name: string, request: Parameters<Send>[0], statuses: number[]): Planned {
   const operation = target.operations[operationId];
@@ -125,7 +142,7 @@ function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, nam
     name,
     async run(send) {
       const answer = await send(request);
-      const problems = operation ? answerProblems(operation, statuses, answer, target.profile) : [`${operationId} is not in the spec`];
+      const problems = operation ? problemsOf(target, operation, statuses, answer) : [`${operationId} is not in the spec`];
       return { passed: problems.length === 0, problems, expected: `status ${statuses.join(' or ')} with the body documented for it`, actual: shown(answer) };
     },
   };
@@ -200,7 +217,7 @@ async function runFlow(target: VerifyTarget, run: (steps: FlowSteps) => Promise<
       if (!operation) throw new Error(`${operationId} is not in the spec`);
       const answer = await send({ ...request, method: operation.method });
       answers.push(`${operation.method} ${request.path} → ${shown(answer)}`);
-      const found = answerProblems(operation, statuses, answer, target.profile);
+      const found = problemsOf(target, operation, statuses, answer);
       problems.push(...found.map((problem) => `${operationId}: ${problem}`));
       return found.length === 0 ? answer.json : undefined;
     },

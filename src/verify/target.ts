@@ -44,5 +44,9 @@ export interface VerifyTarget {
   body(operationId: string, sampled: unknown): unknown;
   /** Whether the provider may accept a body that breaks `keyword` at `pointer` (a tolerant profile). */
   tolerates(operationId: string, keyword: string, pointer: string): boolean;
+  /** Problems of a success that passed its schema, beyond what a schema can say (a token of the wrong mode). */
+  inspect?(operationId: string, body: unknown): string[];
+  /** What the report says up front about how this run checks. */
+  notes?(): string[];
   flows: Flow[];
 }

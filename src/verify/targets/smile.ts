@@ -1,7 +1,8 @@
 /** Verify's knowledge of the Smile API: Basic credentials, a user and webhooks to work on, the user flow. */
+import { DEFAULT_CREDENTIALS, type Mode, SMILE_HOSTS } from '../../apis/smile/credentials.js';
 import { operations } from '../../generated/smile.operations.js';
 import type { components } from '../../generated/smile.types.js';
-import type { Answer } from '../check.js';
+import { type Answer, shownValue } from '../check.js';
 import type { Schema } from '../schema.js';
 import type { FlowSteps, VerifyTarget } from '../target.js';
 
@@ -12,12 +13,46 @@ type Token = components['schemas']['Token'];
 const DAY = 86_400_000;
 const basic = (key: string, secret: string) => `Basic ${btoa(`${key}:${secret}`)}`;
 
+/** The mode every token of a run must have, and how verify knows it. */
+export interface ExpectedMode {
+  mode: Mode;
+  /** Reads after "the mode of": `the host sandbox.smileapi.io`. */
+  from: string;
+}
+
+/**
+ * The mode a real Smile host serves, or undefined for any other (the mock, a proxy).
+ * @example servedMode('https://open.smileapi.io/v1') // 'PRODUCTION'
+ */
+export function servedMode(baseUrl: string): Mode | undefined {
+  return SMILE_HOSTS[new URL(baseUrl).origin];
+}
+
+/**
+ * The mode a run's tokens must have: the one asked for, else the one the real host serves, else the
+ * one of the mock's own key pair; undefined when none says (the first token then decides).
+ * @example expectedMode('https://sandbox.smileapi.io/v1', { key: 'k', secret: 's' }) // { mode: 'SANDBOX', from: 'the host sandbox.smileapi.io' }
+ */
+export function expectedMode(baseUrl: string, credentials: { key: string; secret: string }, asked?: 'sandbox' | 'production'): ExpectedMode | undefined {
+  if (asked) return { mode: asked === 'sandbox' ? 'SANDBOX' : 'PRODUCTION', from: `--mode ${asked}` };
+  const served = servedMode(baseUrl);
+  if (served) return { mode: served, from: `the host ${new URL(baseUrl).host}` };
+  const known = DEFAULT_CREDENTIALS.find((pair) => pair.key === credentials.key && pair.secret === credentials.secret);
+  if (known) return { mode: known.mode, from: `the mock's key ${known.key}` };
+  return undefined;
+}
+
+/** Where an operation's answer carries a token. */
+const TOKEN_AT: Record<string, string[]> = { createUser: ['data', 'token'], createToken: ['data'] };
+
 /**
  * The Smile target. Webhooks point at an https URL nobody answers; the mock and the real API only
  * register them.
  */
-export function smileTarget(document: Schema, credentials: { key: string; secret: string }, tag: string): VerifyTarget {
+export function smileTarget(document: Schema, credentials: { key: string; secret: string }, tag: string, asked: ExpectedMode | undefined): VerifyTarget {
   const headers = { authorization: basic(credentials.key, credentials.secret) };
+  // Without a mode asked for, a known host or a known key, the first token sets the mode of the rest.
+  let expected = asked;
   const webhook = (name: string) =>
     JSON.stringify({ name, url: 'https://example.com/token-mock-verify', eventTypes: ['USER_CREATED'], active: false, secret: 'verify-secret' });
 
@@ -58,6 +93,20 @@ export function smileTarget(document: Schema, credentials: { key: string; secret
       return sampled;
     },
     tolerates: () => false,
+    inspect(operationId, body) {
+      const at = TOKEN_AT[operationId];
+      if (!at) return [];
+      const token = at.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body) as Token | undefined;
+      if (!token) return [];
+      if (!expected) expected = { mode: token.mode, from: 'the first token of this run' };
+      if (token.mode === expected.mode) return [];
+      return [`body/${at.join('/')}/mode must be ${shownValue(expected.mode)}, the mode of ${expected.from}, got ${shownValue(token.mode)}`];
+    },
+    notes: () => [
+      expected
+        ? `every token must be of mode ${expected.mode}, the mode of ${expected.from}`
+        : 'no token came, so no mode was checked (--mode sandbox|production says which to expect)',
+    ],
     flows: [
       {
         name: 'create a user, read it, list it, refresh its token',
