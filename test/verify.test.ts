@@ -100,6 +100,28 @@ describe('verify against the mock', () => {
   });
 });
 
+describe('verify of WuKongIM error texts', () => {
+  it("holds refusals to the v2 server's own texts under server-v2, and to none under docs, which names none", async () => {
+    const v2 = await mockServer('wukongim', { wukongim: { profile: 'server-v2' } });
+    const checked = await verifyInCode({ api: 'wukongim', baseUrl: v2.url, profile: 'server-v2' });
+    expect(checked.failed).toBe(0);
+    const texts = checked.results.filter((result) => result.expected.includes('body/msg')).map((result) => result.name);
+    expect(texts).toEqual([
+      'updateToken: body/uid is missing',
+      'updateToken: body/token is missing',
+      'updateToken: body/uid is empty',
+      'updateToken: body/token is empty',
+      'updateToken: body/uid has the character @',
+      'updateToken: body/uid has the character #',
+      'updateToken: body/uid has the character &',
+      'updateToken: body/uid is the system uid ____system',
+    ]);
+    const docs = await mockServer('wukongim');
+    const unchecked = await verifyInCode({ api: 'wukongim', baseUrl: docs.url });
+    expect(unchecked.results.filter((result) => result.expected.includes('body/msg'))).toEqual([]);
+  });
+});
+
 describe('verify from code', () => {
   it('returns a report with every case, and its JUnit form', async () => {
     const { url } = await mockServer('wukongim');
@@ -119,7 +141,7 @@ describe('verify catches broken providers', () => {
     close = undefined;
   });
 
-  const caught: [keyof typeof DEFECTS, string, string][] = [
+  const caught: [keyof typeof DEFECTS, string, string | string[]][] = [
     ['wrongStatus', 'FAIL  positive  createUser: POST /users', 'status: expected 201, got 200'],
     ['missingField', 'FAIL  positive  getUser: GET /users/{id}', 'body/data/createdAt is required'],
     ['wrongType', 'FAIL  positive  createToken: POST /tokens', 'body/data/expiresAt must be string'],
@@ -128,16 +150,26 @@ describe('verify catches broken providers', () => {
     ['lowercaseMode', 'FAIL  positive  createToken: POST /tokens', 'body/data/mode must be "SANDBOX" or "PRODUCTION", got "sandbox"'],
     ['productionMode', 'FAIL  positive  createToken: POST /tokens', `body/data/mode must be "SANDBOX", the mode of the mock's key test_key, got "PRODUCTION"`],
     ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],
+    [
+      'englishMessages',
+      'FAIL  negative  updateToken: body/uid is missing',
+      [
+        'body/msg must be "uid不能为空！", got "uid is required"',
+        'body/msg must be "token不能为空！", got "token is required"',
+        'body/msg must be "uid不能包含特殊字符！", got "uid must not contain special characters"',
+        'body/msg must be "系统账号不允许更新token！", got "the system account cannot be updated"',
+      ],
+    ],
   ];
 
   it.each(caught)('%s', async (name, line, message) => {
     const defect: Defect = DEFECTS[name];
     const provider = await startBroken(defect);
     close = provider.close;
-    const result = await verify('--api', defect.api, '--base-url', provider.baseUrl);
+    const result = await verify('--api', defect.api, '--base-url', provider.baseUrl, ...(defect.args ?? []));
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(line);
-    expect(result.stdout).toContain(`· ${message}`);
+    for (const text of [message].flat()) expect(result.stdout).toContain(`· ${text}`);
     expect(result.stdout).toMatch(/\+ .*\d{3} /); // the diff shows what came back
   });
 

@@ -5,10 +5,10 @@
  */
 import { createRandom } from '../core/random.js';
 import { readAnswer } from './answer.js';
-import { type Answer, answerProblems, type CheckedOperation } from './check.js';
+import { type Answer, answerProblems, type CheckedOperation, shownValue, valueAt } from './check.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
 import { flatten, loadSpec, type Schema, sample } from './schema.js';
-import type { FlowSteps, Send, VerifyTarget } from './target.js';
+import type { Expected, FlowSteps, Send, VerifyTarget } from './target.js';
 import { expectedMode, smileTarget } from './targets/smile.js';
 import { wukongimTarget } from './targets/wukongim.js';
 
@@ -133,9 +133,21 @@ function problemsOf(target: VerifyTarget, operation: CheckedOperation, statuses:
   return problems.length > 0 || !success ? problems : (target.inspect?.(operation.id, answer.json) ?? []);
 }
 
-/** A case that sends one request and expects one of `statuses`, with the body the spec documents for it. */
-function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, name: string, request: Parameters<Send>[0], statuses: number[]): Planned {
+/**
+ * A case that sends one request and expects one of `statuses`, with the body the spec documents for it
+ * and, where `holding` says, a known value in it.
+ */
+function exchange(
+  target: VerifyTarget,
+  kind: CaseKind,
+  operationId: string,
+  name: string,
+  request: Parameters<Send>[0],
+  statuses: number[],
+  holding?: Expected,
+): Planned {
   const operation = target.operations[operationId];
+  const expected = `status ${statuses.join(' or ')} with the body documented for it${holding ? `, body${holding.pointer} ${shownValue(holding.value)}` : ''}`;
   return {
     kind,
     operationId,
@@ -143,7 +155,11 @@ function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, nam
     async run(send) {
       const answer = await send(request);
       const problems = operation ? problemsOf(target, operation, statuses, answer) : [`${operationId} is not in the spec`];
-      return { passed: problems.length === 0, problems, expected: `status ${statuses.join(' or ')} with the body documented for it`, actual: shown(answer) };
+      const held = valueAt(answer.json, holding?.pointer ?? '');
+      if (holding && statuses.includes(answer.status) && held !== holding.value) {
+        problems.push(`body${holding.pointer} must be ${shownValue(holding.value)}, got ${shownValue(held)}`);
+      }
+      return { passed: problems.length === 0, problems, expected, actual: shown(answer) };
     },
   };
 }
@@ -168,14 +184,22 @@ function plan(target: VerifyTarget, document: Schema, ids: Record<string, string
     const title = `${operation.id}: ${operation.method} ${operation.path}`;
     positives.push(exchange(target, 'positive', operation.id, title, request, successes));
 
-    const refusal = (status: number, name: string, changed: Partial<Parameters<Send>[0]>) => {
+    const refusal = (status: number, name: string, changed: Partial<Parameters<Send>[0]>, holding?: Expected) => {
       if (documented.includes(status))
-        negatives.push(exchange(target, 'negative', operation.id, `${operation.id}: ${name}`, { ...request, ...changed }, [status]));
+        negatives.push(exchange(target, 'negative', operation.id, `${operation.id}: ${name}`, { ...request, ...changed }, [status], holding));
     };
     if (bodySchema && body !== undefined) {
       for (const mutation of bodyMutations(document, bodySchema, body)) {
         if (!target.tolerates(operation.id, mutation.keyword, mutation.pointer))
-          refusal(400, `body${mutation.label.startsWith('/') ? '' : ' '}${mutation.label}`, { body: JSON.stringify(mutation.value) });
+          refusal(
+            400,
+            `body${mutation.label.startsWith('/') ? '' : ' '}${mutation.label}`,
+            { body: JSON.stringify(mutation.value) },
+            target.refusal?.(operation.id, mutation.keyword, mutation.pointer),
+          );
+      }
+      for (const negative of target.negatives ?? []) {
+        if (negative.operationId === operation.id) refusal(400, negative.label, { body: JSON.stringify(negative.body) }, negative.refusal);
       }
       refusal(400, 'body is malformed JSON', { body: '{"unterminated": ' });
     }

@@ -19,6 +19,12 @@ export interface FlowSteps {
   expect(condition: boolean, problem: string): void;
 }
 
+/** A value an answer's body must hold at a JSON Pointer: `{ pointer: '/msg', value: 'uid不能为空！' }`. */
+export interface Expected {
+  pointer: string;
+  value: unknown;
+}
+
 export interface Flow {
   name: string;
   run(steps: FlowSteps): Promise<void>;
@@ -44,6 +50,10 @@ export interface VerifyTarget {
   body(operationId: string, sampled: unknown): unknown;
   /** Whether the provider may accept a body that breaks `keyword` at `pointer` (a tolerant profile). */
   tolerates(operationId: string, keyword: string, pointer: string): boolean;
+  /** What the refusal of a body that breaks `keyword` at `pointer` must say, where the provider's own text is known. */
+  refusal?(operationId: string, keyword: string, pointer: string): Expected | undefined;
+  /** Bodies the provider refuses by rules a schema does not hold, each with what its refusal must say. */
+  negatives?: { operationId: string; label: string; body: unknown; refusal?: Expected }[];
   /** Problems of a success that passed its schema, beyond what a schema can say (a token of the wrong mode). */
   inspect?(operationId: string, body: unknown): string[];
   /** What the report says up front about how this run checks. */
