@@ -141,12 +141,22 @@ describe('verify catches broken providers', () => {
     close = undefined;
   });
 
-  const caught: [keyof typeof DEFECTS, string, string | string[]][] = [
+  const caught: [keyof typeof DEFECTS, string, string | RegExp | string[]][] = [
     ['wrongStatus', 'FAIL  positive  createUser: POST /users', 'status: expected 201, got 200'],
     ['missingField', 'FAIL  positive  getUser: GET /users/{id}', 'body/data/createdAt is required'],
     ['wrongType', 'FAIL  positive  createToken: POST /tokens', 'body/data/expiresAt must be string'],
     ['noRequestId', 'FAIL  positive  listUsers: GET /users', 'body/requestId is required'],
-    ['sameToken', 'FAIL  flow      create a user, read it, list it, refresh its token', 'the refreshed token has the id of the first one'],
+    ['sameToken', 'FAIL  flow      create a user, read it, find it in the list, refresh its token', 'the refreshed token has the id of the first one'],
+    [
+      'unlistedUser',
+      'FAIL  flow      create a user, read it, find it in the list, refresh its token',
+      'the new user is not in GET /users from the day before its createdAt 2026-01-01T00:00:00Z on',
+    ],
+    [
+      'readDiffers',
+      'FAIL  flow      create a user, read it, find it in the list, refresh its token',
+      /GET \/users\/tenant-[0-9a-f]{32} has createdAt "2025-06-01T00:00:00Z" where POST \/users answered "2026-01-01T00:00:00Z"/,
+    ],
     ['lowercaseMode', 'FAIL  positive  createToken: POST /tokens', 'body/data/mode must be "SANDBOX" or "PRODUCTION", got "sandbox"'],
     ['productionMode', 'FAIL  positive  createToken: POST /tokens', `body/data/mode must be "SANDBOX", the mode of the mock's key test_key, got "PRODUCTION"`],
     ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],
@@ -169,7 +179,10 @@ describe('verify catches broken providers', () => {
     const result = await verify('--api', defect.api, '--base-url', provider.baseUrl, ...(defect.args ?? []));
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(line);
-    for (const text of [message].flat()) expect(result.stdout).toContain(`· ${text}`);
+    for (const text of [message].flat()) {
+      if (typeof text === 'string') expect(result.stdout).toContain(`· ${text}`);
+      else expect(result.stdout).toMatch(new RegExp(`· ${text.source}`));
+    }
     expect(result.stdout).toMatch(/\+ .*\d{3} /); // the diff shows what came back
   });
 

@@ -6,8 +6,9 @@
 import { createRandom } from '../core/random.js';
 import { readAnswer } from './answer.js';
 import { type Answer, answerProblems, type CheckedOperation, shownValue, valueAt } from './check.js';
+import { loadContract } from './contract.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
-import { flatten, loadSpec, type Schema, sample } from './schema.js';
+import { flatten, type Schema, sample } from './schema.js';
 import type { Expected, FlowSteps, Send, VerifyTarget } from './target.js';
 import { expectedMode, smileTarget } from './targets/smile.js';
 import { wukongimTarget } from './targets/wukongim.js';
@@ -79,12 +80,13 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const seed = options.seed ?? 1;
   const random = createRandom(seed);
   const tag = random.hex(8);
-  const document = await loadSpec(options.api);
+  const contract = await loadContract(options.api);
+  const { document } = contract;
   const credentials = { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' };
   const target =
     options.api === 'smile'
-      ? smileTarget(document, credentials, tag, expectedMode(options.baseUrl, credentials, options.mode))
-      : wukongimTarget(document, { profile: options.profile ?? 'docs', managerToken: options.managerToken }, tag);
+      ? smileTarget(contract, { credentials, tag, mode: expectedMode(options.baseUrl, credentials, options.mode) })
+      : wukongimTarget(contract, { profile: options.profile ?? 'docs', managerToken: options.managerToken, tag });
   const send = sender(options.baseUrl.replace(/\/+$/, ''), options.timeoutMs ?? 10_000);
   const ids = await target.prepare(send);
   const planned = plan(target, document, ids, random);

@@ -1,6 +1,6 @@
 /** What verify needs to know of one API beyond its spec: credentials, ids to use, flows, tolerances. */
-import type { OperationSpec } from '../core/operation.js';
 import type { Answer } from './check.js';
+import type { ContractOperation } from './contract.js';
 import type { Schema } from './schema.js';
 
 /** Sends one request to the provider; `path` is relative to the base URL. */
@@ -32,7 +32,8 @@ export interface Flow {
 
 export interface VerifyTarget {
   api: 'smile' | 'wukongim';
-  operations: Record<string, OperationSpec>;
+  /** The operations under verify's contract (the spec, relaxed where only the mock promises more). */
+  operations: Record<string, ContractOperation>;
   document: Schema;
   /** The response profile whose schemas apply, where responses differ by profile. */
   profile?: string;

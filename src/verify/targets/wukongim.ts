@@ -4,8 +4,7 @@
  */
 import { Messages } from '../../apis/wukongim/errors.js';
 import { serverTolerates } from '../../apis/wukongim/tolerance.js';
-import { operations } from '../../generated/wukongim.operations.js';
-import type { Schema } from '../schema.js';
+import type { Contract } from '../contract.js';
 import type { Expected, FlowSteps, VerifyTarget } from '../target.js';
 
 /** The v2 server's text for an empty (or missing) field of `POST /user/token`; a missing field decodes as empty. */
@@ -19,7 +18,8 @@ const SYSTEM_UID = '____system';
  * The WuKongIM target. Under `server-v2` a provider may accept what the v2 server accepts (a missing
  * device_flag, say); under `docs` it must refuse whatever breaks the documented contract.
  */
-export function wukongimTarget(document: Schema, options: { profile: string; managerToken?: string }, tag: string): VerifyTarget {
+export function wukongimTarget({ document, operations }: Contract, options: { profile: string; managerToken?: string; tag: string }): VerifyTarget {
+  const { tag } = options;
   const headers: Record<string, string> = options.managerToken === undefined ? {} : { token: options.managerToken };
   const json = { ...headers, 'content-type': 'application/json' };
   const uid = `verify-${tag}`;
