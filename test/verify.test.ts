@@ -157,6 +157,7 @@ describe('verify catches broken providers', () => {
       'FAIL  flow      create a user, read it, find it in the list, refresh its token',
       /GET \/users\/tenant-[0-9a-f]{32} has createdAt "2025-06-01T00:00:00Z" where POST \/users answered "2026-01-01T00:00:00Z"/,
     ],
+    ['unknownIdIsBadRequest', 'FAIL  negative  getUser: path id is an id that does not exist', 'status: expected 404, got 400'],
     ['lowercaseMode', 'FAIL  positive  createToken: POST /tokens', 'body/data/mode must be "SANDBOX" or "PRODUCTION", got "sandbox"'],
     ['productionMode', 'FAIL  positive  createToken: POST /tokens', `body/data/mode must be "SANDBOX", the mode of the mock's key test_key, got "PRODUCTION"`],
     ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],

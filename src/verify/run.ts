@@ -205,8 +205,10 @@ function plan(target: VerifyTarget, document: Schema, ids: Record<string, string
       }
       refusal(400, 'body is malformed JSON', { body: '{"unterminated": ' });
     }
-    for (const parameter of (spec.parameters as Schema[] | undefined) ?? []) {
-      const resolved = flatten(document, parameter);
+    // The path item's parameters apply to each of its operations, which may override them (OpenAPI 3.1, Path Item Object).
+    const declared = [...((paths[operation.path]?.parameters as Schema[] | undefined) ?? []), ...((spec.parameters as Schema[] | undefined) ?? [])];
+    const parameters = new Map(declared.map((parameter) => flatten(document, parameter)).map((resolved) => [`${resolved.in} ${resolved.name}`, resolved]));
+    for (const resolved of parameters.values()) {
       const { name, in: place, required } = resolved as { name: string; in: string; required?: boolean };
       if (place === 'query') {
         if (required) {
