@@ -187,10 +187,35 @@ describe('verify catches broken providers', () => {
     expect(result.stdout).toMatch(/\+ .*\d{3} /); // the diff shows what came back
   });
 
-  it('fails, saying so, when nothing answers', async () => {
-    const result = await verify('--api', 'wukongim', '--base-url', (await refusingUrl()).replace('/hook', ''));
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain('no answer from');
+  it.each(['wukongim', 'smile'] as const)('fails once, saying so, and exits 2 when nothing listens (%s)', async (api) => {
+    const url = (await refusingUrl()).replace('/hook', api === 'smile' ? '/v1' : '');
+    const junit = join(tmpdir(), `token-mock-verify-unreachable-${process.pid}.xml`);
+    const result = await verify('--api', api, '--base-url', url, '--junit', junit);
+    expect(result.status).toBe(2);
+    expect(result.stdout.match(/^FAIL/gm)).toEqual(['FAIL']);
+    expect(result.stdout).toContain(`FAIL  connection  reach the provider`);
+    expect(result.stdout).toContain(`· cannot reach ${url}: ECONNREFUSED`);
+    expect(result.stdout).toContain('1 case: 0 passed, 1 failed');
+    expect(readFileSync(junit, 'utf8')).toContain(`<failure message="cannot reach ${url}: ECONNREFUSED">`);
+  });
+
+  it('stops at the first case the provider no longer answers, and says how many were not run', async () => {
+    const provider = await startBroken({ name: 'goes away', api: 'wukongim' });
+    close = provider.close;
+    let closing: Promise<void> | undefined;
+    const report = await verifyInCode({
+      api: 'wukongim',
+      baseUrl: provider.baseUrl,
+      onProgress: (done) => {
+        if (done === 5) closing ??= provider.close();
+      },
+    });
+    await closing;
+    expect(report.results.slice(0, 5).every((result) => result.passed)).toBe(true);
+    // The case under way as it went may fail on its way out; the next finds nothing listening, and the run ends.
+    expect(report.results.length).toBeLessThanOrEqual(7);
+    expect(report.results.at(-1)).toMatchObject({ kind: 'connection', name: 'reach the provider', passed: false });
+    expect(report.unreachable).toMatch(new RegExp(`^cannot reach ${provider.baseUrl}: ECONNREFUSED, from case updateToken: .+ on \\(\\d+ cases not run\\)$`));
   });
 });
 

@@ -10,7 +10,10 @@ function refuse(message: string): number {
   return 2;
 }
 
-/** Runs verify and returns the exit code: 0 when every case passes, 1 when any fails, 2 for usage errors. */
+/**
+ * Runs verify and returns the exit code: 0 when every case passes, 1 when any fails, 2 for usage errors
+ * and for a provider that cannot be reached.
+ */
 export async function runVerify(options: VerifyOptions & { junit?: string }): Promise<number> {
   const served = options.api === 'smile' ? servedMode(options.baseUrl) : undefined;
   if (options.mode && served && served !== options.mode.toUpperCase()) {
@@ -30,5 +33,7 @@ export async function runVerify(options: VerifyOptions & { junit?: string }): Pr
     await writeFile(options.junit, junitReport(report));
     console.log(`JUnit report: ${options.junit}`);
   }
+  // Exit 2, as for a usage error: a provider out of reach was not checked, which is not a contract failure.
+  if (report.unreachable !== undefined) return 2;
   return report.failed === 0 ? 0 : 1;
 }

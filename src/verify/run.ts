@@ -4,11 +4,11 @@
  * that break one rule each, and stateful flows.
  */
 import { createRandom } from '../core/random.js';
-import { readAnswer } from './answer.js';
 import { type Answer, answerProblems, type CheckedOperation, shownValue, valueAt } from './check.js';
 import { loadContract } from './contract.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
 import { flatten, type Schema, sample } from './schema.js';
+import { sender, Unreachable } from './sender.js';
 import type { Expected, FlowSteps, Send, VerifyTarget } from './target.js';
 import { expectedMode, smileTarget } from './targets/smile.js';
 import { wukongimTarget } from './targets/wukongim.js';
@@ -37,7 +37,8 @@ export interface VerifyOptions {
   onProgress?(done: number, total: number, name: string): void;
 }
 
-export type CaseKind = 'positive' | 'negative' | 'flow';
+/** `connection` is the one failure of a run that could not reach the provider. */
+export type CaseKind = 'positive' | 'negative' | 'flow' | 'connection';
 
 export interface CaseResult {
   kind: CaseKind;
@@ -59,6 +60,8 @@ export interface VerifyReport {
   profile?: string;
   /** What the run checked beyond the spec, and how it knew (the mode expected of tokens). */
   notes: string[];
+  /** Set when the provider could not be reached: the run stopped there, and the cases left were not run. */
+  unreachable?: string;
   results: CaseResult[];
   passed: number;
   failed: number;
@@ -87,17 +90,42 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     options.api === 'smile'
       ? smileTarget(contract, { credentials, tag, mode: expectedMode(options.baseUrl, credentials, options.mode) })
       : wukongimTarget(contract, { profile: options.profile ?? 'docs', managerToken: options.managerToken, tag });
-  const send = sender(options.baseUrl.replace(/\/+$/, ''), options.timeoutMs ?? 10_000);
-  const ids = await target.prepare(send);
-  const planned = plan(target, document, ids, random);
+  const send = sender(options.baseUrl, options.timeoutMs ?? 10_000);
   const results: CaseResult[] = [];
-  for (const [index, item] of planned.entries()) {
-    options.onProgress?.(index, planned.length, item.name);
-    const caseStarted = performance.now();
-    const outcome = await item.run(send);
-    results.push({ kind: item.kind, operationId: item.operationId, name: item.name, ...outcome, durationMs: Math.round(performance.now() - caseStarted) });
+  let unreachable: string | undefined;
+  try {
+    const planned = plan(target, document, await target.prepare(send), random);
+    for (const [index, item] of planned.entries()) {
+      options.onProgress?.(index, planned.length, item.name);
+      const caseStarted = performance.now();
+      try {
+        const outcome = await item.run(send);
+        results.push({ kind: item.kind, operationId: item.operationId, name: item.name, ...outcome, durationMs: Math.round(performance.now() - caseStarted) });
+      } catch (error) {
+        if (!(error instanceof Unreachable)) throw error;
+        // One failure says it, rather than one per case left.
+        const left = planned.length - index;
+        unreachable = index === 0 ? error.message : `${error.message}, from case ${item.name} on (${left} ${left === 1 ? 'case' : 'cases'} not run)`;
+        break;
+      }
+    }
+    options.onProgress?.(planned.length, planned.length, 'done');
+  } catch (error) {
+    if (!(error instanceof Unreachable)) throw error;
+    unreachable = error.message;
   }
-  options.onProgress?.(planned.length, planned.length, 'done');
+  if (unreachable !== undefined) {
+    results.push({
+      kind: 'connection',
+      operationId: null,
+      name: 'reach the provider',
+      passed: false,
+      expected: `an answer from ${options.baseUrl}`,
+      actual: 'no connection',
+      problems: [unreachable],
+      durationMs: 0,
+    });
+  }
   const failed = results.filter((result) => !result.passed).length;
   return {
     api: options.api,
@@ -105,24 +133,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     seed,
     profile: target.profile,
     notes: target.notes?.() ?? [],
+    unreachable,
     results,
     passed: results.length - failed,
     failed,
     durationMs: Math.round(performance.now() - started),
-  };
-}
-
-/** A fetch that never throws: a network failure is an answer with status 0 and the reason. */
-function sender(baseUrl: string, timeoutMs: number): Send {
-  return async ({ method, path, query, headers, body }) => {
-    const url = `${baseUrl}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
-    try {
-      const answer = await readAnswer(await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
-      return { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text, json: answer.json };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      return { status: 0, contentType: null, text: `no answer from ${url}: ${cause?.code ?? (error as Error).message}`, json: undefined };
-    }
   };
 }
 
