@@ -122,6 +122,26 @@ describe('verify of WuKongIM error texts', () => {
   });
 });
 
+describe('verify of a Smile base URL without /v1', () => {
+  it('hints at /v1 up front and in the report', async () => {
+    const { url } = await mockServer('smile');
+    const result = await verify('--api', 'smile', '--base-url', url);
+    const hint = `hint: ${url}/ does not end in /v1, where Smile serves its API (https://sandbox.smileapi.io/v1); if the cases fail with 404, try --base-url ${url}/v1`;
+    expect(result.stderr).toBe(`${hint}\n`);
+    expect(result.stdout).toContain(`  ${hint}`);
+    expect(result.stdout).toContain('· status: expected 201, got 404');
+    expect(result.status).toBe(1);
+  });
+
+  it('gives no hint with /v1', async () => {
+    const { url } = await mockServer('smile');
+    const result = await verify('--api', 'smile', '--base-url', `${url}/v1/`);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).not.toContain('hint');
+    expect(result.status).toBe(0);
+  });
+});
+
 describe('verify from code', () => {
   it('returns a report with every case, and its JUnit form', async () => {
     const { url } = await mockServer('wukongim');

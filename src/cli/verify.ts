@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { junitReport, textReport } from '../verify/report.js';
 import { type VerifyOptions, verify } from '../verify/run.js';
-import { servedMode } from '../verify/targets/smile.js';
+import { baseUrlHint, servedMode } from '../verify/targets/smile.js';
 
 /** A usage error: the message on stderr, and exit code 2. */
 function refuse(message: string): number {
@@ -19,6 +19,9 @@ export async function runVerify(options: VerifyOptions & { junit?: string }): Pr
   if (options.mode && served && served !== options.mode.toUpperCase()) {
     return refuse(`--mode ${options.mode} contradicts --base-url ${options.baseUrl}, which serves ${served} keys only.`);
   }
+  // Said before the run as well as in the report: a run against the wrong path can be stopped at once.
+  const hint = options.api === 'smile' ? baseUrlHint(options.baseUrl) : undefined;
+  if (hint) console.error(hint);
   const terminal = process.stderr.isTTY === true;
   const report = await verify({
     ...options,

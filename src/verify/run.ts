@@ -88,7 +88,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const credentials = { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' };
   const target =
     options.api === 'smile'
-      ? smileTarget(contract, { credentials, tag, mode: expectedMode(options.baseUrl, credentials, options.mode) })
+      ? smileTarget(contract, { baseUrl: options.baseUrl, credentials, tag, mode: expectedMode(options.baseUrl, credentials, options.mode) })
       : wukongimTarget(contract, { profile: options.profile ?? 'docs', managerToken: options.managerToken, tag });
   const send = sender(options.baseUrl, options.timeoutMs ?? 10_000);
   const results: CaseResult[] = [];

@@ -29,6 +29,16 @@ export function servedMode(baseUrl: string): Mode | undefined {
 }
 
 /**
+ * A hint for a base URL that does not end in /v1, where Smile serves its API: its paths would miss.
+ * @example baseUrlHint('http://127.0.0.1:5002') // 'hint: http://127.0.0.1:5002 does not end in /v1, …'
+ */
+export function baseUrlHint(baseUrl: string): string | undefined {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  if (trimmed.endsWith('/v1')) return undefined;
+  return `hint: ${baseUrl} does not end in /v1, where Smile serves its API (https://sandbox.smileapi.io/v1); if the cases fail with 404, try --base-url ${trimmed}/v1`;
+}
+
+/**
  * The mode a run's tokens must have: the one asked for, else the one the real host serves, else the
  * one of the mock's own key pair; undefined when none says (the first token then decides).
  * @example expectedMode('https://sandbox.smileapi.io/v1', { key: 'k', secret: 's' }) // { mode: 'SANDBOX', from: 'the host sandbox.smileapi.io' }
@@ -80,9 +90,10 @@ const TOKEN_AT: Record<string, string[]> = { createUser: ['data', 'token'], crea
  */
 export function smileTarget(
   { document, operations }: Contract,
-  options: { credentials: { key: string; secret: string }; tag: string; mode: ExpectedMode | undefined },
+  options: { baseUrl: string; credentials: { key: string; secret: string }; tag: string; mode: ExpectedMode | undefined },
 ): VerifyTarget {
   const { credentials, tag } = options;
+  const hint = baseUrlHint(options.baseUrl);
   const headers = { authorization: basic(credentials.key, credentials.secret) };
   // Without a mode asked for, a known host or a known key, the first token sets the mode of the rest.
   let expected = options.mode;
@@ -136,6 +147,7 @@ export function smileTarget(
       return [`body/${at.join('/')}/mode must be ${shownValue(expected.mode)}, the mode of ${expected.from}, got ${shownValue(token.mode)}`];
     },
     notes: () => [
+      ...(hint ? [hint] : []),
       expected
         ? `every token must be of mode ${expected.mode}, the mode of ${expected.from}`
         : 'no token came, so no mode was checked (--mode sandbox|production says which to expect)',
