@@ -273,6 +273,22 @@ describe('verify knows which mode the tokens must have', () => {
   });
 });
 
+describe('verify with a JUnit file it cannot write', () => {
+  const missing = join(tmpdir(), `token-mock-no-such-directory-${process.pid}`);
+  it.each([
+    ['in a directory that does not exist', join(missing, 'report.xml'), `the directory ${missing} does not exist`],
+    ['that is a directory', tmpdir(), `${tmpdir()} is a directory`],
+    ['under a file', join(cli, 'report.xml'), `${cli} is not a directory`],
+  ])('exits 2 before the run, saying why, for a path %s', async (_, path, why) => {
+    const { mock, url } = await mockServer('wukongim');
+    const result = await verify('--api', 'wukongim', '--base-url', url, '--junit', path);
+    expect(result.stderr).toBe(`error: cannot write the JUnit report to ${path}: ${why}.\n`);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+    expect(mock.journal.entries()).toEqual([]); // nothing was sent
+  });
+});
+
 describe('verify usage', () => {
   it.each([
     [['--base-url', 'http://127.0.0.1:1'], "required option '--api <api>' not specified"],
