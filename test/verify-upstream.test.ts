@@ -37,6 +37,25 @@ describe('verify is no stricter than the provider’s own document', () => {
   });
 });
 
+describe('verify is no stricter than WuKongIM’s openapi.json', () => {
+  const document = openUpstream('wukongim-openapi-v2.json');
+  let provider: Awaited<ReturnType<typeof startBroken>>;
+  afterAll(() => provider?.close());
+
+  it.each(['docs', 'server-v2'] as const)('passes a provider that lists offline uids with online 0 (%s)', async (profile) => {
+    provider = await startBroken({ ...FAITHFUL.upstreamWukongim, options: { wukongim: { profile } } });
+    const report = await verify({ api: 'wukongim', baseUrl: provider.baseUrl, profile });
+    expect(report.results.filter((result) => !result.passed).map((result) => `${result.name}: ${result.problems.join('; ')}`)).toEqual([]);
+    const listed = provider.answers.filter((answer) => answer.path === '/user/onlinestatus' && answer.status === 200);
+    expect(listed.some((answer) => JSON.stringify(answer.body).includes('"online":0'))).toBe(true);
+    if (document.present) {
+      const check = document.validatorFor('/user/onlinestatus', 'post', 200);
+      expect(listed.filter((answer) => Array.isArray(answer.body)).flatMap((answer) => check?.(answer.body) ?? ['no validator'])).toEqual([]);
+    }
+    await provider.close();
+  });
+});
+
 describe('the relaxations', () => {
   it('each changes something the spec has, or the build of the contract fails', async () => {
     const spec = await loadSpec('smile');

@@ -182,6 +182,11 @@ describe('verify catches broken providers', () => {
     ['productionMode', 'FAIL  positive  createToken: POST /tokens', `body/data/mode must be "SANDBOX", the mode of the mock's key test_key, got "PRODUCTION"`],
     ['serverStatus', 'FAIL  positive  updateToken: POST /user/token', 'body/status must be "ok", got 200'],
     [
+      'ghostOnline',
+      'FAIL  flow      update a token as master, then as slave, quit a device, read online status',
+      /POST \/user\/onlinestatus shows \[\{"uid":"verify-[0-9a-f]{8}","device_flag":1,"online":1\}\] online for a uid with no connection/,
+    ],
+    [
       'englishMessages',
       'FAIL  negative  updateToken: body/uid is missing',
       [
