@@ -177,8 +177,9 @@ export function smileTarget(
           if (!refreshed) return;
           const next = refreshed.data;
           // Token ids are optional: compared only where both tokens have one.
-          if (next.id !== undefined && token.id !== undefined) steps.expect(next.id !== token.id, 'the refreshed token has the id of the first one');
-          steps.expect(next.accessToken !== token.accessToken, 'the refreshed token has the accessToken of the first one');
+          if (next.id !== undefined && token.id !== undefined)
+            steps.expect(next.id !== token.id, `the refreshed token has the id of the first one, ${shownValue(token.id)}`);
+          steps.expect(next.accessToken !== token.accessToken, `the refreshed token has the accessToken of the first one, ${shownValue(token.accessToken)}`);
           steps.expect(next.mode === token.mode, `the refreshed token's mode ${next.mode} differs from the first's ${token.mode}`);
           const createdAt = Date.parse(user.createdAt);
           for (const [name, issued] of [
