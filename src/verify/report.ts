@@ -9,7 +9,9 @@ const indent = (text: string, prefix: string) =>
 
 /** One line per case, and for each failure what was expected, what came, and every problem. */
 export function textReport(report: VerifyReport): string {
-  const lines = [`token-mock verify ${report.api} at ${report.baseUrl} (seed ${report.seed}${report.profile ? `, profile ${report.profile}` : ''})`, ''];
+  const lines = [`token-mock verify ${report.api} at ${report.baseUrl} (seed ${report.seed}${report.profile ? `, profile ${report.profile}` : ''})`];
+  for (const note of report.notes) lines.push(`  ${note}`);
+  lines.push('');
   for (const result of report.results) {
     lines.push(`${result.passed ? 'PASS' : 'FAIL'}  ${result.kind.padEnd(8)}  ${result.name}`);
     if (result.passed) continue;
@@ -17,7 +19,8 @@ export function textReport(report: VerifyReport): string {
     lines.push(indent(result.actual.replace(/^/gm, '+ '), '        '));
     for (const problem of result.problems) lines.push(`        · ${problem}`);
   }
-  lines.push('', `${report.results.length} cases: ${report.passed} passed, ${report.failed} failed (${(report.durationMs / 1000).toFixed(1)} s)`);
+  const cases = report.results.length === 1 ? '1 case' : `${report.results.length} cases`;
+  lines.push('', `${cases}: ${report.passed} passed, ${report.failed} failed (${(report.durationMs / 1000).toFixed(1)} s)`);
   return lines.join('\n');
 }
 
@@ -35,18 +38,23 @@ function xml(text: string): string {
 /** JUnit XML: one test suite per kind of case, one test case per case. */
 export function junitReport(report: VerifyReport): string {
   const kinds: CaseResult['kind'][] = ['positive', 'negative', 'flow'];
+  // A run that could not reach the provider has one more suite, with its one failure.
+  if (report.unreachable !== undefined) kinds.push('connection');
   const suites = kinds.map((kind) => {
     const results = report.results.filter((result) => result.kind === kind);
     const failures = results.filter((result) => !result.passed).length;
     const time = results.reduce((sum, result) => sum + result.durationMs, 0) / 1000;
     const cases = results.map((result) => {
-      const open = `    <testcase classname="${xml(`${report.api}.${result.operationId ?? 'flow'}`)}" name="${xml(result.name)}" time="${result.durationMs / 1000}"`;
+      const open = `    <testcase classname="${xml(`${report.api}.${result.operationId ?? kind}`)}" name="${xml(result.name)}" time="${result.durationMs / 1000}"`;
       if (result.passed) return `${open}/>`;
       const detail = [`- ${result.expected}`, result.actual.replace(/^/gm, '+ '), ...result.problems].join('\n');
       return `${open}>\n      <failure message="${xml(result.problems[0] ?? 'failed')}">${xml(detail)}</failure>\n    </testcase>`;
     });
+    // The notes say how the run checked (the mode expected of tokens): CI shows them beside the cases.
+    const properties = report.notes.map((note) => `      <property name="note" value="${xml(note)}"/>`);
     return [
       `  <testsuite name="${xml(`${report.api} ${kind}`)}" tests="${results.length}" failures="${failures}" time="${time}">`,
+      ...(properties.length > 0 ? ['    <properties>', ...properties, '    </properties>'] : []),
       ...cases,
       '  </testsuite>',
     ].join('\n');

@@ -4,12 +4,13 @@
  * that break one rule each, and stateful flows.
  */
 import { createRandom } from '../core/random.js';
-import { readAnswer } from './answer.js';
-import { type Answer, answerProblems } from './check.js';
+import { type Answer, answerProblems, type CheckedOperation, shownValue, valueAt } from './check.js';
+import { loadContract } from './contract.js';
 import { bodyMutations, parameterMutations } from './mutations.js';
-import { flatten, loadSpec, type Schema, sample } from './schema.js';
-import type { FlowSteps, Send, VerifyTarget } from './target.js';
-import { smileTarget } from './targets/smile.js';
+import { flatten, type Schema, sample } from './schema.js';
+import { sender, Unreachable } from './sender.js';
+import type { Expected, FlowSteps, Send, VerifyTarget } from './target.js';
+import { expectedMode, smileTarget } from './targets/smile.js';
 import { wukongimTarget } from './targets/wukongim.js';
 
 export interface VerifyOptions {
@@ -19,6 +20,12 @@ export interface VerifyOptions {
   /** Smile credentials. Default the mock's SANDBOX pair. */
   key?: string;
   secret?: string;
+  /**
+   * Smile: the mode every token must have. Default the mode of the real host (sandbox.smileapi.io,
+   * open.smileapi.io), else of the mock's key pair (test_key SANDBOX, live_key PRODUCTION), else the
+   * mode of the first token the run gets.
+   */
+  mode?: 'sandbox' | 'production';
   /** WuKongIM's manager token, when the provider requires one. */
   managerToken?: string;
   /** WuKongIM: `docs` (default) checks the documented contract, `server-v2` the v2 server's answers. */
@@ -30,7 +37,8 @@ export interface VerifyOptions {
   onProgress?(done: number, total: number, name: string): void;
 }
 
-export type CaseKind = 'positive' | 'negative' | 'flow';
+/** `connection` is the one failure of a run that could not reach the provider. */
+export type CaseKind = 'positive' | 'negative' | 'flow' | 'connection';
 
 export interface CaseResult {
   kind: CaseKind;
@@ -50,6 +58,10 @@ export interface VerifyReport {
   baseUrl: string;
   seed: number;
   profile?: string;
+  /** What the run checked beyond the spec, and how it knew (the mode expected of tokens). */
+  notes: string[];
+  /** Set when the provider could not be reached: the run stopped there, and the cases left were not run. */
+  unreachable?: string;
   results: CaseResult[];
   passed: number;
   failed: number;
@@ -71,28 +83,57 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const seed = options.seed ?? 1;
   const random = createRandom(seed);
   const tag = random.hex(8);
-  const document = await loadSpec(options.api);
+  const contract = await loadContract(options.api);
+  const { document } = contract;
+  const credentials = { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' };
   const target =
     options.api === 'smile'
-      ? smileTarget(document, { key: options.key ?? 'test_key', secret: options.secret ?? 'test_secret' }, tag)
-      : wukongimTarget(document, { profile: options.profile ?? 'docs', managerToken: options.managerToken }, tag);
-  const send = sender(options.baseUrl.replace(/\/+$/, ''), options.timeoutMs ?? 10_000);
-  const ids = await target.prepare(send);
-  const planned = plan(target, document, ids, random);
+      ? smileTarget(contract, { baseUrl: options.baseUrl, credentials, tag, mode: expectedMode(options.baseUrl, credentials, options.mode) })
+      : wukongimTarget(contract, { profile: options.profile ?? 'docs', managerToken: options.managerToken, tag });
+  const send = sender(options.baseUrl, options.timeoutMs ?? 10_000);
   const results: CaseResult[] = [];
-  for (const [index, item] of planned.entries()) {
-    options.onProgress?.(index, planned.length, item.name);
-    const caseStarted = performance.now();
-    const outcome = await item.run(send);
-    results.push({ kind: item.kind, operationId: item.operationId, name: item.name, ...outcome, durationMs: Math.round(performance.now() - caseStarted) });
+  let unreachable: string | undefined;
+  try {
+    const planned = plan(target, document, await target.prepare(send), random);
+    for (const [index, item] of planned.entries()) {
+      options.onProgress?.(index, planned.length, item.name);
+      const caseStarted = performance.now();
+      try {
+        const outcome = await item.run(send);
+        results.push({ kind: item.kind, operationId: item.operationId, name: item.name, ...outcome, durationMs: Math.round(performance.now() - caseStarted) });
+      } catch (error) {
+        if (!(error instanceof Unreachable)) throw error;
+        // One failure says it, rather than one per case left.
+        const left = planned.length - index;
+        unreachable = index === 0 ? error.message : `${error.message}, from case ${item.name} on (${left} ${left === 1 ? 'case' : 'cases'} not run)`;
+        break;
+      }
+    }
+    options.onProgress?.(planned.length, planned.length, 'done');
+  } catch (error) {
+    if (!(error instanceof Unreachable)) throw error;
+    unreachable = error.message;
   }
-  options.onProgress?.(planned.length, planned.length, 'done');
+  if (unreachable !== undefined) {
+    results.push({
+      kind: 'connection',
+      operationId: null,
+      name: 'reach the provider',
+      passed: false,
+      expected: `an answer from ${options.baseUrl}`,
+      actual: 'no connection',
+      problems: [unreachable],
+      durationMs: 0,
+    });
+  }
   const failed = results.filter((result) => !result.passed).length;
   return {
     api: options.api,
     baseUrl: options.baseUrl,
     seed,
     profile: target.profile,
+    notes: target.notes?.() ?? [],
+    unreachable,
     results,
     passed: results.length - failed,
     failed,
@@ -100,33 +141,42 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   };
 }
 
-/** A fetch that never throws: a network failure is an answer with status 0 and the reason. */
-function sender(baseUrl: string, timeoutMs: number): Send {
-  return async ({ method, path, query, headers, body }) => {
-    const url = `${baseUrl}${path}${query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`;
-    try {
-      const answer = await readAnswer(await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
-      return { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text, json: answer.json };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      return { status: 0, contentType: null, text: `no answer from ${url}: ${cause?.code ?? (error as Error).message}`, json: undefined };
-    }
-  };
-}
-
 const shown = (answer: Answer) => `${answer.status} ${answer.text.length > ANSWER_SHOWN ? `${answer.text.slice(0, ANSWER_SHOWN)}…` : answer.text}`.trim();
 
-/** A case that sends one request and expects one of `statuses`, with the body the spec documents for it. */
-function exchange(target: VerifyTarget, kind: CaseKind, operationId: string, name: string, request: Parameters<Send>[0], statuses: number[]): Planned {
+/** What the spec documents, then what the target knows beyond it of a success that has the documented shape. */
+function problemsOf(target: VerifyTarget, operation: CheckedOperation, statuses: number[], answer: Answer): string[] {
+  const problems = answerProblems(operation, statuses, answer, target.profile);
+  const success = answer.status >= 200 && answer.status < 300;
+  return problems.length > 0 || !success ? problems : (target.inspect?.(operation.id, answer.json) ?? []);
+}
+
+/**
+ * A case that sends one request and expects one of `statuses`, with the body the spec documents for it
+ * and, where `holding` says, a known value in it.
+ */
+function exchange(
+  target: VerifyTarget,
+  kind: CaseKind,
+  operationId: string,
+  name: string,
+  request: Parameters<Send>[0],
+  statuses: number[],
+  holding?: Expected,
+): Planned {
   const operation = target.operations[operationId];
+  const expected = `status ${statuses.join(' or ')} with the body documented for it${holding ? `, body${holding.pointer} ${shownValue(holding.value)}` : ''}`;
   return {
     kind,
     operationId,
     name,
     async run(send) {
       const answer = await send(request);
-      const problems = operation ? answerProblems(operation, statuses, answer, target.profile) : [`${operationId} is not in the spec`];
-      return { passed: problems.length === 0, problems, expected: `status ${statuses.join(' or ')} with the body documented for it`, actual: shown(answer) };
+      const problems = operation ? problemsOf(target, operation, statuses, answer) : [`${operationId} is not in the spec`];
+      const held = valueAt(answer.json, holding?.pointer ?? '');
+      if (holding && statuses.includes(answer.status) && held !== holding.value) {
+        problems.push(`body${holding.pointer} must be ${shownValue(holding.value)}, got ${shownValue(held)}`);
+      }
+      return { passed: problems.length === 0, problems, expected, actual: shown(answer) };
     },
   };
 }
@@ -151,19 +201,29 @@ function plan(target: VerifyTarget, document: Schema, ids: Record<string, string
     const title = `${operation.id}: ${operation.method} ${operation.path}`;
     positives.push(exchange(target, 'positive', operation.id, title, request, successes));
 
-    const refusal = (status: number, name: string, changed: Partial<Parameters<Send>[0]>) => {
+    const refusal = (status: number, name: string, changed: Partial<Parameters<Send>[0]>, holding?: Expected) => {
       if (documented.includes(status))
-        negatives.push(exchange(target, 'negative', operation.id, `${operation.id}: ${name}`, { ...request, ...changed }, [status]));
+        negatives.push(exchange(target, 'negative', operation.id, `${operation.id}: ${name}`, { ...request, ...changed }, [status], holding));
     };
     if (bodySchema && body !== undefined) {
       for (const mutation of bodyMutations(document, bodySchema, body)) {
         if (!target.tolerates(operation.id, mutation.keyword, mutation.pointer))
-          refusal(400, `body${mutation.label.startsWith('/') ? '' : ' '}${mutation.label}`, { body: JSON.stringify(mutation.value) });
+          refusal(
+            400,
+            `body${mutation.label.startsWith('/') ? '' : ' '}${mutation.label}`,
+            { body: JSON.stringify(mutation.value) },
+            target.refusal?.(operation.id, mutation.keyword, mutation.pointer),
+          );
+      }
+      for (const negative of target.negatives ?? []) {
+        if (negative.operationId === operation.id) refusal(400, negative.label, { body: JSON.stringify(negative.body) }, negative.refusal);
       }
       refusal(400, 'body is malformed JSON', { body: '{"unterminated": ' });
     }
-    for (const parameter of (spec.parameters as Schema[] | undefined) ?? []) {
-      const resolved = flatten(document, parameter);
+    // The path item's parameters apply to each of its operations, which may override them (OpenAPI 3.1, Path Item Object).
+    const declared = [...((paths[operation.path]?.parameters as Schema[] | undefined) ?? []), ...((spec.parameters as Schema[] | undefined) ?? [])];
+    const parameters = new Map(declared.map((parameter) => flatten(document, parameter)).map((resolved) => [`${resolved.in} ${resolved.name}`, resolved]));
+    for (const resolved of parameters.values()) {
       const { name, in: place, required } = resolved as { name: string; in: string; required?: boolean };
       if (place === 'query') {
         if (required) {
@@ -200,7 +260,7 @@ async function runFlow(target: VerifyTarget, run: (steps: FlowSteps) => Promise<
       if (!operation) throw new Error(`${operationId} is not in the spec`);
       const answer = await send({ ...request, method: operation.method });
       answers.push(`${operation.method} ${request.path} → ${shown(answer)}`);
-      const found = answerProblems(operation, statuses, answer, target.profile);
+      const found = problemsOf(target, operation, statuses, answer);
       problems.push(...found.map((problem) => `${operationId}: ${problem}`));
       return found.length === 0 ? answer.json : undefined;
     },

@@ -1,6 +1,6 @@
 /** What verify needs to know of one API beyond its spec: credentials, ids to use, flows, tolerances. */
-import type { OperationSpec } from '../core/operation.js';
 import type { Answer } from './check.js';
+import type { ContractOperation } from './contract.js';
 import type { Schema } from './schema.js';
 
 /** Sends one request to the provider; `path` is relative to the base URL. */
@@ -19,6 +19,12 @@ export interface FlowSteps {
   expect(condition: boolean, problem: string): void;
 }
 
+/** A value an answer's body must hold at a JSON Pointer: `{ pointer: '/msg', value: 'uid不能为空！' }`. */
+export interface Expected {
+  pointer: string;
+  value: unknown;
+}
+
 export interface Flow {
   name: string;
   run(steps: FlowSteps): Promise<void>;
@@ -26,7 +32,8 @@ export interface Flow {
 
 export interface VerifyTarget {
   api: 'smile' | 'wukongim';
-  operations: Record<string, OperationSpec>;
+  /** The operations under verify's contract (the spec, relaxed where only the mock promises more). */
+  operations: Record<string, ContractOperation>;
   document: Schema;
   /** The response profile whose schemas apply, where responses differ by profile. */
   profile?: string;
@@ -44,5 +51,13 @@ export interface VerifyTarget {
   body(operationId: string, sampled: unknown): unknown;
   /** Whether the provider may accept a body that breaks `keyword` at `pointer` (a tolerant profile). */
   tolerates(operationId: string, keyword: string, pointer: string): boolean;
+  /** What the refusal of a body that breaks `keyword` at `pointer` must say, where the provider's own text is known. */
+  refusal?(operationId: string, keyword: string, pointer: string): Expected | undefined;
+  /** Bodies the provider refuses by rules a schema does not hold, each with what its refusal must say. */
+  negatives?: { operationId: string; label: string; body: unknown; refusal?: Expected }[];
+  /** Problems of a success that passed its schema, beyond what a schema can say (a token of the wrong mode). */
+  inspect?(operationId: string, body: unknown): string[];
+  /** What the report says up front about how this run checks. */
+  notes?(): string[];
   flows: Flow[];
 }
