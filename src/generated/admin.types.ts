@@ -383,6 +383,25 @@ export interface components {
              */
             error: string | null;
         };
+        /** @description How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
+        BoundedCount: {
+            count: number;
+            /** @description The most held. Past it the oldest go first (the least recently updated, for device slots). */
+            bound: number;
+            /** @description How many were forgotten (or, for online connections, kicked) to make room since the start or the last reset. */
+            evicted: number;
+        };
+        /** @description The link tokens held, with their bound, and those forgotten after the retention period. */
+        TokenCount: {
+            count: number;
+            bound: number;
+            /** @description The oldest tokens forgotten to make room since the start or the last reset. */
+            evicted: number;
+            /** @description Tokens forgotten since the start or the last reset because they had been used, revoked or expired for the retention period. */
+            forgotten: number;
+            /** @description How long, on the mock's clock, a token is kept once it can no longer be used. */
+            retentionMs: number;
+        };
         StateSummary: {
             /** Format: date-time */
             now: string;
