@@ -42,7 +42,7 @@ interface Stream {
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const { child, wukongim, smile } = await startMock();
   try {
-    const state = async () => (await call(`${smile}/__mock/state`, 'GET')) as { smile: { users: number; tokens: number } };
+    const state = async () => (await call(`${smile}/__mock/state`, 'GET')) as { smile: { users: { count: number }; tokens: { count: number } } };
     const seeded = (await call(`${smile}/v1/users?size=25`, 'GET', undefined, { authorization: SANDBOX })) as { data: { items: { id: string }[] } };
     const userIds = seeded.data.items.map((user) => user.id);
     const before = await state();
@@ -155,8 +155,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       unintended: results.reduce((sum, result) => sum + result.non2xx + result.errors + result.timeouts, 0),
       creates,
       refreshes,
-      users: { before: before.smile.users, after: after.smile.users },
-      tokens: { before: before.smile.tokens, after: after.smile.tokens },
+      users: { before: before.smile.users.count, after: after.smile.users.count },
+      tokens: { before: before.smile.tokens.count, after: after.smile.tokens.count },
       tokensChecked: sampled.length,
       tokensNotFound,
       rssMb: { warm, end, growth: warm === 0 ? 0 : (end - warm) / warm },

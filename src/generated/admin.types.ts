@@ -406,9 +406,8 @@ export interface components {
             /** Format: date-time */
             now: string;
             smile: {
-                users: number;
-                /** @description Every token issued since the last reset; each stays findable. */
-                tokens: number;
+                users: components["schemas"]["BoundedCount"];
+                tokens: components["schemas"]["TokenCount"];
                 webhooks: number;
             };
             wukongim: {

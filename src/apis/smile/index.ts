@@ -1,5 +1,6 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
+import { createBound, DEFAULT_BOUNDS, type NoticeListener } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
@@ -8,6 +9,7 @@ import type { Outbox } from '../../core/outbox.js';
 import { createRandom, type Random } from '../../core/random.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
+import type { components as AdminComponents } from '../../generated/admin.types.js';
 import { operations } from '../../generated/smile.operations.js';
 import type { operations as Operations } from '../../generated/smile.types.js';
 import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, hostModeOf, type Mode, SMILE_HOSTS } from './credentials.js';
@@ -16,7 +18,8 @@ import { createEnvelopes, createSmileErrors } from './errors.js';
 import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
-import { type Consumption, type Token, type TokenColumns, TokenStore, tokenJson } from './tokens.js';
+import type { TokenColumns } from './token-ledger.js';
+import { type Consumption, type Token, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore, webhookUrlProblem } from './webhooks.js';
 
@@ -49,6 +52,18 @@ export interface SmileOptions {
   hosts?: Readonly<Record<string, Mode>>;
   /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
   hmacSha256?: HmacSha256;
+  /**
+   * The most users held; past it the oldest (by creation time) are forgotten. Default 50,000, or
+   * `users` when more are seeded; a bound below `users` is refused with a RangeError.
+   */
+  maxUsers?: number;
+  /** The most link tokens held; past it the oldest are forgotten, and get 401 INVALID_TOKEN. Default 500,000. */
+  maxTokens?: number;
+  /**
+   * How long a used, revoked or expired link token is kept, on the mock's clock (`90s`, `1h`, ms);
+   * then it is forgotten (and still gets 401 INVALID_TOKEN). Default 1 hour.
+   */
+  tokenRetention?: string | number;
 }
 
 /** The programmatic face of the Smile mock: the same functions the control API calls. */
@@ -61,8 +76,11 @@ export interface SmileService {
   consume(accessToken: string): Promise<Consumption>;
   user(id: string): User | undefined;
   readonly userCount: number;
+  /** The link tokens held: the newest, up to the bound, less those forgotten after the retention period. */
   readonly tokenCount: number;
   readonly webhookCount: number;
+  /** Users, link tokens and webhooks held, with the bounds and what went past them (`GET /__mock/state`). */
+  counts(): SmileCounts;
   /**
    * Emits a webhook event to the subscriptions for its type. `data` fields left out are seeded,
    * about `userId` (default: a seeded user). Throws EventRejected when the event breaks the spec.
@@ -80,6 +98,9 @@ export interface SmileService {
   consumeLatestToken(userId: string): boolean;
 }
 
+/** What the Smile mock holds, as `GET /__mock/state` shows it. */
+export type SmileCounts = AdminComponents['schemas']['StateSummary']['smile'];
+
 /** The Smile state that persistence keeps. */
 interface SmileSnapshot {
   users: User[];
@@ -94,6 +115,8 @@ export interface SmileContext {
   random: Random;
   maxBodyBytes: number;
   outbox: Outbox;
+  /** Told when a kind of state first reaches its bound. */
+  onNotice?: NoticeListener;
 }
 
 const DAY = 86_400_000;
@@ -111,11 +134,16 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const hosts = options.hosts ?? SMILE_HOSTS;
   const tenantId = options.tenantId ?? 'tenant';
   const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
+  const seeded = options.users ?? 25;
+  if (options.maxUsers !== undefined && options.maxUsers < seeded)
+    throw new RangeError(`smile.maxUsers (${options.maxUsers}) is below smile.users (${seeded}): the seeded users would not fit`);
+  // A mock seeded with more users than the default bound holds them all: the bound rises to them.
+  const userBound = createBound('smile-users', options.maxUsers ?? Math.max(DEFAULT_BOUNDS['smile-users'], seeded), context.onNotice);
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
   const { ok, okText, created, createdText, error } = envelopes;
-  const users = new UserStore();
+  const users = new UserStore(userBound);
   // Pages asked for again (a front end polling the first page, say) are served from their text until
   // any user changes.
   const pages = createPageCache<{ data: { nextCursor?: string; items: User[] }; text: string }>(() => users.version);
@@ -128,12 +156,18 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     seed: random.seed,
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
   });
-  const tokens = new TokenStore(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
+  const tokens = new TokenStore(clock, random, {
+    ttl,
+    revokeOnRefresh: options.revokeOnRefresh ?? false,
+    retention: options.tokenRetention === undefined ? undefined : parseDuration(options.tokenRetention),
+    bound: createBound('smile-tokens', options.maxTokens, context.onNotice),
+    hmacSha256: options.hmacSha256,
+  });
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 
   const seed = () => {
-    for (const user of seedUsers(options.users ?? 25, tenantId, random, clock.now())) users.add(user);
+    for (const user of seedUsers(seeded, tenantId, random, clock.now())) users.add(user);
   };
 
   const createUser = (externalMetadata: Record<string, string> = {}) => {
@@ -262,6 +296,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
     reset() {
       users.clear();
+      userBound.reset();
       webhooks.clear();
       tokens.clear();
       requestIds.reset();
@@ -294,6 +329,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     get webhookCount() {
       return webhooks.size;
     },
+    counts: () => ({ users: userBound.state(users.size), tokens: tokens.counts(), webhooks: webhooks.size }),
     emit(type, emitOptions = {}) {
       const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);
       const data = emitOptions.userId !== undefined && !user ? { userId: emitOptions.userId, ...emitOptions.data } : emitOptions.data;
