@@ -5,7 +5,7 @@ export { SMILE_EVENT_TYPES } from './apis/smile/events.js';
 export type { SmileCounts, SmileOptions, SmileService } from './apis/smile/index.js';
 export type { ConnectInput, Connection } from './apis/wukongim/connections.js';
 export { ReasonCode } from './apis/wukongim/connections.js';
-export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
+export type { WukongimCounts, WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
 export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
 export type { BoundedCount, BoundKind, Notice, NoticeKind, NoticeListener } from './core/bounds.js';
 export type { Clock } from './core/clock.js';

@@ -56,8 +56,9 @@ export interface MockOptions {
   onError?: ErrorListener;
   /**
    * Told of what the mock does on its own that its owner should know, with a kind and a message: for
-   * now, that a kind of state (Smile users or link tokens) reached its bound and the oldest are going.
-   * Once per kind, and again after a reset. Default: nothing; the CLI prints them.
+   * now, that a kind of state (Smile users or link tokens, WuKongIM device slots, online or ended
+   * connections) reached its bound and the oldest are going. Once per kind, and again after a reset.
+   * Default: nothing; the CLI prints them.
    */
   onNotice?: NoticeListener;
 }
@@ -126,8 +127,9 @@ export function createMock(options: MockOptions = {}): Mock {
   const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const faults = createFaults(settings.seed);
-  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed });
-  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, onNotice: options.onNotice });
+  const { onNotice } = options;
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, onNotice });
+  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, onNotice });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));

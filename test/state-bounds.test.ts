@@ -5,6 +5,7 @@
  */
 import { createMock, isMockError, type Notice } from 'token-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/server.js';
 import { type SmileServer, startSmile } from './support/smile.js';
 
 let open: { close(): Promise<void> }[] = [];
@@ -19,7 +20,14 @@ async function smileWith(options: Parameters<typeof startSmile>[0]): Promise<Smi
   return server;
 }
 
+async function imWith(options: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const server = await startServer(options);
+  open.push(server);
+  return server;
+}
+
 const kinds = (notices: Notice[]) => notices.map((notice) => notice.kind);
+const setToken = (im: TestServer, uid: string) => im.post('/user/token', { uid, token: `t-${uid}`, device_flag: 1 });
 
 describe('Smile users past their bound', () => {
   it('keeps the newest maxUsers, forgets the oldest first, and says so once', async () => {
@@ -100,5 +108,84 @@ describe('Smile link tokens', () => {
     const refused = await smile.consume(token);
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('INVALID_TOKEN');
+  });
+});
+
+describe('WuKongIM device slots and connections past their bounds', () => {
+  const connect = async (im: TestServer, uid: string, device_id: string) =>
+    (await im.post('/__mock/wukongim/connect', { uid, token: `t-${uid}`, device_flag: 1, device_id })).body;
+
+  it('forgets the least recently updated slot first; its token then fails with AuthFail', async () => {
+    const notices: Notice[] = [];
+    const im = await imWith({ wukongim: { maxDeviceSlots: 3 }, onNotice: (notice) => notices.push(notice) });
+    for (const uid of ['ana', 'bob', 'cid']) await setToken(im, uid);
+    await setToken(im, 'ana');
+    await setToken(im, 'dan');
+    await setToken(im, 'eve');
+
+    expect((await im.get('/__mock/wukongim/devices')).body.map((slot: { uid: string }) => slot.uid)).toEqual(['ana', 'dan', 'eve']);
+    expect((await connect(im, 'bob', 'phone')).reason_code).toBe(2);
+    expect((await connect(im, 'ana', 'phone')).reason_code).toBe(1);
+    expect((await im.get('/__mock/state')).body.wukongim.slots).toEqual({ count: 3, bound: 3, evicted: 2 });
+    expect(kinds(notices)).toEqual(['wukongim-device-slots']);
+    expect(notices[0]?.message).toContain('--max-device-slots');
+  });
+
+  it('kicks the oldest online connection past the bound, with its user.onlinestatus entry', async () => {
+    const notices: Notice[] = [];
+    const im = await imWith({ wukongim: { maxOnlineConnections: 2 }, onNotice: (notice) => notices.push(notice) });
+    const batches: string[][] = [];
+    im.mock.webhooks.on('user.onlinestatus', (event) => batches.push(event.body as string[]));
+    await setToken(im, 'ana');
+    for (const device of ['d1', 'd2', 'd3', 'd4']) await connect(im, 'ana', device);
+
+    const connections = (await im.get('/__mock/wukongim/connections?uid=ana')).body;
+    expect(connections.map((c: { device_id: string; state: string; reason_code: number }) => [c.device_id, c.state, c.reason_code])).toEqual([
+      ['d1', 'kicked', 12],
+      ['d2', 'kicked', 12],
+      ['d3', 'online', 1],
+      ['d4', 'online', 1],
+    ]);
+    // Room is made first: the oldest goes offline, then the new one comes online, in one batch.
+    expect(batches[2]).toEqual(['ana-1-0-1-1-1', 'ana-1-1-3-2-2']);
+    expect((await im.get('/__mock/state')).body.wukongim.online).toEqual({ count: 2, bound: 2, evicted: 2 });
+    expect(kinds(notices)).toEqual(['wukongim-online-connections']);
+    expect(notices[0]?.message).toContain('--max-im-connections');
+  });
+
+  it('keeps only the newest maxEndedConnections ended connections', async () => {
+    const notices: Notice[] = [];
+    const im = await imWith({ wukongim: { maxEndedConnections: 2 }, onNotice: (notice) => notices.push(notice) });
+    await setToken(im, 'ana');
+    for (let i = 1; i <= 5; i++) await im.post(`/__mock/wukongim/connections/${(await connect(im, 'ana', `d${i}`)).connection_id}/close`, {});
+    expect((await im.get('/__mock/wukongim/connections')).body.map((c: { connection_id: number }) => c.connection_id)).toEqual([4, 5]);
+    expect((await im.get('/__mock/state')).body.wukongim.ended).toEqual({ count: 2, bound: 2, evicted: 3 });
+    expect(kinds(notices)).toEqual(['wukongim-ended-connections']);
+  });
+});
+
+describe('GET /__mock/state', () => {
+  it('shows every count with its bound, and a reset clears the evictions and lets the notices come again', async () => {
+    const notices: Notice[] = [];
+    const im = await imWith({ wukongim: { maxDeviceSlots: 1 }, onNotice: (notice) => notices.push(notice) });
+    const defaults = (await im.get('/__mock/state')).body;
+    expect(defaults.smile).toMatchObject({
+      users: { count: 25, bound: 50_000, evicted: 0 },
+      tokens: { count: 0, bound: 500_000, evicted: 0, forgotten: 0, retentionMs: 3_600_000 },
+    });
+    expect(defaults.wukongim).toEqual({
+      slots: { count: 0, bound: 1, evicted: 0 },
+      online: { count: 0, bound: 100_000, evicted: 0 },
+      ended: { count: 0, bound: 10_000, evicted: 0 },
+    });
+    await setToken(im, 'ana');
+    await setToken(im, 'bob');
+    await setToken(im, 'cid');
+    expect((await im.get('/__mock/state')).body.wukongim.slots).toEqual({ count: 1, bound: 1, evicted: 2 });
+    await im.post('/__mock/reset', {});
+    expect((await im.get('/__mock/state')).body.wukongim.slots).toEqual({ count: 0, bound: 1, evicted: 0 });
+    await setToken(im, 'ana');
+    await setToken(im, 'bob');
+    expect(kinds(notices)).toEqual(['wukongim-device-slots', 'wukongim-device-slots']);
   });
 });

@@ -59,7 +59,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How much state the mock holds, for load tests and dashboards */
+        /**
+         * How much state the mock holds, for load tests and dashboards
+         * @description Every kind of state that traffic creates has a bound: Smile users and link tokens, WuKongIM
+         *     device slots, online connections and ended (kicked, closed or refused) connections. Past a
+         *     bound the oldest go first; each count shows its bound and how many went to make room since
+         *     the start or the last reset.
+         */
         get: operations["getState"];
         put?: never;
         post?: never;
@@ -411,10 +417,9 @@ export interface components {
                 webhooks: number;
             };
             wukongim: {
-                slots: number;
-                online: number;
-                /** @description Online connections and the newest 10,000 ended ones. */
-                connectionsHeld: number;
+                slots: components["schemas"]["BoundedCount"];
+                online: components["schemas"]["BoundedCount"];
+                ended: components["schemas"]["BoundedCount"];
             };
             journal: {
                 total: number;
@@ -825,7 +830,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts, and the mock clock. */
+            /** @description Counts with their bounds, and the mock clock. */
             200: {
                 headers: {
                     [name: string]: unknown;

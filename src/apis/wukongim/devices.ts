@@ -1,4 +1,6 @@
 /** WuKongIM device slots: one per (uid, device_flag), holding the token a device presents on connect. */
+import { type Bound, createBound } from '../../core/bounds.js';
+import { Queue } from '../../core/queue.js';
 
 /** 0 slave, 1 master. */
 export const DeviceLevel = { slave: 0, master: 1 } as const;
@@ -23,11 +25,19 @@ export type UserStatus = 'active' | 'banned' | 'disbanded';
 /** The key of a slot: O(1) lookups by uid and device_flag. */
 export const slotKey = (uid: string, deviceFlag: number): string => `${deviceFlag}:${uid}`;
 
-/** The slots and user statuses of one mock instance. */
+/** The slots and user statuses of one mock instance. Past the bound, the least recently updated slot is forgotten. */
 export class DeviceStore {
   private readonly slots = new Map<string, DeviceSlot>();
   private readonly slotsByUid = new Map<string, Set<DeviceSlot>>();
   private readonly statuses = new Map<string, UserStatus>();
+  /**
+   * Every slot object put, oldest first; one replaced since is stale and skipped. A Map's own order
+   * would do, but finding its first entry walks past every deleted one: about 27 µs a put once
+   * 100,000 slots are updated and evicted.
+   */
+  private readonly updates = new Queue<DeviceSlot>();
+
+  constructor(private readonly bound: Bound = createBound('wukongim-device-slots')) {}
 
   get size(): number {
     return this.slots.size;
@@ -46,6 +56,27 @@ export class DeviceStore {
     owned.add(slot);
     this.slotsByUid.set(slot.uid, owned);
     this.slots.set(key, slot);
+    this.updates.push(slot);
+    if (this.slots.size > this.bound.max) this.forgetLeastRecent();
+    if (this.updates.length > 2 * this.slots.size + 1024) this.updates.keepIf((queued) => this.isCurrent(queued));
+  }
+
+  /** Forgets the least recently updated slot to make room. */
+  private forgetLeastRecent(): void {
+    for (let oldest = this.updates.shift(); oldest; oldest = this.updates.shift()) {
+      if (!this.isCurrent(oldest)) continue;
+      this.slots.delete(slotKey(oldest.uid, oldest.deviceFlag));
+      const owned = this.slotsByUid.get(oldest.uid);
+      owned?.delete(oldest);
+      if (owned?.size === 0) this.slotsByUid.delete(oldest.uid);
+      this.bound.noteEviction();
+      return;
+    }
+  }
+
+  /** Whether a slot object is the one stored for its uid and device_flag, not one replaced since. */
+  private isCurrent(slot: DeviceSlot): boolean {
+    return this.slots.get(slotKey(slot.uid, slot.deviceFlag)) === slot;
   }
 
   /** Slots of one uid, or all of them, ordered by uid then device_flag. */
@@ -70,7 +101,8 @@ export class DeviceStore {
 
   restore(saved: { slots: DeviceSlot[]; statuses: [string, UserStatus][] }): void {
     this.clear();
-    for (const slot of saved.slots) this.put(slot);
+    // Put back in update order, so that the least recently updated is still the first to go.
+    for (const slot of [...saved.slots].sort((a, b) => a.updatedAt - b.updatedAt)) this.put(slot);
     for (const [uid, status] of saved.statuses) this.setStatus(uid, status);
   }
 
@@ -78,5 +110,6 @@ export class DeviceStore {
     this.slots.clear();
     this.slotsByUid.clear();
     this.statuses.clear();
+    this.updates.clear();
   }
 }
