@@ -35,6 +35,13 @@ export interface ServeSettings {
   smileWebhookRetryDelays: number[];
   webhookTimeout: number;
   webhookJournalSize: number;
+  /** Undefined: the default bound, or the seeded count if more. */
+  maxUsers?: number;
+  maxTokens: number;
+  smileTokenRetention: number;
+  maxDeviceSlots: number;
+  maxImConnections: number;
+  maxEndedImConnections: number;
   /** Scenario files to load at start. */
   scenarios: string[];
   adminToken?: string;
@@ -77,6 +84,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         tokenTtl: settings.wukongimTokenTtl,
         webhookUrl: settings.wukongimWebhook,
         webhookRetryDelays: settings.wukongimWebhookRetryDelays,
+        maxDeviceSlots: settings.maxDeviceSlots,
+        maxOnlineConnections: settings.maxImConnections,
+        maxEndedConnections: settings.maxEndedImConnections,
       },
       smile: {
         users: settings.users,
@@ -87,9 +97,14 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         strictWebhookUrls: settings.strictWebhookUrls,
         webhookRetryDelays: settings.smileWebhookRetryDelays,
         hmacSha256: nodeHmacSha256,
+        maxUsers: settings.maxUsers,
+        maxTokens: settings.maxTokens,
+        tokenRetention: settings.smileTokenRetention,
       },
       // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
       onError: (error, where) => console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error),
+      // A kind of state reached its bound: said once, so a long-running mock's log does not fill up.
+      onNotice: (notice) => console.error(`token-mock: ${notice.message}`),
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
