@@ -48,7 +48,7 @@ describe('Smile users past their bound', () => {
   });
 
   it('has a default bound, and refuses one below the seeded count', () => {
-    expect(createMock({ smile: { users: 3 } }).smile.counts().users).toEqual({ count: 3, bound: 50_000, evicted: 0 });
+    expect(createMock({ smile: { users: 3 } }).smile.counts().users).toEqual({ count: 3, bound: 25_000, evicted: 0 });
     expect(() => createMock({ smile: { users: 3, maxUsers: 2 } })).toThrow(/maxUsers \(2\) is below smile\.users \(3\)/);
   });
 });
@@ -170,8 +170,8 @@ describe('GET /__mock/state', () => {
     const im = await imWith({ wukongim: { maxDeviceSlots: 1 }, onNotice: (notice) => notices.push(notice) });
     const defaults = (await im.get('/__mock/state')).body;
     expect(defaults.smile).toMatchObject({
-      users: { count: 25, bound: 50_000, evicted: 0 },
-      tokens: { count: 0, bound: 500_000, evicted: 0, forgotten: 0, retentionMs: 3_600_000 },
+      users: { count: 25, bound: 25_000, evicted: 0 },
+      tokens: { count: 0, bound: 250_000, evicted: 0, forgotten: 0, retentionMs: 3_600_000 },
     });
     expect(defaults.wukongim).toEqual({
       slots: { count: 0, bound: 1, evicted: 0 },

@@ -20,13 +20,14 @@ export type NoticeListener = (notice: Notice) => void;
 export type BoundedCount = components['schemas']['BoundedCount'];
 
 /**
- * The default bounds. Each item costs a few hundred bytes (a user about 300, or 6 KB with the most
- * metadata the spec allows; a token 250; a slot 400; a connection 650), so a mock full on every count
- * holds a few hundred MB, well under 1 GB.
+ * The default bounds. Measured live heap with every count at its default: users 21 MB (170 MB when
+ * each carries the most metadata the spec allows), tokens 54 MB, slots 42 MB, online and ended
+ * connections 63 MB. Driven past every bound with the largest users, the standalone server peaked
+ * at 760 MB of RSS, garbage collector headroom included (`bench/bounds.ts`).
  */
 export const DEFAULT_BOUNDS: Readonly<Record<BoundKind, number>> = {
-  'smile-users': 50_000,
-  'smile-tokens': 500_000,
+  'smile-users': 25_000,
+  'smile-tokens': 250_000,
   'wukongim-device-slots': 100_000,
   'wukongim-online-connections': 100_000,
   'wukongim-ended-connections': 10_000,

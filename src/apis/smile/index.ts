@@ -53,11 +53,11 @@ export interface SmileOptions {
   /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
   hmacSha256?: HmacSha256;
   /**
-   * The most users held; past it the oldest (by creation time) are forgotten. Default 50,000, or
+   * The most users held; past it the oldest (by creation time) are forgotten. Default 25,000, or
    * `users` when more are seeded; a bound below `users` is refused with a RangeError.
    */
   maxUsers?: number;
-  /** The most link tokens held; past it the oldest are forgotten, and get 401 INVALID_TOKEN. Default 500,000. */
+  /** The most link tokens held; past it the oldest are forgotten, and get 401 INVALID_TOKEN. Default 250,000. */
   maxTokens?: number;
   /**
    * How long a used, revoked or expired link token is kept, on the mock's clock (`90s`, `1h`, ms);

@@ -25,7 +25,7 @@ export interface TokenSettings {
   revokeOnRefresh: boolean;
   /** How long a used, revoked or expired token is kept, in ms of the mock's clock. Default 1 hour. */
   retention?: number;
-  /** The most tokens held. Default 500,000. */
+  /** The most tokens held. Default 250,000. */
   bound?: Bound;
   hmacSha256?: HmacSha256;
 }
