@@ -46,7 +46,7 @@ export const ROWS: Row[] = [
     headers: { authorization: SANDBOX },
     target: TARGET,
   },
-  // Token issuance after the reads: every issued token stays in memory.
+  // Token issuance after the reads: issued tokens stay in memory, up to the bound.
   {
     name: 'POST /v1/tokens',
     server: 'small',

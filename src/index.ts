@@ -2,11 +2,12 @@
 
 export type { SmileEventType } from './apis/smile/events.js';
 export { SMILE_EVENT_TYPES } from './apis/smile/events.js';
-export type { SmileOptions, SmileService } from './apis/smile/index.js';
+export type { SmileCounts, SmileOptions, SmileService } from './apis/smile/index.js';
 export type { ConnectInput, Connection } from './apis/wukongim/connections.js';
 export { ReasonCode } from './apis/wukongim/connections.js';
-export type { WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
+export type { WukongimCounts, WukongimOptions, WukongimProfile, WukongimService } from './apis/wukongim/index.js';
 export { WUKONGIM_PROFILES } from './apis/wukongim/index.js';
+export type { BoundedCount, BoundKind, Notice, NoticeKind, NoticeListener } from './core/bounds.js';
 export type { Clock } from './core/clock.js';
 export type { DeliveryAttempt, DeliveryStats, Outcome, WaitOptions, WebhookEvent } from './core/delivery-log.js';
 export type { ErrorListener, FailureContext, PersistenceContext } from './core/dispatch.js';

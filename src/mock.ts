@@ -3,6 +3,7 @@ import { createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
 import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
 import type { Api, ApiName } from './core/api.js';
+import type { NoticeListener } from './core/bounds.js';
 import { createClock } from './core/clock.js';
 import { createDeliveryLog } from './core/delivery-log.js';
 import { createDispatcher, type ErrorListener } from './core/dispatch.js';
@@ -57,6 +58,13 @@ export interface MockOptions {
    * (the context then has `persistence`). Default: nothing more; the CLI prints them.
    */
   onError?: ErrorListener;
+  /**
+   * Told of what the mock does on its own that its owner should know, with a kind and a message: for
+   * now, that a kind of state (Smile users or link tokens, WuKongIM device slots, online or ended
+   * connections) reached its bound and the oldest are going. Once per kind, and again after a reset.
+   * Default: nothing; the CLI prints them.
+   */
+  onNotice?: NoticeListener;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -136,8 +144,9 @@ export function createMock(options: MockOptions = {}): Mock {
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const faults = createFaults(settings.seed);
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
-  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp });
-  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp });
+  const { onNotice } = options;
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice });
+  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp, onNotice });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));

@@ -4,7 +4,7 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startReceiver } from './support/receiver.js';
 
 // The CLI runs from the built JavaScript, as `npm start` does; `npm test` builds before testing.
@@ -59,6 +59,12 @@ describe('token-mock CLI', () => {
       '--webhook-timeout',
       '--webhook-journal-size',
       '--scenario',
+      '--max-users',
+      '--max-tokens',
+      '--smile-token-retention',
+      '--max-device-slots',
+      '--max-im-connections',
+      '--max-ended-im-connections',
     ]) {
       expect(help.stdout).toContain(flag);
     }
@@ -79,6 +85,9 @@ describe('token-mock CLI', () => {
     [['serve', '--scenario', '/nonexistent/scenario.yaml'], 'cannot read /nonexistent/scenario.yaml'],
     [['serve', '--admin-token', ''], '--admin-token must not be empty'],
     [['serve', '--max-connections', '0'], '--max-connections must be an integer from 1 to 1000000'],
+    [['serve', '--users', '30', '--max-users', '10'], '--max-users 10 is below --users 30: the seeded users would not fit'],
+    [['serve', '--max-tokens', '0'], '--max-tokens must be an integer from 1 to'],
+    [['serve', '--smile-token-retention', 'a while'], 'invalid duration "a while"'],
   ])('refuses %j with a clear message and exit code 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);
@@ -198,6 +207,22 @@ describe('token-mock CLI', () => {
     const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('says once on stderr that a kind of state reached its bound', async () => {
+    const { url } = await start('--max-device-slots', '1', '--max-im-connections', '5');
+    let errors = '';
+    child?.stderr?.on('data', (chunk) => {
+      errors += chunk;
+    });
+    for (const uid of ['ana', 'bob', 'cid']) await fetch(`${url}/user/token`, { method: 'POST', body: JSON.stringify({ uid, token: 't', device_flag: 1 }) });
+    const state = await (await fetch(`${url}/__mock/state`)).json();
+    expect(state.wukongim.slots).toEqual({ count: 1, bound: 1, evicted: 2 });
+    expect(state.wukongim.online.bound).toBe(5);
+    await vi.waitFor(() => expect(errors).toContain('token-mock:'));
+    expect(errors).toBe(
+      'token-mock: WuKongIM device slots reached their bound of 1: from now on the least recently updated are forgotten to make room; raise it with --max-device-slots (wukongim.maxDeviceSlots)\n',
+    );
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {

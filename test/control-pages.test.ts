@@ -4,7 +4,7 @@ import { startServer, type TestServer } from './support/server.js';
 
 let im: TestServer;
 beforeAll(async () => {
-  im = await startServer({ journalSize: 300 });
+  im = await startServer({ journalSize: 300, wukongim: { maxDeviceSlots: 250_000 } });
 });
 afterAll(() => im.close());
 beforeEach(() => im.post('/__mock/reset', {}));

@@ -1,18 +1,25 @@
 /**
  * A short run of the mixed load (`npm run load` runs it for 60 s and also checks memory): both APIs on
- * one server, no unintended errors, and state that matches what was sent.
+ * one server past small bounds, no unintended errors, and state that matches what was sent.
  */
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../bench/load.js';
 
 describe('mixed load', () => {
-  it('ends with no unintended error and consistent state', async () => {
-    const report = await runLoad({ seconds: 5, warmupSeconds: 2 });
+  it('ends with no unintended error, every count at or under its bound, and consistent state', async () => {
+    const report = await runLoad({ seconds: 5, warmupSeconds: 2, bounds: { users: 200, tokens: 1000, slots: 100, online: 100, ended: 300 } });
+    // Memory is `npm run load`'s to judge: five seconds are too few to tell growth from warming up.
+    expect(report.problems.filter((problem) => !problem.startsWith('memory'))).toEqual([]);
     expect(report.unintended).toBe(0);
     expect(report.creates).toBe(500);
-    expect(report.users.after - report.users.before).toBe(report.creates);
-    expect(report.tokens.after - report.tokens.before).toBe(report.creates + report.refreshes);
-    expect(report.tokensChecked).toBeGreaterThan(100);
+    // Every user created is held or was evicted to make room, oldest first.
+    expect(report.users.after).toEqual({ count: 200, bound: 200, evicted: 325 });
+    expect(report.tokens.after.count).toBe(1000);
+    expect(report.tokens.after.count + report.tokens.after.evicted).toBe(report.creates + report.refreshes);
+    for (const count of Object.values(report.wukongim)) expect(count.count).toBeLessThanOrEqual(count.bound);
+    expect(report.tokensChecked).toBe(250);
     expect(report.tokensNotFound).toBe(0);
+    expect(report.oldestChecked).toBe(50);
+    expect(report.oldestWrong).toBe(0);
   }, 60_000);
 });

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
+import { DEFAULT_BOUNDS } from '../core/bounds.js';
 import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import type { FaultRule } from '../core/faults.js';
@@ -105,6 +106,36 @@ program
   .addOption(
     new Option('--shutdown-grace <duration>', 'real time pending webhook deliveries get on SIGINT or SIGTERM').argParser(duration).default(5_000, '5s'),
   )
+  .addOption(
+    new Option('--max-users <n>', `most Smile users held; past it the oldest go (default: ${DEFAULT_BOUNDS['smile-users']}, or --users if more)`).argParser(
+      integer('--max-users', 1, 10_000_000),
+    ),
+  )
+  .addOption(
+    new Option('--max-tokens <n>', 'most Smile link tokens held; past it the oldest go')
+      .argParser(integer('--max-tokens', 1, 100_000_000))
+      .default(DEFAULT_BOUNDS['smile-tokens']),
+  )
+  .addOption(
+    new Option('--smile-token-retention <duration>', 'how long a used, revoked or expired link token is kept on the mock clock')
+      .argParser(duration)
+      .default(3_600_000, '1h'),
+  )
+  .addOption(
+    new Option('--max-device-slots <n>', 'most WuKongIM device slots held; past it the least recently updated goes')
+      .argParser(integer('--max-device-slots', 1, 100_000_000))
+      .default(DEFAULT_BOUNDS['wukongim-device-slots']),
+  )
+  .addOption(
+    new Option('--max-im-connections <n>', 'most simulated IM connections online; past it the oldest is kicked')
+      .argParser(integer('--max-im-connections', 1, 100_000_000))
+      .default(DEFAULT_BOUNDS['wukongim-online-connections']),
+  )
+  .addOption(
+    new Option('--max-ended-im-connections <n>', 'most ended IM connections kept for inspection')
+      .argParser(integer('--max-ended-im-connections', 1, 100_000_000))
+      .default(DEFAULT_BOUNDS['wukongim-ended-connections']),
+  )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
   .option('--admin-token <token>', 'require Authorization: Bearer <token> on the control API (/__mock); required off loopback')
   .addOption(
@@ -126,6 +157,9 @@ program
       usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
     }
     if (options.stateSaveInterval !== undefined && options.stateFile === undefined) usage('--state-save-interval needs --state-file.');
+    if (options.maxUsers !== undefined && options.maxUsers < options.users) {
+      usage(`--max-users ${options.maxUsers} is below --users ${options.users}: the seeded users would not fit. Raise --max-users, or leave it out.`);
+    }
     await runServe(
       {
         seed: options.seed,
@@ -154,6 +188,12 @@ program
         webhookMaxPending: options.webhookMaxPending,
         webhookAllowPrivateHttp: options.webhookAllowPrivateHttp,
         shutdownGrace: options.shutdownGrace,
+        maxUsers: options.maxUsers,
+        maxTokens: options.maxTokens,
+        smileTokenRetention: options.smileTokenRetention,
+        maxDeviceSlots: options.maxDeviceSlots,
+        maxImConnections: options.maxImConnections,
+        maxEndedImConnections: options.maxEndedImConnections,
         scenarios: options.scenario ?? [],
         adminToken: options.adminToken,
         maxConnections: options.maxConnections,

@@ -40,6 +40,13 @@ export interface ServeSettings {
   webhookAllowPrivateHttp: boolean;
   /** Real ms pending deliveries get to finish on SIGINT or SIGTERM. */
   shutdownGrace: number;
+  /** Undefined: the default bound, or the seeded count if more. */
+  maxUsers?: number;
+  maxTokens: number;
+  smileTokenRetention: number;
+  maxDeviceSlots: number;
+  maxImConnections: number;
+  maxEndedImConnections: number;
   /** Scenario files to load at start. */
   scenarios: string[];
   adminToken?: string;
@@ -96,6 +103,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         tokenTtl: settings.wukongimTokenTtl,
         webhookUrl: settings.wukongimWebhook,
         webhookRetryDelays: settings.wukongimWebhookRetryDelays,
+        maxDeviceSlots: settings.maxDeviceSlots,
+        maxOnlineConnections: settings.maxImConnections,
+        maxEndedConnections: settings.maxEndedImConnections,
       },
       smile: {
         users: settings.users,
@@ -106,6 +116,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         strictWebhookUrls: settings.strictWebhookUrls,
         webhookRetryDelays: settings.smileWebhookRetryDelays,
         hmacSha256: nodeHmacSha256,
+        maxUsers: settings.maxUsers,
+        maxTokens: settings.maxTokens,
+        tokenRetention: settings.smileTokenRetention,
       },
       onError: (error, where) => {
         // A state file that cannot be restored stops the start (below); a failed save is told and tried again.
@@ -113,6 +126,8 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         // A failure inside the mock: the client got a 500 and the journal has the message; the stack goes here.
         else console.error(`token-mock: ${where.method} ${where.path} (${where.operationId ?? where.api}) failed inside the mock:`, error);
       },
+      // A kind of state reached its bound: said once, so a long-running mock's log does not fill up.
+      onNotice: (notice) => console.error(`token-mock: ${notice.message}`),
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).

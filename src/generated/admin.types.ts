@@ -59,7 +59,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How much state the mock holds, for load tests and dashboards */
+        /**
+         * How much state the mock holds, for load tests and dashboards
+         * @description Every kind of state that traffic creates has a bound: Smile users and link tokens, WuKongIM
+         *     device slots, online connections and ended (kicked, closed or refused) connections. Past a
+         *     bound the oldest go first; each count shows its bound and how many went to make room since
+         *     the start or the last reset.
+         */
         get: operations["getState"];
         put?: never;
         post?: never;
@@ -400,20 +406,37 @@ export interface components {
              */
             error: string | null;
         };
+        /** @description How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
+        BoundedCount: {
+            count: number;
+            /** @description The most held. Past it the oldest go first (the least recently updated, for device slots). */
+            bound: number;
+            /** @description How many were forgotten (or, for online connections, kicked) to make room since the start or the last reset. */
+            evicted: number;
+        };
+        /** @description The link tokens held, with their bound, and those forgotten after the retention period. */
+        TokenCount: {
+            count: number;
+            bound: number;
+            /** @description The oldest tokens forgotten to make room since the start or the last reset. */
+            evicted: number;
+            /** @description Tokens forgotten since the start or the last reset because they had been used, revoked or expired for the retention period. */
+            forgotten: number;
+            /** @description How long, on the mock's clock, a token is kept once it can no longer be used. */
+            retentionMs: number;
+        };
         StateSummary: {
             /** Format: date-time */
             now: string;
             smile: {
-                users: number;
-                /** @description Every token issued since the last reset; each stays findable. */
-                tokens: number;
+                users: components["schemas"]["BoundedCount"];
+                tokens: components["schemas"]["TokenCount"];
                 webhooks: number;
             };
             wukongim: {
-                slots: number;
-                online: number;
-                /** @description Online connections and the newest 10,000 ended ones. */
-                connectionsHeld: number;
+                slots: components["schemas"]["BoundedCount"];
+                online: components["schemas"]["BoundedCount"];
+                ended: components["schemas"]["BoundedCount"];
             };
             journal: {
                 total: number;
@@ -976,7 +999,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts, and the mock clock. */
+            /** @description Counts with their bounds, and the mock clock. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -43,7 +43,7 @@ export function createAdmin(targets: AdminTargets): Api {
       status: 200,
       body: {
         now: clock.iso(),
-        smile: { users: targets.smile.userCount, tokens: targets.smile.tokenCount, webhooks: targets.smile.webhookCount },
+        smile: targets.smile.counts(),
         wukongim: wukongim.counts(),
         journal: { total: journal.total, capacity: journal.capacity },
         webhooks: targets.webhooks.stats(),

@@ -37,7 +37,7 @@ const INJECTED_CODES: Record<number, SmileCode> = {
 };
 
 /** Why a link token was refused. */
-export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked';
+export type Refusal = 'forged' | 'unknown' | 'expired' | 'used' | 'revoked' | 'forgotten';
 
 /** What INVALID_TOKEN adds for each refusal. */
 const REFUSALS: Record<Refusal, string> = {
@@ -46,6 +46,7 @@ const REFUSALS: Record<Refusal, string> = {
   expired: 'it expired',
   used: 'it was already used',
   revoked: 'a newer token revoked it',
+  forgotten: 'it was forgotten: a used or expired token is kept only for a while, and only the newest tokens are kept',
 };
 
 /**

@@ -1,5 +1,6 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
+import { createBound, DEFAULT_BOUNDS, type NoticeListener } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
@@ -9,6 +10,7 @@ import { createRandom, type Random } from '../../core/random.js';
 import { type ReceiverPolicy, receiverProblem } from '../../core/receiver-url.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
+import type { components as AdminComponents } from '../../generated/admin.types.js';
 import { operations } from '../../generated/smile.operations.js';
 import type { operations as Operations } from '../../generated/smile.types.js';
 import { type Credential, createCredentialCheck, DEFAULT_CREDENTIALS, hostModeOf, type Mode, SMILE_HOSTS } from './credentials.js';
@@ -51,6 +53,18 @@ export interface SmileOptions {
   hosts?: Readonly<Record<string, Mode>>;
   /** The HMAC-SHA256 link tokens are signed with. Default WebCrypto; in Node, `nodeHmacSha256` from `token-mock/node` is faster. */
   hmacSha256?: HmacSha256;
+  /**
+   * The most users held; past it the oldest (by creation time) are forgotten. Default 25,000, or
+   * `users` when more are seeded; a bound below `users` is refused with a RangeError.
+   */
+  maxUsers?: number;
+  /** The most link tokens held; past it the oldest are forgotten, and get 401 INVALID_TOKEN. Default 250,000. */
+  maxTokens?: number;
+  /**
+   * How long a used, revoked or expired link token is kept, on the mock's clock (`90s`, `1h`, ms);
+   * then it is forgotten (and still gets 401 INVALID_TOKEN). Default 1 hour.
+   */
+  tokenRetention?: string | number;
 }
 
 /** The programmatic face of the Smile mock: the same functions the control API calls. */
@@ -63,8 +77,11 @@ export interface SmileService {
   consume(accessToken: string): Promise<Consumption>;
   user(id: string): User | undefined;
   readonly userCount: number;
+  /** The link tokens held: the newest, up to the bound, less those forgotten after the retention period. */
   readonly tokenCount: number;
   readonly webhookCount: number;
+  /** Users, link tokens and webhooks held, with the bounds and what went past them (`GET /__mock/state`). */
+  counts(): SmileCounts;
   /**
    * Emits a webhook event to the subscriptions for its type. `data` fields left out are seeded,
    * about `userId` (default: a seeded user). Throws EventRejected when the event breaks the spec.
@@ -82,6 +99,9 @@ export interface SmileService {
   consumeLatestToken(userId: string): boolean;
 }
 
+/** What the Smile mock holds, as `GET /__mock/state` shows it. */
+export type SmileCounts = AdminComponents['schemas']['StateSummary']['smile'];
+
 /** What a Smile mock shares with the rest of its mock instance. */
 export interface SmileContext {
   clock: Clock;
@@ -90,6 +110,8 @@ export interface SmileContext {
   outbox: Outbox;
   /** Plain http to private addresses and named hosts is allowed for webhook URLs. */
   allowPrivateHttp?: boolean;
+  /** Told when a kind of state first reaches its bound. */
+  onNotice?: NoticeListener;
 }
 
 const DAY = 86_400_000;
@@ -108,11 +130,16 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const tenantId = options.tenantId ?? 'tenant';
   const receivers: ReceiverPolicy = { httpsOnly: options.strictWebhookUrls ?? false, allowPrivateHttp: context.allowPrivateHttp ?? false };
   const ttl = options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl);
+  const seeded = options.users ?? 25;
+  if (options.maxUsers !== undefined && options.maxUsers < seeded)
+    throw new RangeError(`smile.maxUsers (${options.maxUsers}) is below smile.users (${seeded}): the seeded users would not fit`);
+  // A mock seeded with more users than the default bound holds them all: the bound rises to them.
+  const userBound = createBound('smile-users', options.maxUsers ?? Math.max(DEFAULT_BOUNDS['smile-users'], seeded), context.onNotice);
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
   const { ok, okText, created, createdText, error } = envelopes;
-  const users = new UserStore();
+  const users = new UserStore(userBound);
   // Pages asked for again (a front end polling the first page, say) are served from their text until
   // any user changes.
   const pages = createPageCache<{ data: { nextCursor?: string; items: User[] }; text: string }>(() => users.version);
@@ -125,12 +152,18 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     seed: random.seed,
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
   });
-  const tokens = new TokenStore(clock, random, ttl, options.revokeOnRefresh ?? false, options.hmacSha256);
+  const tokens = new TokenStore(clock, random, {
+    ttl,
+    revokeOnRefresh: options.revokeOnRefresh ?? false,
+    retention: options.tokenRetention === undefined ? undefined : parseDuration(options.tokenRetention),
+    bound: createBound('smile-tokens', options.maxTokens, context.onNotice),
+    hmacSha256: options.hmacSha256,
+  });
   const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 
   const seed = () => {
-    for (const user of seedUsers(options.users ?? 25, tenantId, random, clock.now())) users.add(user);
+    for (const user of seedUsers(seeded, tenantId, random, clock.now())) users.add(user);
   };
 
   const createUser = (externalMetadata: Record<string, string> = {}) => {
@@ -259,6 +292,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
     reset() {
       users.clear();
+      userBound.reset();
       webhooks.clear();
       tokens.clear();
       requestIds.reset();
@@ -292,6 +326,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     get webhookCount() {
       return webhooks.size;
     },
+    counts: () => ({ users: userBound.state(users.size), tokens: tokens.counts(), webhooks: webhooks.size }),
     emit(type, emitOptions = {}) {
       const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);
       const data = emitOptions.userId !== undefined && !user ? { userId: emitOptions.userId, ...emitOptions.data } : emitOptions.data;

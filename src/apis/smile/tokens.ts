@@ -1,20 +1,36 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
 import { errors, jwtVerify } from 'jose';
 import { base64urlFromText } from '../../core/base64url.js';
+import { type Bound, createBound } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../core/hmac.js';
 import type { Random } from '../../core/random.js';
-import type { components } from '../../generated/smile.types.js';
+import type { components } from '../../generated/admin.types.js';
+import type { components as SmileComponents } from '../../generated/smile.types.js';
 import type { Mode } from './credentials.js';
 import { tokenRefused } from './errors.js';
+import { EXPIRED, PRODUCTION, REVOKED, type TokenColumns, TokenLedger, USED } from './token-ledger.js';
 
 /** A token as the API shows it. */
-export type Token = components['schemas']['Token'];
+export type Token = SmileComponents['schemas']['Token'];
 
-const USED = 1;
-const REVOKED = 2;
-const PRODUCTION = 4;
-const EXPIRED = 8;
+/** The held tokens as the control API counts them. */
+export type TokenCount = components['schemas']['TokenCount'];
+
+/** How a token store behaves. */
+export interface TokenSettings {
+  /** Lifetime, in ms. */
+  ttl: number;
+  /** Whether a new token revokes the user's older unused ones. */
+  revokeOnRefresh: boolean;
+  /** How long a used, revoked or expired token is kept, in ms of the mock's clock. Default 1 hour. */
+  retention?: number;
+  /** The most tokens held. Default 250,000. */
+  bound?: Bound;
+  hmacSha256?: HmacSha256;
+}
+
+const HOUR = 3_600_000;
 
 /**
  * A token's JSON, written out: every field is made of characters JSON never escapes (ids, an instant,
@@ -22,14 +38,6 @@ const EXPIRED = 8;
  */
 export function tokenJson(token: Token): string {
   return `{"id":"${token.id}","expiresAt":"${token.expiresAt}","mode":"${token.mode}","accessToken":"${token.accessToken}"}`;
-}
-
-/** Issued tokens, column by column, in issue order. */
-export interface TokenColumns {
-  ids: string[];
-  userIds: string[];
-  expiries: number[];
-  flags: number[];
 }
 
 /** Whose a used token was, and its mode. */
@@ -44,17 +52,15 @@ const encoder = new TextEncoder();
 
 /**
  * The issued tokens: issues and consumes them. The signing key is derived from the seed, so the same
- * seed and clock give the same token strings.
- * @example const tokens = new TokenStore(clock, random, 5 * 3_600_000, false); await tokens.issue('tenant-…', 'SANDBOX')
+ * seed and clock give the same token strings. Tokens are held in a bounded ledger that forgets them
+ * once they have been unusable for the retention period.
+ * @example const tokens = new TokenStore(clock, random, { ttl: 5 * 3_600_000, revokeOnRefresh: false }); await tokens.issue('tenant-…', 'SANDBOX')
  */
 export class TokenStore {
-  // Tokens are kept in columns indexed by issue order, not as an object each: a load test issues
-  // hundreds of thousands, and objects would make every garbage collection walk them all.
-  private readonly ids: string[] = [];
-  private readonly userIds: string[] = [];
-  private readonly expiries: number[] = [];
-  private readonly flags: number[] = [];
-  private readonly byUser = new Map<string, number[]>();
+  private readonly ledger: TokenLedger;
+  private readonly bound: Bound;
+  private readonly ttl: number;
+  private readonly revokeOnRefresh: boolean;
   private readonly key: Promise<CryptoKey>;
   private readonly sign: HmacSigner;
   /** Scrambles the slot number a token id ends with, so ids do not show a counter. */
@@ -63,10 +69,13 @@ export class TokenStore {
   constructor(
     private readonly clock: Clock,
     private readonly random: Random,
-    private readonly ttl: number,
-    private readonly revokeOnRefresh: boolean,
-    hmacSha256: HmacSha256 = webCryptoHmacSha256,
+    settings: TokenSettings,
   ) {
+    this.ttl = settings.ttl;
+    this.revokeOnRefresh = settings.revokeOnRefresh;
+    this.bound = settings.bound ?? createBound('smile-tokens');
+    this.ledger = new TokenLedger(this.bound, settings.retention ?? HOUR, settings.revokeOnRefresh);
+    const hmacSha256 = settings.hmacSha256 ?? webCryptoHmacSha256;
     // Imported once: importing the raw key on every signature doubled the cost of POST /tokens.
     const raw = encoder.encode(`token-mock link-token key, seed ${random.seed}`);
     this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
@@ -76,21 +85,15 @@ export class TokenStore {
 
   /** Issues a new token; with revoke-on-refresh, the user's older unused tokens stop working. */
   async issue(userId: string, mode: Mode): Promise<Token> {
-    const slot = this.userIds.length;
-    // The id ends with its slot (scrambled): finding a token is an array read, with no index to keep.
-    const id = `tk-${this.random.hex(24)}${((slot ^ this.mask) >>> 0).toString(16).padStart(8, '0')}`;
     const now = this.clock.now();
+    this.ledger.sweep(now);
+    const slot = this.ledger.nextSlot;
+    // The id ends with its slot (its low 32 bits, scrambled): finding a token is an array read, with no index to keep.
+    const id = `tk-${this.random.hex(24)}${((slot ^ this.mask) >>> 0).toString(16).padStart(8, '0')}`;
     // Smile writes instants to the second; the token expires exactly at the instant it shows.
     const expiresAt = Math.floor((now + this.ttl) / 1000) * 1000;
-    // The per-user index exists only to revoke, so it is kept only when refreshes revoke.
-    if (this.revokeOnRefresh) {
-      for (const older of this.byUser.get(userId) ?? []) this.flags[older] = (this.flags[older] as number) | REVOKED;
-      this.byUser.set(userId, [slot]);
-    }
-    this.ids.push(id);
-    this.userIds.push(userId);
-    this.expiries.push(expiresAt);
-    this.flags.push(mode === 'PRODUCTION' ? PRODUCTION : 0);
+    if (this.revokeOnRefresh) this.ledger.revokeLatest(userId, now);
+    this.ledger.add(id, userId, expiresAt, mode === 'PRODUCTION' ? PRODUCTION : 0);
     // An HS256 JWT (RFC 7519) assembled here and verified by jose on use: signing through jose cost
     // three times the HMAC itself, which made token issuance the slowest call of the API.
     const claims = { mode, iss: ISSUER, sub: userId, jti: id, iat: Math.floor(now / 1000), exp: expiresAt / 1000 };
@@ -103,7 +106,7 @@ export class TokenStore {
 
   /**
    * Plays the widget opening with a token: the first use succeeds, every later one is refused with
-   * a MockError of kind `token-refused` (Smile's 401 INVALID_TOKEN).
+   * a MockError of kind `token-refused` (Smile's 401 INVALID_TOKEN), and so is a forgotten one.
    */
   async consume(accessToken: string): Promise<Consumption> {
     let jti: string | undefined;
@@ -113,33 +116,46 @@ export class TokenStore {
     } catch (error) {
       throw tokenRefused(error instanceof errors.JWTExpired ? 'expired' : 'forged');
     }
-    const slot = jti === undefined ? undefined : this.slotOf(jti);
-    if (slot === undefined) throw tokenRefused('unknown');
-    const flags = this.flags[slot] as number;
+    const now = this.clock.now();
+    this.ledger.sweep(now);
+    const found = jti === undefined ? undefined : this.find(jti);
+    // It verifies with this mock's key, so this mock issued it; it is gone because it was spent long
+    // enough ago, or pushed out by newer tokens.
+    if (found === 'forgotten') throw tokenRefused('forgotten');
+    if (found === undefined) throw tokenRefused('unknown');
+    const flags = this.ledger.flagsOf(found);
     if (flags & REVOKED) throw tokenRefused('revoked');
     if (flags & USED) throw tokenRefused('used');
-    if (flags & EXPIRED || this.clock.now() >= (this.expiries[slot] as number)) throw tokenRefused('expired');
-    this.flags[slot] = flags | USED;
-    return { userId: this.userIds[slot] as string, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
+    if (flags & EXPIRED || now >= this.ledger.untilOf(found)) throw tokenRefused('expired');
+    this.ledger.spend(found, USED, now);
+    return { userId: this.ledger.userIdOf(found), mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX' };
   }
 
-  /** How many tokens were issued since the last reset (all stay findable). */
+  /** How many tokens are held: the newest, up to the bound, less those forgotten after the retention period. */
   get size(): number {
-    return this.userIds.length;
+    this.ledger.sweep(this.clock.now());
+    return this.ledger.held;
   }
 
-  /** The slot of a token id this service issued, or undefined. */
-  private slotOf(id: string): number | undefined {
+  /** The held tokens, their bound, and what was evicted and forgotten since the last reset. */
+  counts(): TokenCount {
+    const { count, bound, evicted } = this.bound.state(this.size);
+    return { count, bound, evicted, forgotten: this.ledger.forgotten, retentionMs: this.ledger.retention };
+  }
+
+  /** The slot of a token id this service issued, that it was forgotten, or undefined. */
+  private find(id: string): ReturnType<TokenLedger['find']> {
     if (!/^tk-[0-9a-f]{32}$/.test(id)) return undefined;
-    const slot = (Number.parseInt(id.slice(-8), 16) ^ this.mask) >>> 0;
-    return this.ids[slot] === id ? slot : undefined;
+    return this.ledger.find(id, (Number.parseInt(id.slice(-8), 16) ^ this.mask) >>> 0);
   }
 
   /** Expires a user's usable tokens at once, as a scenario step does; returns how many there were. */
   expire(userId: string): number {
+    const now = this.clock.now();
+    this.ledger.sweep(now);
     let count = 0;
-    this.forUsable(userId, (slot) => {
-      this.flags[slot] = (this.flags[slot] as number) | EXPIRED;
+    this.ledger.forEachUsable(userId, now, (slot) => {
+      this.ledger.spend(slot, EXPIRED, now);
       count += 1;
     });
     return count;
@@ -147,47 +163,29 @@ export class TokenStore {
 
   /** Plays the widget using a user's newest usable token; returns whether there was one. */
   useLatest(userId: string): boolean {
+    const now = this.clock.now();
+    this.ledger.sweep(now);
     let latest: number | undefined;
-    this.forUsable(userId, (slot) => {
+    this.ledger.forEachUsable(userId, now, (slot) => {
       latest = slot;
     });
-    if (latest !== undefined) this.flags[latest] = (this.flags[latest] as number) | USED;
+    if (latest !== undefined) this.ledger.spend(latest, USED, now);
     return latest !== undefined;
   }
 
-  /** Visits a user's unused, unexpired, unrevoked tokens, oldest first: a scan, as only scripted steps ask. */
-  private forUsable(userId: string, visit: (slot: number) => void): void {
-    const now = this.clock.now();
-    for (let slot = 0; slot < this.userIds.length; slot++) {
-      if (this.userIds[slot] !== userId || (this.flags[slot] as number) & (USED | REVOKED | EXPIRED)) continue;
-      if (now < (this.expiries[slot] as number)) visit(slot);
-    }
-  }
-
-  /** The issued tokens as plain columns, for persistence. */
+  /** The held tokens as plain columns, for persistence. */
   snapshot(): TokenColumns {
-    return { ids: [...this.ids], userIds: [...this.userIds], expiries: [...this.expiries], flags: [...this.flags] };
+    return this.ledger.snapshot();
   }
 
   /** Replaces every token with saved columns. */
   restore(columns: TokenColumns): void {
-    this.clear();
-    columns.ids.forEach((id, slot) => {
-      this.ids.push(id);
-      const userId = columns.userIds[slot] as string;
-      this.userIds.push(userId);
-      this.expiries.push(columns.expiries[slot] as number);
-      this.flags.push(columns.flags[slot] as number);
-      if (this.revokeOnRefresh) this.byUser.set(userId, [...(this.byUser.get(userId) ?? []), slot]);
-    });
+    this.ledger.restore(columns);
   }
 
-  /** Forgets every token (reset). */
+  /** Forgets every token (reset), and the evictions. */
   clear(): void {
-    this.ids.length = 0;
-    this.userIds.length = 0;
-    this.expiries.length = 0;
-    this.flags.length = 0;
-    this.byUser.clear();
+    this.ledger.clear();
+    this.bound.reset();
   }
 }

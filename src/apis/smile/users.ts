@@ -1,4 +1,5 @@
 /** Smile users, kept in creation order so that any page is a binary search and a slice. */
+import { type Bound, createBound } from '../../core/bounds.js';
 import type { components } from '../../generated/smile.types.js';
 
 /** A user as the API shows it. */
@@ -62,12 +63,19 @@ export function createPageCache<T>(version: () => number, limit = 64) {
   };
 }
 
-/** The users of one mock instance: O(1) by id, O(log n + size) per page whatever the total. */
+/**
+ * The users of one mock instance: O(1) by id, O(log n + size) per page whatever the total. Past the
+ * bound the oldest user (the first created, on the mock's clock) is forgotten.
+ */
 export class UserStore {
   private readonly byId = new Map<string, Entry>();
-  private readonly ordered: Entry[] = [];
+  /** Oldest first from `start`: the entries before it were forgotten, and are dropped in batches. */
+  private ordered: (Entry | undefined)[] = [];
+  private start = 0;
   private seq = 0;
   private changes = 0;
+
+  constructor(private readonly bound: Bound = createBound('smile-users')) {}
 
   /** Moves on with every change, so that what was built from the users can tell it is stale. */
   get version(): number {
@@ -75,7 +83,7 @@ export class UserStore {
   }
 
   get size(): number {
-    return this.ordered.length;
+    return this.ordered.length - this.start;
   }
 
   get(id: string): User | undefined {
@@ -100,7 +108,7 @@ export class UserStore {
 
   /** A user chosen by the seeded random, or undefined when there are none. */
   pick(random: { int(max: number): number }): User | undefined {
-    return this.ordered.length === 0 ? undefined : this.ordered[random.int(this.ordered.length)]?.user;
+    return this.size === 0 ? undefined : this.ordered[this.start + random.int(this.size)]?.user;
   }
 
   add(user: User): void {
@@ -111,6 +119,22 @@ export class UserStore {
     else this.ordered.splice(this.firstAfter(entry), 0, entry);
     this.byId.set(user.id, entry);
     this.changes += 1;
+    if (this.size > this.bound.max) this.forgetOldest();
+  }
+
+  /** Forgets the oldest user to make room. */
+  private forgetOldest(): void {
+    const oldest = this.ordered[this.start] as Entry;
+    this.byId.delete(oldest.user.id);
+    this.ordered[this.start] = undefined;
+    // The array is not shifted (that copies it whole): the head moves, and the spent part is cut off
+    // once it is half the array, which keeps eviction O(1) on average.
+    this.start += 1;
+    if (this.start >= 1024 && this.start * 2 >= this.ordered.length) {
+      this.ordered = this.ordered.slice(this.start);
+      this.start = 0;
+    }
+    this.bound.noteEviction();
   }
 
   /** One page, newest first. */
@@ -120,7 +144,7 @@ export class UserStore {
         query.before ? { at: query.before.at, seq: query.before.seq - 1 } : { at: query.to ?? Number.POSITIVE_INFINITY, seq: Number.POSITIVE_INFINITY },
       ) - 1;
     if (query.before && query.to !== undefined) index = Math.min(index, this.firstAfter({ at: query.to, seq: Number.POSITIVE_INFINITY }) - 1);
-    const floor = query.from === undefined ? 0 : this.firstAfter({ at: query.from, seq: -1 });
+    const floor = query.from === undefined ? this.start : this.firstAfter({ at: query.from, seq: -1 });
     const items: User[] = [];
     const texts: string[] = [];
     for (; index >= floor && items.length < query.size; index--) {
@@ -134,19 +158,20 @@ export class UserStore {
 
   /** Every user, in creation order: what persistence saves. */
   all(): User[] {
-    return this.ordered.map((entry) => entry.user);
+    return this.ordered.slice(this.start).map((entry) => (entry as Entry).user);
   }
 
   clear(): void {
     this.changes += 1;
     this.byId.clear();
-    this.ordered.length = 0;
+    this.ordered = [];
+    this.start = 0;
     this.seq = 0;
   }
 
   /** The index of the first entry that sorts after `key`. */
   private firstAfter(key: { at: number; seq: number }): number {
-    let low = 0;
+    let low = this.start;
     let high = this.ordered.length;
     while (low < high) {
       const mid = (low + high) >>> 1;

@@ -1,7 +1,9 @@
 /** Simulated IM clients: connect with a token, get kicked by a master, close. */
+import { type Bound, createBound } from '../../core/bounds.js';
 import type { Clock } from '../../core/clock.js';
 import { OrderedIndex } from '../../core/ordered-index.js';
 import { heldArray, oldestFirst, type Slice } from '../../core/page.js';
+import { Queue } from '../../core/queue.js';
 import type { components } from '../../generated/admin.types.js';
 import { DeviceLevel, type DeviceSlot, type DeviceStore, slotKey } from './devices.js';
 
@@ -20,14 +22,20 @@ export type ConnectInput = components['schemas']['ConnectRequest'];
  */
 export type OnlineStatusListener = (entries: string[]) => void;
 
-/** How many ended (kicked, closed or refused) connections stay readable: memory stays flat under load. */
-export const MAX_ENDED = 10_000;
+/** The bounds on connections: online ones (past it the oldest is kicked), and ended ones kept for inspection. */
+export interface ConnectionBounds {
+  online: Bound;
+  ended: Bound;
+}
 
 /** The connections of one mock instance, indexed by slot for O(1) kicks. */
 export class ConnectionRegistry {
   private readonly all = new Map<number, Connection>();
-  /** Ended connections, oldest first: kept for inspection, but only the newest MAX_ENDED of them. */
-  private ended: number[] = [];
+  /** Ended (kicked, closed or refused) connection ids, oldest first: only the newest are kept, so memory stays flat under load. */
+  private readonly ended = new Queue<number>();
+  /** Connections in connect order; those that ended since are stale, and skipped. */
+  private readonly onlineOrder = new Queue<Connection>();
+  private onlineCount = 0;
   private readonly onlineBySlot = new Map<string, Set<Connection>>();
   private readonly onlineByUid = new Map<string, Set<Connection>>();
   /** Every held connection by id, so that a page seeks its cursor instead of walking the ones before it. */
@@ -39,6 +47,7 @@ export class ConnectionRegistry {
     private readonly devices: DeviceStore,
     private readonly clock: Clock,
     private readonly onStatusChange: OnlineStatusListener = () => {},
+    private readonly bounds: ConnectionBounds = { online: createBound('wukongim-online-connections'), ended: createBound('wukongim-ended-connections') },
   ) {}
 
   /** Plays CONNECT: authenticates the token against the slot, then applies the master/slave rules. */
@@ -70,7 +79,11 @@ export class ConnectionRegistry {
       if (older.device_id === input.device_id) this.end(older, 'closed', ReasonCode.success);
       else if (connection.device_level === DeviceLevel.master) this.end(older, 'kicked', ReasonCode.connectKick);
     }
+    // Room is made before the new connection comes online, as a kick would make it.
+    if (this.onlineCount >= this.bounds.online.max) this.kickOldest();
     online.add(connection);
+    this.onlineOrder.push(connection);
+    this.onlineCount += 1;
     this.onlineBySlot.set(key, online);
     this.onlineByUid.set(input.uid, (this.onlineByUid.get(input.uid) ?? new Set()).add(connection));
     this.changed(connection, 1);
@@ -105,11 +118,9 @@ export class ConnectionRegistry {
     return this.online(uid).map((connection) => this.entry(connection, 1));
   }
 
-  /** How many connections are online, and how many are held in all. */
-  counts(): { online: number; held: number } {
-    let online = 0;
-    for (const connections of this.onlineByUid.values()) online += connections.size;
-    return { online, held: this.all.size };
+  /** How many connections are online, and how many ended ones are kept. */
+  counts(): { online: number; ended: number } {
+    return { online: this.onlineCount, ended: this.ended.length };
   }
 
   /** Connections, oldest first, optionally of one uid and in one state. */
@@ -126,7 +137,7 @@ export class ConnectionRegistry {
   /**
    * The `limit` connections after the id `after`, oldest first. Unfiltered or online ones: a seek in
    * the id order, passing over at most the ended ones kept. Of one uid or ended: the uid's online
-   * connections and the ended ones kept (at most 2 × MAX_ENDED), sorted. Never a walk of everything.
+   * connections and the ended ones kept (at most their bound), sorted. Never a walk of everything.
    * @example registry.page({ state: 'online' }, 812, 100)
    */
   page(filter: { uid?: string; state?: Connection['state'] }, after: number | undefined, limit: number): Slice<Connection, number> {
@@ -135,7 +146,7 @@ export class ConnectionRegistry {
       const ids: number[] = [];
       if (state === undefined || state === 'online') for (const connection of this.onlineByUid.get(uid as string) ?? []) ids.push(connection.connection_id);
       if (state !== 'online') {
-        for (const id of this.ended) {
+        for (const id of this.ended.values()) {
           const connection = this.all.get(id);
           if (connection && (uid === undefined || connection.uid === uid) && (state === undefined || connection.state === state)) ids.push(id);
         }
@@ -170,14 +181,19 @@ export class ConnectionRegistry {
       this.all.set(copy.connection_id, copy);
       this.order.set(copy);
       if (copy.state !== 'online') {
-        this.ended.push(copy.connection_id);
+        this.retire(copy);
         continue;
       }
       const key = slotKey(copy.uid, copy.device_flag);
       this.onlineBySlot.set(key, (this.onlineBySlot.get(key) ?? new Set()).add(copy));
       this.onlineByUid.set(copy.uid, (this.onlineByUid.get(copy.uid) ?? new Set()).add(copy));
+      this.onlineOrder.push(copy);
+      this.onlineCount += 1;
     }
     this.nextId = saved.nextId;
+    // A snapshot taken under a larger bound: the oldest go, as they would have.
+    while (this.onlineCount > this.bounds.online.max) this.kickOldest();
+    this.flush();
   }
 
   clear(): void {
@@ -185,7 +201,9 @@ export class ConnectionRegistry {
     this.order.clear();
     this.onlineBySlot.clear();
     this.onlineByUid.clear();
-    this.ended = [];
+    this.ended.clear();
+    this.onlineOrder.clear();
+    this.onlineCount = 0;
     this.changes = [];
     this.nextId = 1;
   }
@@ -207,17 +225,28 @@ export class ConnectionRegistry {
     const ofUid = this.onlineByUid.get(connection.uid);
     ofUid?.delete(connection);
     if (ofUid?.size === 0) this.onlineByUid.delete(connection.uid);
+    this.onlineCount -= 1;
     this.changed(connection, 0);
     this.retire(connection);
+    if (this.onlineOrder.length > 2 * this.onlineCount + 1024) this.onlineOrder.keepIf((queued) => queued.state === 'online');
   }
 
-  /** Keeps an ended connection readable, dropping the oldest ended ones past the bound. */
+  /** Kicks the oldest online connection to make room, as a master's kick would: reason 12, and its offline entry. */
+  private kickOldest(): void {
+    for (let oldest = this.onlineOrder.shift(); oldest; oldest = this.onlineOrder.shift()) {
+      if (oldest.state !== 'online') continue;
+      this.end(oldest, 'kicked', ReasonCode.connectKick);
+      this.bounds.online.noteEviction();
+      return;
+    }
+  }
+
+  /** Keeps an ended connection readable, forgetting the oldest ended one past the bound. */
   private retire(connection: Connection): void {
     this.ended.push(connection.connection_id);
-    if (this.ended.length <= MAX_ENDED * 2) return;
-    // Trimmed in batches, so the shift is paid once per MAX_ENDED connections rather than per close.
-    for (const id of this.ended.slice(0, this.ended.length - MAX_ENDED)) this.forget(id);
-    this.ended = this.ended.slice(-MAX_ENDED);
+    if (this.ended.length <= this.bounds.ended.max) return;
+    this.forget(this.ended.shift() as number);
+    this.bounds.ended.noteEviction();
   }
 
   /** Drops a connection from the registry and from the id order. */

@@ -1,5 +1,6 @@
 /** The mocked WuKongIM user-token API: device slots, master kicks, device quit, online status. */
 import type { Api } from '../../core/api.js';
+import { createBound, type NoticeListener } from '../../core/bounds.js';
 import type { Clock } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
@@ -35,6 +36,12 @@ export interface WukongimOptions {
   webhookUrl?: string;
   /** Mock-clock delays before each retry (`1s`, ms). Default four of 1 s: five attempts, then the batch is dropped. */
   webhookRetryDelays?: readonly (string | number)[];
+  /** The most device slots held; past it the least recently updated is forgotten (its token then fails with AuthFail). Default 100,000. */
+  maxDeviceSlots?: number;
+  /** The most simulated connections online at once; past it the oldest is kicked (reason 12). Default 100,000. */
+  maxOnlineConnections?: number;
+  /** The most ended (kicked, closed or refused) connections kept for inspection; past it the oldest is forgotten. Default 10,000. */
+  maxEndedConnections?: number;
 }
 
 /** What a WuKongIM mock shares with the rest of its mock instance. */
@@ -44,6 +51,8 @@ export interface WukongimContext {
   seed: number;
   /** Plain http to private addresses and named hosts is allowed for the webhook URL. */
   allowPrivateHttp?: boolean;
+  /** Told when a kind of state first reaches its bound. */
+  onNotice?: NoticeListener;
 }
 
 /** A device slot as the admin API shows it. */
@@ -64,8 +73,8 @@ export interface WukongimService {
   devicePage(filter: { uid?: string }, from: number | undefined, limit: number): Slice<DeviceView, number>;
   /** Bans, disbands or restores a user. */
   setUserStatus(uid: string, status: UserStatus): void;
-  /** How much state there is: device slots, online connections, connections held for inspection. */
-  counts(): { slots: number; online: number; connectionsHeld: number };
+  /** Device slots, online connections and ended ones kept, each with its bound and what went past it (`GET /__mock/state`). */
+  counts(): WukongimCounts;
   /** Kicks every online connection of a slot with reason 12, as a master token update does. */
   kick(uid: string, deviceFlag: number): Connection[];
   /** Stores a token in a slot as `POST /user/token` does (a master kicks the slot's connections). */
@@ -78,6 +87,9 @@ export interface WukongimService {
 }
 
 type AdminSchemas = AdminComponents['schemas'];
+
+/** What the WuKongIM mock holds, as `GET /__mock/state` shows it. */
+export type WukongimCounts = AdminSchemas['StateSummary']['wukongim'];
 
 const DEFAULT_RETRY_DELAYS = ['1s', '1s', '1s', '1s'];
 type UpdateTokenBody = Partial<components['schemas']['UpdateTokenRequest']>;
@@ -92,7 +104,12 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
   const profile = options.profile ?? 'docs';
   const ttl = options.tokenTtl === undefined ? null : parseDuration(options.tokenTtl);
   const systemUid = options.systemUid ?? '____system';
-  const devices = new DeviceStore();
+  const bounds = {
+    slots: createBound('wukongim-device-slots', options.maxDeviceSlots, context.onNotice),
+    online: createBound('wukongim-online-connections', options.maxOnlineConnections, context.onNotice),
+    ended: createBound('wukongim-ended-connections', options.maxEndedConnections, context.onNotice),
+  };
+  const devices = new DeviceStore(bounds.slots);
   const webhook = createOnlineStatusWebhook({
     clock,
     outbox: context.outbox,
@@ -101,7 +118,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
     seed: context.seed,
   });
-  const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries));
+  const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries), bounds);
   const storeToken = (uid: string, token: string, deviceFlag: number, deviceLevel: number) => {
     const now = clock.now();
     devices.put({ uid, deviceFlag, deviceLevel, token, updatedAt: now, expiresAt: ttl === null ? null : now + ttl });
@@ -166,6 +183,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       devices.clear();
       connections.clear();
       webhook.reset();
+      for (const bound of Object.values(bounds)) bound.reset();
     },
     snapshot: () => ({ devices: devices.snapshot(), connections: connections.snapshot() }),
     check: checkWukongimState,
@@ -189,8 +207,8 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     },
     setUserStatus: (uid, status) => devices.setStatus(uid, status),
     counts() {
-      const { online, held } = connections.counts();
-      return { slots: devices.size, online, connectionsHeld: held };
+      const { online, ended } = connections.counts();
+      return { slots: bounds.slots.state(devices.size), online: bounds.online.state(online), ended: bounds.ended.state(ended) };
     },
     kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
