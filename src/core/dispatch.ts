@@ -8,6 +8,7 @@ import type { OperationSpec } from './operation.js';
 import { bodyValue, JsonText, type Reply, toWire, type WireReply } from './reply.js';
 import { BodyTooLargeError, type RequestLike, readBody } from './request.js';
 import { createRouter, type RouteMatch, type Router } from './router.js';
+import { slashRedirect } from './trailing-slash.js';
 import { check, collectParams, describe, locateParams, type Violation } from './validation.js';
 import { fitViolations } from './violation-list.js';
 
@@ -186,25 +187,6 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
   }
 
   return { dispatch };
-}
-
-/**
- * gin's RedirectTrailingSlash, for the APIs that have it: a known path asked for with a trailing slash
- * is redirected to the path without it, 301 for GET and 307 otherwise, before any middleware runs.
- * The body is what Go's http.Redirect writes: a link for GET, nothing for other methods.
- */
-function slashRedirect(api: Api, match: RouteMatch, method: string, url: URL): Reply | undefined {
-  const path = url.pathname;
-  if (!api.redirectsTrailingSlash || path.length < 2 || !path.endsWith('/') || match.kind === 'not-found') return undefined;
-  const location = path.slice(0, -1) + url.search;
-  if (method !== 'GET') return { status: 307, headers: { location } };
-  return { status: 301, headers: { location }, body: `<a href="${escapeHtml(location)}">Moved Permanently</a>.\n\n`, mediaType: 'text/html' };
-}
-
-/** Go's html.EscapeString, as http.Redirect uses it. */
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
 }
 
 /** The body's value as the API's server reads it: its own decoder, or JSON.parse. */
