@@ -15,6 +15,8 @@ if (!other) {
   process.exit(2);
 }
 const TURNS = Number(process.env.BENCH_TURNS ?? 5);
+/** Only the rows whose name contains this, when set. */
+const ONLY = process.env.BENCH_ROWS;
 const SECONDS = Number(process.env.BENCH_DURATION ?? 3);
 
 async function rps(url: string, row: Row, seconds: number): Promise<number> {
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   console.log(`this build against ${other}: ${TURNS} turns of ${SECONDS} s each per row, 20 connections, taking turns`);
   console.log('| row | this (req/s, median) | other (req/s, median) | this / other (median of turns) | spread of the ratio |');
   console.log('|---|---|---|---|---|');
-  for (const row of ROWS) {
+  for (const row of ROWS.filter((candidate) => ONLY === undefined || candidate.name.includes(ONLY))) {
     const urls = {
       this: `${servers.this[row.server][row.api]}${row.path(ids[row.server])}`,
       other: `${servers.other[row.server][row.api]}${row.path(ids[row.server])}`,

@@ -38,6 +38,57 @@ export type Decoded = { value: unknown } | { problem: string; pointer?: string }
  * @example decodeBody('updateToken', '{"UID":"a","token":"t","device_flag":1} trailing') // { value: { uid: 'a', token: 't', device_flag: 1 } }
  */
 export function decodeBody(operationId: string, text: string): Decoded {
+  return quickly(operationId, text) ?? decodeSlowly(operationId, text);
+}
+
+/**
+ * The common case without a scan in JavaScript: a body that is exactly one JSON value whose keys are
+ * the fields as written, each integer field once. It answers what the full decoder would, or
+ * undefined to leave the body to it; the full scan cost about 2 µs of POST /user/token's 10.
+ */
+function quickly(operationId: string, text: string): Decoded | undefined {
+  const target = GO_TARGETS[operationId];
+  if (target?.kind !== 'struct') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // a syntax error, or data after the first value: the decoder says which
+  }
+  if (value === null) return { value: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) return { value };
+  const decoded: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const goType = target.fields[key];
+    if (goType === undefined) return undefined; // an unknown key, or one in another case: folding is the decoder's
+    if (field === null) continue;
+    const integer = INTEGERS[goType];
+    if (integer && typeof field === 'number') {
+      // The literal as written decides (1.0 parses as 1): it must be the key's only occurrence.
+      const literal = onlyLiteral(key, text);
+      if (literal === undefined || /[.eE]/.test(literal) || (integer.unsigned && literal.startsWith('-'))) return undefined;
+    }
+    decoded[key] = field;
+  }
+  return { value: decoded };
+}
+
+const literalPatterns = new Map<string, RegExp>();
+
+/** The number literal written for `key`, when the key occurs exactly once as written. */
+function onlyLiteral(key: string, text: string): string | undefined {
+  let pattern = literalPatterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(`"${key}"\\s*:\\s*([-+0-9.eE]+)`, 'g');
+    literalPatterns.set(key, pattern);
+  }
+  pattern.lastIndex = 0;
+  const first = pattern.exec(text);
+  if (!first || pattern.exec(text)) return undefined;
+  return first[1];
+}
+
+function decodeSlowly(operationId: string, text: string): Decoded {
   const first = goFirstValue(text);
   if ('problem' in first) return { problem: first.problem };
   const target = GO_TARGETS[operationId];
