@@ -84,7 +84,7 @@ export interface SmileService {
   counts(): SmileCounts;
   /**
    * Emits a webhook event to the subscriptions for its type. `data` fields left out are seeded,
-   * about `userId` (default: a seeded user). Throws EventRejected when the event breaks the spec.
+   * about `userId` (default: a seeded user). Throws a MockError of kind `invalid-event` when the event breaks the spec.
    */
   emit(type: SmileEventType, options?: { userId?: string; data?: Record<string, unknown> }): WebhookEvent;
   /** Creates a user as `POST /users` does (USER_CREATED included), without a token. */

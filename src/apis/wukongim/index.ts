@@ -81,7 +81,7 @@ export interface WukongimService {
   updateToken(input: { uid: string; token: string; device_flag: number; device_level?: number }): void;
   /**
    * Sends a `user.onlinestatus` batch. Without `entries`, one seeded entry per online connection of
-   * `uid` (or an online entry for a made-up connection). Throws EventRejected when an entry breaks the spec.
+   * `uid` (or an online entry for a made-up connection). Throws a MockError of kind `invalid-event` when an entry breaks the spec.
    */
   emitOnlineStatus(options?: { uid?: string; entries?: string[] }): WebhookEvent;
 }
