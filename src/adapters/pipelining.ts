@@ -31,23 +31,27 @@ export function inTurn(socket: Socket, response: ServerResponse, answer: () => P
   const own = turns;
   const run = () => {
     own.busy = true;
-    answer().finally(() =>
-      whenWritten(socket, response, () => {
-        own.busy = false;
-        if (socket.destroyed) own.waiting.length = 0;
-        else own.waiting.shift()?.();
-      }),
-    );
+    const next = () => {
+      own.busy = false;
+      if (socket.destroyed) own.waiting.length = 0;
+      else own.waiting.shift()?.();
+    };
+    const after = () => whenWritten(socket, response, next);
+    answer().then(after, after);
   };
   if (own.busy) own.waiting.push(run);
   else run();
 }
 
-/** Calls `done` once the response is handed to the socket and the socket takes more, or either is gone. */
+/**
+ * Calls `done` once the response is ended (its bytes handed to node:http) and the socket takes more,
+ * or either is gone. An ended response on a socket below its high-water mark, the usual case, is done
+ * at once: waiting for its 'finish' event cost listeners and a tick on every request.
+ */
 function whenWritten(socket: Socket, response: ServerResponse, done: () => void): void {
   const again = () => whenWritten(socket, response, done);
   if (socket.destroyed) done();
-  else if (!response.writableFinished && !response.destroyed) once(response, ['finish', 'close'], again);
+  else if (!response.writableEnded && !response.destroyed) once(response, ['finish', 'close'], again);
   else if (socket.writableNeedDrain) once(socket, ['drain', 'close'], again);
   else done();
 }
