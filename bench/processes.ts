@@ -8,10 +8,14 @@ export const SANDBOX = `Basic ${Buffer.from('test_key:test_secret').toString('ba
 
 const children: ChildProcess[] = [];
 
-/** Starts a process and resolves with the match of `pattern` in what it prints, and the time that took. */
-export function launch(args: string[], pattern: RegExp): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
+/**
+ * Starts node with `args` and resolves with the match of `pattern` in what it prints, and the time
+ * that took. `wrapper` runs node under another program (valgrind, say).
+ */
+export function launch(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...rest] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -33,10 +37,20 @@ export function startMock(...args: string[]): Promise<{ wukongim: string; smile:
 }
 
 /** Like startMock, for any build of the CLI (another checkout's, to compare two builds). */
-export async function startCli(cli: string, ...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
+export function startCli(cli: string, ...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
+  return startCliUnder([], cli, ...args);
+}
+
+/** Like startCli, with node run under `wrapper`. */
+export async function startCliUnder(
+  wrapper: string[],
+  cli: string,
+  ...args: string[]
+): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
   const { match, child, ms } = await launch(
     ['--max-semi-space-size=64', cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
     /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
+    wrapper,
   );
   return { wukongim: match[1] as string, smile: match[2] as string, child, ms };
 }
