@@ -92,6 +92,30 @@ describe('faults', () => {
     expect((await smile.call('POST', '/v1/users')).status).toBe(201);
   });
 
+  it.each([
+    ['a status', { status: 503 }, 503],
+    ['a drop', { drop: true }, 0],
+  ])('journals the operation and the body of a request answered by %s, through the server', async (_name, effect, status) => {
+    await addFault({ operationId: 'createUser', times: 1, ...effect });
+    const body = { externalMetadata: { crmId: 'faulted' } };
+    const asked = smile.call('POST', '/v1/users', { body });
+    if (status === 0) await expect(asked).rejects.toThrow('fetch failed');
+    else expect((await asked).status).toBe(status);
+    const entry = smile.mock.journal.entries().find((e) => e.fault !== null);
+    expect(entry).toMatchObject({ operationId: 'createUser', status, request: { body: JSON.stringify(body) } });
+  });
+
+  it.each([
+    ['a status', { status: 500 }, 500],
+    ['a drop', { drop: true }, 0],
+  ])('journals the operation and the body of a request answered by %s, through mock.handle', async (_name, effect, status) => {
+    const mock = createMock({ faults: [{ api: 'wukongim', operationId: 'updateToken', ...effect }] });
+    const text = '{"uid":"ana","token":"t1","device_flag":1}';
+    const wire = await mock.handle(new Request('http://localhost:5001/user/token', { method: 'POST', body: text }));
+    expect(wire.status).toBe(status);
+    expect(mock.journal.entries()).toMatchObject([{ operationId: 'updateToken', status, request: { body: text } }]);
+  });
+
   it('fires with the seeded probability, the same way on every run', async () => {
     const run = async () => {
       await smile.call('POST', '/__mock/reset', { auth: null });
