@@ -142,11 +142,11 @@ export function createMock(options: MockOptions = {}): Mock {
   const journal = createJournal(settings.journalSize);
   const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
-  const faults = createFaults(settings.seed);
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
   const { onNotice } = options;
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice });
   const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp, onNotice });
+  const faults = createFaults(settings.seed, { wukongim: Object.keys(wukongim.api.operations), smile: Object.keys(smile.api.operations) });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
@@ -193,7 +193,7 @@ export function createMock(options: MockOptions = {}): Mock {
       name: 'scenarios',
       reset: () => runner.clear(),
       arm: () => {
-        for (const scenario of startScenarios) runner.load(scenario);
+        startScenarios.forEach((scenario, i) => runner.load(scenario, `scenarios[${i}]`));
       },
     },
   ];

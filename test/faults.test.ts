@@ -141,6 +141,31 @@ describe('faults', () => {
     expect(refused.body.detail).toContain(detail);
   });
 
+  it('refuses a rule naming an operationId no spec has, listing the known ids', async () => {
+    const refused = await addFault({ operationId: 'createTokens', status: 503 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '/body/operationId', message: expect.stringContaining('"createTokens" is not an operation') }]);
+    expect(refused.body.detail).toContain('wukongim: health, updateToken, deviceQuit, onlineStatus; smile: listUsers, createUser, getUser,');
+    const elsewhere = await addFault({ api: 'wukongim', operationId: 'createToken', status: 503 });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.detail).toBe(
+      'operationId "createToken" is not an operation of wukongim: the known ids are wukongim: health, updateToken, deviceQuit, onlineStatus',
+    );
+    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body.items).toEqual([]);
+  });
+
+  it('refuses an unknown api or operationId in the options and in scenarios alike, before anything runs', async () => {
+    expect(() => createMock({ faults: [{ api: 'im' as 'smile', status: 500 }] })).toThrow('api "im" is not a mocked API: the known ones are wukongim, smile');
+    expect(() => createMock({ faults: [{ status: 500 }, { operationId: 'nope', drop: true }] })).toThrow(
+      expect.objectContaining({ kind: 'invalid-fault', errors: [{ path: '/1/operationId', message: expect.stringContaining('createUser') }] }),
+    );
+    const scenario = { steps: [{ at: '1m', faults: { rules: [{ operationId: 'listUser', status: 503 }] } }] };
+    const refused = await smile.call('POST', '/__mock/scenarios', { body: scenario, auth: null });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '/body/steps/0/faults/rules/0/operationId', message: expect.stringContaining('listUsers') }]);
+    expect((await smile.call('GET', '/__mock/scenarios', { auth: null })).body.items).toEqual([]);
+  });
+
   it('refuses a rule that breaks the spec, naming the field', async () => {
     const refused = await addFault({ status: 200 });
     expect(refused.status).toBe(400);
