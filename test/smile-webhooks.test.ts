@@ -50,6 +50,18 @@ describe('webhook subscriptions', () => {
     expect(rest.body.data.nextCursor).toBeUndefined();
   });
 
+  it('goes on after the last webhook of a page when that one was deleted meanwhile, repeating none', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await smile.call('POST', '/v1/webhooks', { body: hook({ name: `h${i}` }) })).body.data.id);
+    const first = await smile.call('GET', '/v1/webhooks?size=2');
+    expect(first.body.data.items.map((w: { id: string }) => w.id)).toEqual(ids.slice(0, 2));
+    expect((await smile.call('DELETE', `/v1/webhooks/${ids[1]}`)).status).toBe(200);
+    expect((await smile.call('DELETE', `/v1/webhooks/${ids[2]}`)).status).toBe(200);
+    const rest = await smile.call('GET', `/v1/webhooks?size=2&cursor=${first.body.data.nextCursor}`);
+    expect(rest.body.data.items.map((w: { id: string }) => w.id)).toEqual(ids.slice(3));
+    expect(rest.body.data.nextCursor).toBeUndefined();
+  });
+
   it('accepts http on loopback unless URLs are strict, and refuses other http URLs', async () => {
     expect((await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://127.0.0.1:9000/hook' }) })).status).toBe(200);
     const remote = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://hooks.example.test/x' }) });

@@ -252,11 +252,11 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     listWebhooks({ params }) {
-      let after: string | undefined;
+      let after: number | undefined;
       if (params.cursor !== undefined) {
         const state = decodeCursor(params.cursor);
-        if (!state || typeof state.after !== 'string') return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
-        after = state.after;
+        if (!state || !Number.isSafeInteger(state.after)) return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
+        after = state.after as number;
       }
       const page = webhooks.page(params.size ?? 10, after);
       return ok(page.next ? { nextCursor: encodeCursor({ after: page.next }), items: page.items } : { items: page.items });
