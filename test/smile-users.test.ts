@@ -189,9 +189,27 @@ describe('auth, routing and limits', () => {
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await limited.call('GET', '/v1/users?size=1')).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
-      expect((await limited.call('GET', '/v1/users')).body.code).toBe('REQUEST_LIMIT_EXCEEDED');
+      const refused = await limited.call('GET', '/v1/users');
+      expect(refused.body).toMatchObject({
+        code: 'REQUEST_LIMIT_EXCEEDED',
+        message: 'Too many requests: the limit is 3 per second per client address; retry after 1 s',
+      });
+      expect(refused.headers.get('retry-after')).toBe('1');
       limited.mock.clock.advance(1000);
       expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets a client on a frozen clock go on after a second of real time', async () => {
+    const limited = await startSmile({ smile: { rateLimit: 1 } });
+    try {
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(429);
+      await new Promise((resolve) => setTimeout(resolve, 1050));
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+      expect(limited.mock.clock.frozen).toBe(true);
     } finally {
       await limited.close();
     }

@@ -1090,6 +1090,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /**
+         * @description REQUEST_LIMIT_EXCEEDED. The mock limits requests per client address to N a second when asked
+         *     to; a second ends on the mock's clock or in real time, whichever comes first.
+         */
+        RateLimited: {
+            headers: {
+                /** @description Whole seconds until the client's window closes. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description Done. */
         Empty: {
             headers: {
@@ -1147,7 +1161,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createUser: {
@@ -1180,7 +1194,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             415: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getUser: {
@@ -1209,7 +1223,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     resetUserSession: {
@@ -1228,7 +1242,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createToken: {
@@ -1256,7 +1270,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listWebhooks: {
@@ -1286,7 +1300,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createWebhook: {
@@ -1316,7 +1330,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             415: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getWebhook: {
@@ -1345,7 +1359,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     deleteWebhook: {
@@ -1364,7 +1378,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     userCreatedEvent: {

@@ -39,7 +39,10 @@ export interface SmileOptions {
    * are one-time and short-lived, and nothing about a refresh invalidating earlier tokens.
    */
   revokeOnRefresh?: boolean;
-  /** Requests per second per client address; over it, 429 REQUEST_LIMIT_EXCEEDED. Default off. */
+  /**
+   * Requests per second per client address; over it, 429 REQUEST_LIMIT_EXCEEDED with `Retry-After`.
+   * A second ends on the mock's clock or in real time, whichever is first. Default off.
+   */
   rateLimit?: number;
   /** Accept only https webhook URLs, as the real API does. Default false: http on loopback is accepted too. */
   strictWebhookUrls?: boolean;
@@ -159,7 +162,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     bound: createBound('smile-tokens', options.maxTokens, context.onNotice),
     hmacSha256: options.hmacSha256,
   });
-  const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
+  const rateLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 
   const seed = () => {
@@ -279,8 +282,15 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     handlers,
     errors: createSmileErrors(envelopes, maxBodyBytes),
     guard(request) {
-      if (withinLimit && !withinLimit(request.clientAddress ?? 'unknown'))
-        return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
+      const wait = rateLimit?.(request.clientAddress ?? 'unknown') ?? 0;
+      if (wait > 0) {
+        const refusal = error(
+          429,
+          'REQUEST_LIMIT_EXCEEDED',
+          `Too many requests: the limit is ${options.rateLimit} per second per client address; retry after ${wait} s`,
+        );
+        return { ...refusal, headers: { 'retry-after': String(wait) } };
+      }
       const authorization = request.headers.get('authorization');
       if (authorization === null) return error(401, 'INVALID_CREDENTIALS', 'Missing credentials: send Authorization: Basic base64(<API key>:<API secret>)');
       const credential = credentialFor(authorization);
