@@ -130,6 +130,24 @@ describe('POST /users', () => {
     }
   });
 
+  it('keeps the control API to its own cap, so a small --max-body still lets a link token be consumed', async () => {
+    const small = await startSmile({ maxBodyBytes: 200, adminMaxBodyBytes: 1000 });
+    try {
+      const { accessToken } = (await small.call('POST', '/v1/users')).body.data.token;
+      expect(JSON.stringify({ accessToken }).length).toBeGreaterThan(200);
+      const consumed = await small.consume(accessToken);
+      expect(consumed.status).toBe(200);
+      expect(consumed.body.mode).toBe('SANDBOX');
+      const tooLarge = await small.call('POST', '/__mock/smile/tokens/consume', { body: { accessToken: 'x'.repeat(1000) }, auth: null });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toMatchObject({ title: 'Payload too large', detail: 'the body exceeds the 1000-byte limit' });
+      const smileTooLarge = await small.call('POST', '/v1/users', { body: { externalMetadata: { k: 'v'.repeat(200) } } });
+      expect(smileTooLarge.body.message).toBe('The body exceeds the 200-byte limit');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses a body that is not JSON with 415 UNSUPPORTED_TYPE', async () => {
     const answer = await smile.call('POST', '/v1/users', { body: 'crmId=42', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(answer.status).toBe(415);

@@ -100,7 +100,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
         reply = api.errors.badRequest(request.malformed);
       } else if (fault !== undefined && (fault.status !== undefined || fault.drop)) {
         // The request reached the server before it failed: its body is read and journaled like any other.
-        await readRequestBody(request, operation, exchange);
+        await readRequestBody(api, request, operation, exchange);
         if (fault.drop) reply = { status: 0 };
         else {
           const injected = api.errors.injected(fault.status as number);
@@ -150,7 +150,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const { operation } = match;
     const { violations } = exchange;
     let body: unknown;
-    await readRequestBody(request, operation, exchange);
+    await readRequestBody(api, request, operation, exchange);
     const contentType = request.headers.get('content-type');
     if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
       // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
@@ -188,9 +188,9 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
   }
 
   /** Reads the body of an operation that takes one, or of any request that announces one (for the journal). */
-  async function readRequestBody(request: RequestLike, operation: OperationSpec | undefined, exchange: Exchange): Promise<void> {
+  async function readRequestBody(api: Api, request: RequestLike, operation: OperationSpec | undefined, exchange: Exchange): Promise<void> {
     if (operation?.body || (!BODYLESS.has(request.method) && hasBody(request))) {
-      exchange.body = await readBody(request, context.maxBodyBytes);
+      exchange.body = await readBody(request, api.maxBodyBytes ?? context.maxBodyBytes);
     }
   }
 

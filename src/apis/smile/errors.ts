@@ -117,7 +117,7 @@ export function createEnvelopes(requestId: () => string): Envelopes {
 }
 
 /** The catalogue the core uses for Smile requests. */
-export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): ErrorCatalogue {
+export function createSmileErrors({ error }: Envelopes): ErrorCatalogue {
   return {
     notFound: (method, path) => error(404, 'MISSING_RESOURCE', `${method} ${path} does not exist`),
     // Smile documents 501 UNSUPPORTED_METHOD for a method a resource does not support.
@@ -126,7 +126,7 @@ export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): E
     malformedBody: (problem) => error(400, 'INVALID_PARAMETERS', `The body is not valid JSON: ${problem.reason}`),
     badRequest: (detail) => error(400, 'INVALID_PARAMETERS', `The request is malformed: ${detail}`),
     unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
-    payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
+    payloadTooLarge: (limit) => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${limit}-byte limit`),
     internalError: (detail) => error(500, 'SERVER_ERROR', detail),
     injected: (status) => error(status, INJECTED_CODES[status] ?? (status < 500 ? 'INVALID_PARAMETERS' : 'SERVER_ERROR')),
     fromError: (failure) => {

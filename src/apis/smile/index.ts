@@ -109,7 +109,6 @@ export type SmileCounts = AdminComponents['schemas']['StateSummary']['smile'];
 export interface SmileContext {
   clock: Clock;
   random: Random;
-  maxBodyBytes: number;
   outbox: Outbox;
   /** Plain http to private addresses and named hosts is allowed for webhook URLs. */
   allowPrivateHttp?: boolean;
@@ -123,10 +122,10 @@ const DEFAULT_RETRY_DELAYS = ['30s', '60s'];
 
 /**
  * Creates the Smile API and its service. The seeded users are placed relative to `clock`'s start.
- * @example const { api, service } = createSmile({ users: 100 }, { clock, random, maxBodyBytes: 1 << 20, outbox });
+ * @example const { api, service } = createSmile({ users: 100 }, { clock, random, outbox });
  */
 export function createSmile(options: SmileOptions, context: SmileContext): { api: Api; service: SmileService } {
-  const { clock, random, maxBodyBytes } = context;
+  const { clock, random } = context;
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const credentialFor = createCredentialCheck(credentials);
   const hosts = options.hosts ?? SMILE_HOSTS;
@@ -280,7 +279,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     basePath: '/v1',
     operations,
     handlers,
-    errors: createSmileErrors(envelopes, maxBodyBytes),
+    errors: createSmileErrors(envelopes),
     guard(request) {
       const wait = rateLimit?.(request.clientAddress ?? 'unknown') ?? 0;
       if (wait > 0) {
