@@ -804,7 +804,10 @@ export interface components {
             name: string;
             /**
              * Format: uri
-             * @description Must be https. The mock also accepts http on a loopback host unless started with strict webhook URLs.
+             * @description Must begin with https://, as the real API requires. The mock also takes plain http to a
+             *     loopback host (unless started with strict webhook URLs) and, when allowed, to private
+             *     addresses and named hosts, marking the request as a violation of this rule. It never
+             *     delivers to link-local or cloud-metadata addresses, over https either.
              */
             url: string;
             eventTypes: components["schemas"]["EventType"][];

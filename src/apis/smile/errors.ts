@@ -4,6 +4,7 @@ import { MockError, type MockErrorKind } from '../../core/errors.js';
 import { JsonText } from '../../core/reply.js';
 import { describe } from '../../core/validation.js';
 import type { components } from '../../generated/smile.types.js';
+import { mockTolerates } from './tolerance.js';
 
 /** An error code of the envelope. */
 export type SmileCode = Exclude<components['schemas']['Code'], 'OK' | 'CREATED'>;
@@ -122,7 +123,8 @@ export function createSmileErrors({ error }: Envelopes): ErrorCatalogue {
     notFound: (method, path) => error(404, 'MISSING_RESOURCE', `${method} ${path} does not exist`),
     // Smile documents 501 UNSUPPORTED_METHOD for a method a resource does not support.
     methodNotAllowed: (method, path, allowed) => error(501, 'UNSUPPORTED_METHOD', `${method} is not supported on ${path}: use ${allowed.join(', ')}`),
-    invalidRequest: (violations) => error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
+    invalidRequest: (violations, operation) =>
+      mockTolerates(operation, violations) ? undefined : error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
     malformedBody: (problem) => error(400, 'INVALID_PARAMETERS', `The body is not valid JSON: ${problem.reason}`),
     badRequest: (detail) => error(400, 'INVALID_PARAMETERS', `The request is malformed: ${detail}`),
     unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
