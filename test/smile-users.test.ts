@@ -175,6 +175,28 @@ describe('GET /users/{id} and resetSession', () => {
   });
 });
 
+describe('GET /users/{id}/payload', () => {
+  it('answers what the session holds, and follows a reset', async () => {
+    const users = (await smile.call('GET', '/v1/users?size=150')).body.data.items;
+    const site = users.find((u: { session?: { channel: string; status: string } }) => u.session?.channel === 'WinkSite' && u.session.status === 'COMPLETED');
+    const payload = await smile.call('GET', `/v1/users/${site.id}/payload`);
+    expect(payload.status).toBe(200);
+    expect(payload.body).toEqual({ ...envelope, requestId: expect.any(String), data: { metadata: site.session, forms: [], accounts: [], archives: [] } });
+    await smile.call('POST', `/v1/users/${site.id}/resetSession`);
+    const reset = (await smile.call('GET', `/v1/users/${site.id}/payload`)).body.data;
+    expect(reset.metadata).toEqual({ userId: site.id, channel: 'Default', status: 'IN_PROGRESS' });
+  });
+
+  it('has no metadata for a user without a session, and 404 for an unknown user', async () => {
+    const created = (await smile.call('POST', '/v1/users')).body.data.user;
+    expect(created.session).toBeUndefined();
+    expect((await smile.call('GET', `/v1/users/${created.id}/payload`)).body.data).toEqual({ forms: [], accounts: [], archives: [] });
+    const unknown = await smile.call('GET', '/v1/users/tenant-00000000000000000000000000000000/payload');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'MISSING_RESOURCE', data: {} });
+  });
+});
+
 describe('auth, routing and limits', () => {
   it('answers 401 INVALID_CREDENTIALS to missing or wrong credentials on every endpoint', async () => {
     for (const auth of [null, `Basic ${btoa('test_key:wrong')}`, 'Bearer abc', 'Basic !!!']) {

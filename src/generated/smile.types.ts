@@ -38,6 +38,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the object. */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the user's session payload
+         * @description What the user's session collected, from the user's state in the mock.
+         */
+        get: operations["getUserSessionPayload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}/resetSession": {
         parameters: {
             query?: never;
@@ -769,6 +792,31 @@ export interface components {
             providers: string[];
             session?: components["schemas"]["UserSession"];
         };
+        /**
+         * @description What the user's session collected: its metadata (the session itself), and the forms,
+         *     accounts and archives gathered during it. The mock keeps the session; it collects no forms,
+         *     accounts or archives, so those lists are empty.
+         */
+        UserPayload: {
+            metadata?: components["schemas"]["UserSession"];
+            forms?: {
+                id?: string;
+                name?: string;
+                data?: Record<string, never>;
+            }[];
+            accounts?: {
+                id?: string;
+                providerId?: string;
+                /** @description Every datapoint's payload of the account. */
+                payload?: Record<string, never>;
+            }[];
+            archives?: {
+                id?: string;
+                fileType?: string;
+                /** @description Every datapoint's payload of the archive. */
+                payload?: Record<string, never>;
+            }[];
+        };
         Token: {
             id: string;
             expiresAt: components["schemas"]["DateTime"];
@@ -856,8 +904,7 @@ export interface components {
             type?: "USER_SESSION_COMPLETED";
             data?: {
                 session: components["schemas"]["UserSession"];
-                /** @description What the session collected (metadata, forms, accounts, archives). */
-                payload: Record<string, never>;
+                payload: components["schemas"]["UserPayload"];
             };
         };
         /** @description An account was created (the user started connecting it) or disconnected. */
@@ -1220,6 +1267,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Success"] & {
                         data?: components["schemas"]["User"];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getUserSessionPayload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the object. */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["UserPayload"];
                     };
                 };
             };

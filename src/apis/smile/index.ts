@@ -21,7 +21,7 @@ import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { checkSmileState, type SmileSnapshot } from './snapshot.js';
 import { type Consumption, type Token, TokenStore, tokenJson } from './tokens.js';
-import { createPageCache, type User, UserStore } from './users.js';
+import { createPageCache, sessionPayload, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore } from './webhooks.js';
 
 /** How the Smile mock behaves. */
@@ -222,6 +222,11 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     getUser({ params }) {
       const found = users.getWithText(params.id);
       return found ? okText(found.user, found.text) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+    },
+
+    getUserSessionPayload({ params }) {
+      const user = users.get(params.id);
+      return user ? ok(sessionPayload(user.session)) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     resetUserSession({ params }) {
