@@ -196,7 +196,7 @@ export function createMock(options: MockOptions = {}): Mock {
       name: 'scenarios',
       reset: () => runner.clear(),
       arm: () => {
-        startScenarios.forEach((scenario, i) => runner.load(scenario, `scenarios[${i}]`));
+        for (const [i, scenario] of startScenarios.entries()) runner.load(scenario, `scenarios[${i}]`);
       },
     },
   ];

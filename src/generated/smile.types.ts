@@ -7,10 +7,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users, newest first */
+        /**
+         * List users, newest first
+         * @description A page at a time; the cursor keeps the first page's date filters.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user, with its first link token */
+        /**
+         * Create a user, with its first link token
+         * @description Creates a user and issues its first link token, in the mode of the credentials. Emits USER_CREATED.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -28,7 +34,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description One user, with its session when it has one.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
@@ -93,7 +102,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh Token — issue a new link token for a user */
+        /**
+         * Refresh Token — issue a new link token for a user
+         * @description Issues a one-time link token for the Wink Widget, in the mode of the credentials. It expires after the token lifetime (5 hours unless configured).
+         */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -108,10 +120,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhooks, oldest first */
+        /**
+         * List webhooks, oldest first
+         * @description A page at a time, in the order they were registered.
+         */
         get: operations["listWebhooks"];
         put?: never;
-        /** Register a webhook */
+        /**
+         * Register a webhook
+         * @description Subscribes a URL to event types. Each matching event is then POSTed to it, signed with the secret in `Smile-Signature`.
+         */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -129,11 +147,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a webhook */
+        /**
+         * Get a webhook
+         * @description One subscription.
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete a webhook */
+        /**
+         * Delete a webhook
+         * @description Removes a subscription; no event is delivered to it from then on.
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
@@ -151,6 +175,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user was created */
         post: operations["userCreatedEvent"];
         delete?: never;
         options?: never;
@@ -167,6 +192,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user's session was reset */
         post: operations["userSessionResetEvent"];
         delete?: never;
         options?: never;
@@ -183,6 +209,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user's session completed */
         post: operations["userSessionCompletedEvent"];
         delete?: never;
         options?: never;
@@ -199,6 +226,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account was created */
         post: operations["accountCreatedEvent"];
         delete?: never;
         options?: never;
@@ -215,6 +243,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account connected */
         post: operations["accountConnectedEvent"];
         delete?: never;
         options?: never;
@@ -231,6 +260,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account was disconnected */
         post: operations["accountDisconnectedEvent"];
         delete?: never;
         options?: never;
@@ -247,6 +277,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account failed to connect */
         post: operations["accountFailedEvent"];
         delete?: never;
         options?: never;
@@ -263,6 +294,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A task started */
         post: operations["taskStartedEvent"];
         delete?: never;
         options?: never;
@@ -279,6 +311,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A task finished */
         post: operations["taskFinishedEvent"];
         delete?: never;
         options?: never;
@@ -295,6 +328,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account sync task finished */
         post: operations["accountSyncTaskFinishedEvent"];
         delete?: never;
         options?: never;
@@ -311,6 +345,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive's analysis started */
         post: operations["archiveStartedEvent"];
         delete?: never;
         options?: never;
@@ -327,6 +362,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive was analyzed */
         post: operations["archiveAnalyzedEvent"];
         delete?: never;
         options?: never;
@@ -343,6 +379,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive was revoked */
         post: operations["archiveRevokedEvent"];
         delete?: never;
         options?: never;
@@ -359,6 +396,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive could not be analyzed */
         post: operations["archiveFailedEvent"];
         delete?: never;
         options?: never;
@@ -375,6 +413,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An invite was sent */
         post: operations["inviteInvitedEvent"];
         delete?: never;
         options?: never;
@@ -391,6 +430,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An invite was linked */
         post: operations["inviteLinkedEvent"];
         delete?: never;
         options?: never;
@@ -407,6 +447,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An identity was added */
         post: operations["identityAddedEvent"];
         delete?: never;
         options?: never;
@@ -423,6 +464,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A rating was added */
         post: operations["ratingAddedEvent"];
         delete?: never;
         options?: never;
@@ -439,6 +481,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Transactions were added */
         post: operations["transactionsAddedEvent"];
         delete?: never;
         options?: never;
@@ -455,6 +498,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Documents were added */
         post: operations["documentsAddedEvent"];
         delete?: never;
         options?: never;
@@ -471,6 +515,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Documents were updated */
         post: operations["documentsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -487,6 +532,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Employments were added */
         post: operations["employmentsAddedEvent"];
         delete?: never;
         options?: never;
@@ -503,6 +549,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Employments were updated */
         post: operations["employmentsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -519,6 +566,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Incomes were added */
         post: operations["incomesAddedEvent"];
         delete?: never;
         options?: never;
@@ -535,6 +583,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Incomes were updated */
         post: operations["incomesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -551,6 +600,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Contributions were added */
         post: operations["contributionsAddedEvent"];
         delete?: never;
         options?: never;
@@ -567,6 +617,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Contributions were updated */
         post: operations["contributionsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -583,6 +634,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** E-incomes were added */
         post: operations["eincomesAddedEvent"];
         delete?: never;
         options?: never;
@@ -599,6 +651,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** E-incomes were updated */
         post: operations["eincomesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -615,6 +668,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Liabilities were added */
         post: operations["liabilitiesAddedEvent"];
         delete?: never;
         options?: never;
@@ -631,6 +685,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Liabilities were updated */
         post: operations["liabilitiesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -647,6 +702,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An insight was added */
         post: operations["insightAddedEvent"];
         delete?: never;
         options?: never;
@@ -663,6 +719,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A link was added */
         post: operations["linkAddedEvent"];
         delete?: never;
         options?: never;
@@ -679,6 +736,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A verification started */
         post: operations["verificationStartedEvent"];
         delete?: never;
         options?: never;
@@ -695,6 +753,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A verification completed */
         post: operations["verificationCompletedEvent"];
         delete?: never;
         options?: never;
@@ -711,6 +770,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A record was created */
         post: operations["recordCreatedEvent"];
         delete?: never;
         options?: never;
@@ -727,6 +787,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A record completed */
         post: operations["recordCompletedEvent"];
         delete?: never;
         options?: never;
