@@ -1215,14 +1215,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Done. */
+        /**
+         * @description Done. The envelope without `data`, as Smile's own document has it for resetting a session
+         *     (its CommonResponse) and deleting a webhook (its WebhookDeleteResponse).
+         */
         Empty: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Success"] & {
-                    data?: Record<string, never>;
+                "application/json": {
+                    /** @constant */
+                    code: "OK";
+                    message: string;
+                    requestId: components["schemas"]["RequestId"];
                 };
             };
         };

@@ -78,6 +78,13 @@ export interface Success<T> {
   data: T;
 }
 
+/** A success envelope without `data`, for answers that have nothing to carry. */
+export interface Done {
+  code: 'OK';
+  message: string;
+  requestId: string;
+}
+
 /** An error envelope. */
 export interface ErrorBody {
   code: SmileCode;
@@ -89,6 +96,8 @@ export interface ErrorBody {
 /** Builds envelopes; `requestId` gives each response its id. */
 export interface Envelopes {
   ok<T>(data: T): { status: 200; body: Success<T> };
+  /** A 200 without `data`: Smile's answer to resetting a session and deleting a webhook. */
+  done(): { status: 200; body: Done };
   /** A 200 whose data is already serialised as `dataText`. */
   okText<T>(data: T, dataText: string): { status: 200; body: JsonText<Success<T>> };
   created<T>(data: T): { status: 201; body: Success<T> };
@@ -110,6 +119,7 @@ export function createEnvelopes(requestId: () => string): Envelopes {
   };
   return {
     ok: (data) => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    done: () => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId() } }),
     okText: (data, dataText) => withText(200, data, dataText),
     created: (data) => ({ status: 201, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
     createdText: (data, dataText) => withText(201, data, dataText),

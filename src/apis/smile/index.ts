@@ -140,7 +140,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
-  const { ok, okText, created, createdText, error } = envelopes;
+  const { ok, okText, done, created, createdText, error } = envelopes;
   const users = new UserStore(userBound);
   // Pages asked for again (a front end polling the first page, say) are served from their text until
   // any user changes.
@@ -230,7 +230,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     resetUserSession({ params }) {
-      return resetSession(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+      return resetSession(params.id) ? done() : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     async createToken({ params, request }) {
@@ -275,7 +275,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     deleteWebhook({ params }) {
-      return webhooks.delete(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
+      return webhooks.delete(params.id) ? done() : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
     },
   });
 
