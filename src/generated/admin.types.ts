@@ -331,7 +331,7 @@ export interface paths {
         put?: never;
         /**
          * Add a fault rule (one with the same id is replaced)
-         * @description A rule that could never apply is refused: one without an effect, or one naming an api or operationId that no spec has (the answer lists the known ids).
+         * @description A rule that could never apply is refused, naming why; one without an effect, or one naming an api or operationId that no spec has (the answer lists the known ids).
          */
         post: operations["addFault"];
         /**

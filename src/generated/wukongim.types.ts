@@ -73,7 +73,7 @@ export interface paths {
         put?: never;
         /**
          * Online connections of the given uids
-         * @description Which of the given uids are online: one entry per online connection, offline uids left out.
+         * @description Which of the given uids are online, one entry per online connection; offline uids are left out.
          */
         post: operations["onlineStatus"];
         delete?: never;
