@@ -151,6 +151,9 @@ describe('faults', () => {
     expect(elsewhere.body.detail).toBe(
       'operationId "createToken" is not an operation of wukongim: the known ids are wukongim: health, updateToken, deviceQuit, onlineStatus',
     );
+    const unknownApi = await addFault({ api: 'im', status: 503 });
+    expect(unknownApi.status).toBe(400);
+    expect(unknownApi.body.errors).toEqual([{ path: '/body/api', message: 'must be one of "wukongim", "smile"' }]);
     expect((await smile.call('GET', '/__mock/faults', { auth: null })).body.items).toEqual([]);
   });
 
