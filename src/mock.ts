@@ -1,5 +1,5 @@
 /** createMock: the composition root. It builds a mock instance's parts and wires them; it holds no logic of its own. */
-import { createAdmin } from './apis/admin/index.js';
+import { ADMIN_MAX_BODY_BYTES, createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
 import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
 import type { Api, ApiName } from './core/api.js';
@@ -30,8 +30,10 @@ export interface MockOptions {
   startTime?: string | number | Date;
   /** Validate every response against the spec too; a violation becomes a 500 that names it. Default false. */
   strict?: boolean;
-  /** Bodies over this many bytes get a 413 in the API's shape. Default 1 MiB. */
+  /** Bodies over this many bytes get a 413 in the API's shape. Default 1 MiB. The control API has its own cap. */
   maxBodyBytes?: number;
+  /** Bodies to the control API (`/__mock`) over this many bytes get a 413 problem. Default 1 MiB, whatever `maxBodyBytes` is. */
+  adminMaxBodyBytes?: number;
   /** How many requests the journal keeps. Default 1000. */
   journalSize?: number;
   wukongim?: WukongimOptions;
@@ -121,7 +123,7 @@ export interface Mock extends MockServices {
   restore(snapshot: MockSnapshot): void;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
-  readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
+  readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'adminMaxBodyBytes' | 'journalSize'>>>;
 }
 
 /**
@@ -135,6 +137,7 @@ export function createMock(options: MockOptions = {}): Mock {
     seed: options.seed ?? 1,
     strict: options.strict ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    adminMaxBodyBytes: options.adminMaxBodyBytes ?? ADMIN_MAX_BODY_BYTES,
     journalSize: options.journalSize ?? 1000,
   };
   const clock = createClock({ start: options.startTime });
@@ -142,11 +145,11 @@ export function createMock(options: MockOptions = {}): Mock {
   const journal = createJournal(settings.journalSize);
   const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
-  const faults = createFaults(settings.seed);
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
   const { onNotice } = options;
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice });
-  const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp, onNotice });
+  const smile = createSmile(options.smile ?? {}, { clock, random, outbox, allowPrivateHttp, onNotice });
+  const faults = createFaults(settings.seed, { wukongim: Object.keys(wukongim.api.operations), smile: Object.keys(smile.api.operations) });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
@@ -165,7 +168,7 @@ export function createMock(options: MockOptions = {}): Mock {
     faults,
     reset,
   };
-  const admin = createAdmin({ ...services, token: options.adminToken });
+  const admin = createAdmin({ ...services, token: options.adminToken, maxBodyBytes: settings.adminMaxBodyBytes });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.
   const parts: Part[] = [
@@ -193,7 +196,7 @@ export function createMock(options: MockOptions = {}): Mock {
       name: 'scenarios',
       reset: () => runner.clear(),
       arm: () => {
-        for (const scenario of startScenarios) runner.load(scenario);
+        for (const [i, scenario] of startScenarios.entries()) runner.load(scenario, `scenarios[${i}]`);
       },
     },
   ];

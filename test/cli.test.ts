@@ -200,6 +200,10 @@ describe('token-mock CLI', () => {
     ['seed: lots', "option '--seed <n>' argument 'lots' is invalid"],
     ['faults:\n  - { status: 200 }', 'faults/0/status must be >= 400'],
     ['faults:\n  - { path: /health }', 'a fault needs an effect: latency, status or drop'],
+    [
+      'faults:\n  - { operationId: createTokens, status: 503 }',
+      'operationId "createTokens" is not an operation of any mocked API: the known ids are wukongim: health',
+    ],
     ['- not a map', 'must be a map of settings'],
   ])('refuses the config %j with exit code 2', (text, message) => {
     const file = join(tmpdir(), `token-mock-config-${process.pid}.yaml`);

@@ -92,6 +92,30 @@ describe('faults', () => {
     expect((await smile.call('POST', '/v1/users')).status).toBe(201);
   });
 
+  it.each([
+    ['a status', { status: 503 }, 503],
+    ['a drop', { drop: true }, 0],
+  ])('journals the operation and the body of a request answered by %s, through the server', async (_name, effect, status) => {
+    await addFault({ operationId: 'createUser', times: 1, ...effect });
+    const body = { externalMetadata: { crmId: 'faulted' } };
+    const asked = smile.call('POST', '/v1/users', { body });
+    if (status === 0) await expect(asked).rejects.toThrow('fetch failed');
+    else expect((await asked).status).toBe(status);
+    const entry = smile.mock.journal.entries().find((e) => e.fault !== null);
+    expect(entry).toMatchObject({ operationId: 'createUser', status, request: { body: JSON.stringify(body) } });
+  });
+
+  it.each([
+    ['a status', { status: 500 }, 500],
+    ['a drop', { drop: true }, 0],
+  ])('journals the operation and the body of a request answered by %s, through mock.handle', async (_name, effect, status) => {
+    const mock = createMock({ faults: [{ api: 'wukongim', operationId: 'updateToken', ...effect }] });
+    const text = '{"uid":"ana","token":"t1","device_flag":1}';
+    const wire = await mock.handle(new Request('http://localhost:5001/user/token', { method: 'POST', body: text }));
+    expect(wire.status).toBe(status);
+    expect(mock.journal.entries()).toMatchObject([{ operationId: 'updateToken', status, request: { body: text } }]);
+  });
+
   it('fires with the seeded probability, the same way on every run', async () => {
     const run = async () => {
       await smile.call('POST', '/__mock/reset', { auth: null });
@@ -115,6 +139,34 @@ describe('faults', () => {
     const refused = await addFault(rule);
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toContain(detail);
+  });
+
+  it('refuses a rule naming an operationId no spec has, listing the known ids', async () => {
+    const refused = await addFault({ operationId: 'createTokens', status: 503 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '/body/operationId', message: expect.stringContaining('"createTokens" is not an operation') }]);
+    expect(refused.body.detail).toContain('wukongim: health, updateToken, deviceQuit, onlineStatus; smile: listUsers, createUser, getUser,');
+    const elsewhere = await addFault({ api: 'wukongim', operationId: 'createToken', status: 503 });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.detail).toBe(
+      'operationId "createToken" is not an operation of wukongim: the known ids are wukongim: health, updateToken, deviceQuit, onlineStatus',
+    );
+    const unknownApi = await addFault({ api: 'im', status: 503 });
+    expect(unknownApi.status).toBe(400);
+    expect(unknownApi.body.errors).toEqual([{ path: '/body/api', message: 'must be one of "wukongim", "smile"' }]);
+    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body.items).toEqual([]);
+  });
+
+  it('refuses an unknown api or operationId in the options and in scenarios alike, before anything runs', async () => {
+    expect(() => createMock({ faults: [{ api: 'im' as 'smile', status: 500 }] })).toThrow('api "im" is not a mocked API: the known ones are wukongim, smile');
+    expect(() => createMock({ faults: [{ status: 500 }, { operationId: 'nope', drop: true }] })).toThrow(
+      expect.objectContaining({ kind: 'invalid-fault', errors: [{ path: '/1/operationId', message: expect.stringContaining('createUser') }] }),
+    );
+    const scenario = { steps: [{ at: '1m', faults: { rules: [{ operationId: 'listUser', status: 503 }] } }] };
+    const refused = await smile.call('POST', '/__mock/scenarios', { body: scenario, auth: null });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: '/body/steps/0/faults/rules/0/operationId', message: expect.stringContaining('listUsers') }]);
+    expect((await smile.call('GET', '/__mock/scenarios', { auth: null })).body.items).toEqual([]);
   });
 
   it('refuses a rule that breaks the spec, naming the field', async () => {

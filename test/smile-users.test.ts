@@ -130,6 +130,24 @@ describe('POST /users', () => {
     }
   });
 
+  it('keeps the control API to its own cap, so a small --max-body still lets a link token be consumed', async () => {
+    const small = await startSmile({ maxBodyBytes: 200, adminMaxBodyBytes: 1000 });
+    try {
+      const { accessToken } = (await small.call('POST', '/v1/users')).body.data.token;
+      expect(JSON.stringify({ accessToken }).length).toBeGreaterThan(200);
+      const consumed = await small.consume(accessToken);
+      expect(consumed.status).toBe(200);
+      expect(consumed.body.mode).toBe('SANDBOX');
+      const tooLarge = await small.call('POST', '/__mock/smile/tokens/consume', { body: { accessToken: 'x'.repeat(1000) }, auth: null });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toMatchObject({ title: 'Payload too large', detail: 'the body exceeds the 1000-byte limit' });
+      const smileTooLarge = await small.call('POST', '/v1/users', { body: { externalMetadata: { k: 'v'.repeat(200) } } });
+      expect(smileTooLarge.body.message).toBe('The body exceeds the 200-byte limit');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses a body that is not JSON with 415 UNSUPPORTED_TYPE', async () => {
     const answer = await smile.call('POST', '/v1/users', { body: 'crmId=42', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(answer.status).toBe(415);
@@ -150,10 +168,32 @@ describe('GET /users/{id} and resetSession', () => {
     const done = users.find((u: { session?: { status: string } }) => u.session?.status === 'COMPLETED');
     const reset = await smile.call('POST', `/v1/users/${done.id}/resetSession`);
     expect(reset.status).toBe(200);
-    expect(reset.body).toMatchObject({ ...envelope, data: {} });
+    expect(reset.body).toEqual({ ...envelope, requestId: expect.any(String) });
     expect((await smile.call('GET', `/v1/users/${done.id}`)).body.data.session).toEqual({ userId: done.id, channel: 'Default', status: 'IN_PROGRESS' });
     const listed = (await smile.call('GET', '/v1/users?size=150')).body.data.items.find((u: { id: string }) => u.id === done.id);
     expect(listed.session.status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('GET /users/{id}/payload', () => {
+  it('answers what the session holds, and follows a reset', async () => {
+    const users = (await smile.call('GET', '/v1/users?size=150')).body.data.items;
+    const site = users.find((u: { session?: { channel: string; status: string } }) => u.session?.channel === 'WinkSite' && u.session.status === 'COMPLETED');
+    const payload = await smile.call('GET', `/v1/users/${site.id}/payload`);
+    expect(payload.status).toBe(200);
+    expect(payload.body).toEqual({ ...envelope, requestId: expect.any(String), data: { metadata: site.session, forms: [], accounts: [], archives: [] } });
+    await smile.call('POST', `/v1/users/${site.id}/resetSession`);
+    const reset = (await smile.call('GET', `/v1/users/${site.id}/payload`)).body.data;
+    expect(reset.metadata).toEqual({ userId: site.id, channel: 'Default', status: 'IN_PROGRESS' });
+  });
+
+  it('has no metadata for a user without a session, and 404 for an unknown user', async () => {
+    const created = (await smile.call('POST', '/v1/users')).body.data.user;
+    expect(created.session).toBeUndefined();
+    expect((await smile.call('GET', `/v1/users/${created.id}/payload`)).body.data).toEqual({ forms: [], accounts: [], archives: [] });
+    const unknown = await smile.call('GET', '/v1/users/tenant-00000000000000000000000000000000/payload');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'MISSING_RESOURCE', data: {} });
   });
 });
 
@@ -189,9 +229,27 @@ describe('auth, routing and limits', () => {
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await limited.call('GET', '/v1/users?size=1')).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
-      expect((await limited.call('GET', '/v1/users')).body.code).toBe('REQUEST_LIMIT_EXCEEDED');
+      const refused = await limited.call('GET', '/v1/users');
+      expect(refused.body).toMatchObject({
+        code: 'REQUEST_LIMIT_EXCEEDED',
+        message: 'Too many requests: the limit is 3 per second per client address; retry after 1 s',
+      });
+      expect(refused.headers.get('retry-after')).toBe('1');
       limited.mock.clock.advance(1000);
       expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets a client on a frozen clock go on after a second of real time', async () => {
+    const limited = await startSmile({ smile: { rateLimit: 1 } });
+    try {
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(429);
+      await new Promise((resolve) => setTimeout(resolve, 1050));
+      expect((await limited.call('GET', '/v1/users?size=1')).status).toBe(200);
+      expect(limited.mock.clock.frozen).toBe(true);
     } finally {
       await limited.close();
     }

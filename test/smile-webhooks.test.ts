@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type SmileServer, startSmile } from './support/smile.js';
 
 let smile: SmileServer;
@@ -36,7 +38,7 @@ describe('webhook subscriptions', () => {
     expect((await smile.call('GET', `/v1/webhooks/${webhook.id}`)).body.data).toEqual(webhook);
     expect((await smile.call('GET', '/v1/webhooks')).body.data).toEqual({ items: [webhook] });
     const deleted = await smile.call('DELETE', `/v1/webhooks/${webhook.id}`);
-    expect(deleted.body).toMatchObject({ code: 'OK', data: {} });
+    expect(deleted.body).toEqual({ code: 'OK', message: 'Success', requestId: expect.any(String) });
     expect((await smile.call('GET', `/v1/webhooks/${webhook.id}`)).status).toBe(404);
     expect((await smile.call('DELETE', `/v1/webhooks/${webhook.id}`)).body.code).toBe('MISSING_RESOURCE');
   });
@@ -50,8 +52,34 @@ describe('webhook subscriptions', () => {
     expect(rest.body.data.nextCursor).toBeUndefined();
   });
 
-  it('accepts http on loopback unless URLs are strict, and refuses other http URLs', async () => {
-    expect((await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://127.0.0.1:9000/hook' }) })).status).toBe(200);
+  it('goes on after the last webhook of a page when that one was deleted meanwhile, repeating none', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await smile.call('POST', '/v1/webhooks', { body: hook({ name: `h${i}` }) })).body.data.id);
+    const first = await smile.call('GET', '/v1/webhooks?size=2');
+    expect(first.body.data.items.map((w: { id: string }) => w.id)).toEqual(ids.slice(0, 2));
+    expect((await smile.call('DELETE', `/v1/webhooks/${ids[1]}`)).status).toBe(200);
+    expect((await smile.call('DELETE', `/v1/webhooks/${ids[2]}`)).status).toBe(200);
+    const rest = await smile.call('GET', `/v1/webhooks?size=2&cursor=${first.body.data.nextCursor}`);
+    expect(rest.body.data.items.map((w: { id: string }) => w.id)).toEqual(ids.slice(3));
+    expect(rest.body.data.nextCursor).toBeUndefined();
+  });
+
+  it('says in the spec what the real API requires of a URL: https', async () => {
+    const spec = parse(readFileSync(new URL('../openapi/smile.yaml', import.meta.url), 'utf8'));
+    const url = spec.components.schemas.WebhookPostRequest.properties.url;
+    expect(url).toMatchObject({ type: 'string', format: 'uri', pattern: '^https://' });
+    const https = new RegExp(url.pattern);
+    expect(['https://hooks.example.test/smile', 'http://127.0.0.1:9000/hook'].map((u) => https.test(u))).toEqual([true, false]);
+  });
+
+  it('accepts http on loopback unless URLs are strict, marked as breaking the https rule, and refuses other http URLs', async () => {
+    const loopback = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://127.0.0.1:9000/hook' }) });
+    expect(loopback.status).toBe(200);
+    expect(JSON.parse(loopback.headers.get('x-token-mock-violations') ?? '[]')).toEqual([
+      { in: 'body', path: '/url', keyword: 'pattern', message: 'must match pattern "^https://"' },
+    ]);
+    const https = await smile.call('POST', '/v1/webhooks', { body: hook() });
+    expect(https.headers.get('x-token-mock-violations')).toBeNull();
     const remote = await smile.call('POST', '/v1/webhooks', { body: hook({ url: 'http://hooks.example.test/x' }) });
     expect(remote.body).toMatchObject({
       code: 'INVALID_PARAMETERS',

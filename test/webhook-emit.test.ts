@@ -93,7 +93,7 @@ describe('POST /__mock/webhooks/emit', () => {
     smile = await startSmile();
     const refused = await emit(smile, { api: 'slack', type: 'USER_CREATED' });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([{ path: '/body/api', message: 'must be equal to one of the allowed values' }]);
+    expect(refused.body.errors).toEqual([{ path: '/body/api', message: 'must be one of "smile", "wukongim"' }]);
   });
 });
 

@@ -44,8 +44,8 @@ export class IncomingRequest implements RequestLike {
     };
   }
 
-  /** Reads the body, rejecting with BodyTooLargeError as soon as it passes the limit. */
-  text(): Promise<string> {
+  /** Reads the body, rejecting with BodyTooLargeError as soon as it passes the limit (the API's, or the one this request was made with). */
+  text(limit = this.limit): Promise<string> {
     if (this.preread !== undefined) return Promise.resolve(this.preread);
     const incoming = this.incoming;
     return new Promise((resolve, reject) => {
@@ -53,10 +53,10 @@ export class IncomingRequest implements RequestLike {
       let size = 0;
       const onData = (chunk: Buffer) => {
         size += chunk.length;
-        if (size > this.limit) {
+        if (size > limit) {
           incoming.off('data', onData);
           incoming.pause();
-          reject(new BodyTooLargeError(this.limit));
+          reject(new BodyTooLargeError(limit));
           return;
         }
         chunks.push(chunk);

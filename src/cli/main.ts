@@ -81,6 +81,11 @@ program
   .option('--strict-webhook-urls', 'accept only https webhook URLs, as the real Smile API does', false)
   .option('--strict', 'validate every response against the spec too', false)
   .addOption(new Option('--max-body <bytes>', 'largest accepted request body').argParser(integer('--max-body', 1, 2 ** 31)).default(1024 * 1024))
+  .addOption(
+    new Option('--admin-max-body <bytes>', 'largest accepted request body on the control API (/__mock), whatever --max-body is')
+      .argParser(integer('--admin-max-body', 1, 2 ** 31))
+      .default(1024 * 1024),
+  )
   .addOption(new Option('--journal-size <n>', 'requests kept in the journal').argParser(integer('--journal-size', 0, 1_000_000)).default(1000))
   .addOption(new Option('--wukongim-webhook <url>', 'POST user.onlinestatus to <url>?event=user.onlinestatus').argParser(url))
   .addOption(
@@ -179,6 +184,7 @@ program
         startTime: options.startTime,
         strict: options.strict,
         maxBodyBytes: options.maxBody,
+        adminMaxBodyBytes: options.adminMaxBody,
         journalSize: options.journalSize,
         wukongimWebhook: options.wukongimWebhook,
         wukongimWebhookRetryDelays: options.wukongimWebhookRetryDelays,

@@ -30,6 +30,7 @@ export interface ServeSettings {
   startTime?: string;
   strict: boolean;
   maxBodyBytes: number;
+  adminMaxBodyBytes: number;
   journalSize: number;
   wukongimWebhook?: string;
   wukongimWebhookRetryDelays: number[];
@@ -96,6 +97,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       startTime: settings.startTime,
       strict: settings.strict,
       maxBodyBytes: settings.maxBodyBytes,
+      adminMaxBodyBytes: settings.adminMaxBodyBytes,
       journalSize: settings.journalSize,
       wukongim: {
         profile: settings.profile,

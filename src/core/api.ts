@@ -60,6 +60,8 @@ export interface Api extends Part {
   readonly errors: ErrorCatalogue;
   /** The response profile whose schemas strict mode checks against, where responses differ by profile. */
   readonly profile?: string;
+  /** Its own cap on request bodies, in bytes (the control API's); the mock's `maxBodyBytes` otherwise. */
+  readonly maxBodyBytes?: number;
   /** Read JSON whatever the declared content type, as servers built on Go's gin do. */
   readonly ignoresContentType?: boolean;
   /** Redirect a known path asked for with a trailing slash to the path without it, as gin does. */

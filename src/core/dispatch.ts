@@ -98,13 +98,16 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
       if (request.malformed !== undefined) {
         reply = api.errors.badRequest(request.malformed);
-      } else if (fault?.status !== undefined) {
-        const injected = api.errors.injected(fault.status);
-        reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
+      } else if (fault !== undefined && (fault.status !== undefined || fault.drop)) {
+        // The request reached the server before it failed: its body is read and journaled like any other.
+        await readRequestBody(api, request, operation, exchange);
+        if (fault.drop) reply = { status: 0 };
+        else {
+          const injected = api.errors.injected(fault.status as number);
+          reply = { ...injected, headers: { ...injected.headers, 'x-token-mock-fault': fault.id } };
+        }
       } else {
-        reply = fault?.drop
-          ? { status: 0 }
-          : (slashRedirect(api, match, request.method, url) ?? api.guard?.(request) ?? (await route(api, match, request, url, exchange)));
+        reply = slashRedirect(api, match, request.method, url) ?? api.guard?.(request) ?? (await route(api, match, request, url, exchange));
       }
     } catch (error) {
       if (error instanceof BodyTooLargeError) reply = api.errors.payloadTooLarge(error.limit);
@@ -147,9 +150,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     const { operation } = match;
     const { violations } = exchange;
     let body: unknown;
-    if (operation.body || (!BODYLESS.has(request.method) && hasBody(request))) {
-      exchange.body = await readBody(request, context.maxBodyBytes);
-    }
+    await readRequestBody(api, request, operation, exchange);
     const contentType = request.headers.get('content-type');
     if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
       // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
@@ -184,6 +185,13 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     if (broken.length === 0) return reply;
     violations.push(...broken);
     return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${broken.map(describe).join('; ')}`);
+  }
+
+  /** Reads the body of an operation that takes one, or of any request that announces one (for the journal). */
+  async function readRequestBody(api: Api, request: RequestLike, operation: OperationSpec | undefined, exchange: Exchange): Promise<void> {
+    if (operation?.body || (!BODYLESS.has(request.method) && hasBody(request))) {
+      exchange.body = await readBody(request, api.maxBodyBytes ?? context.maxBodyBytes);
+    }
   }
 
   return { dispatch };

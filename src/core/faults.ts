@@ -35,12 +35,21 @@ export interface FaultTarget {
   operationId: string | undefined;
 }
 
+/** The operationIds each mocked API serves: the only ones a rule may name. */
+export type KnownOperations = Readonly<Record<FaultTarget['api'], readonly string[]>>;
+
 export interface Faults {
   readonly size: number;
   /** Adds a rule; throws a MockError of kind `invalid-fault` naming what is wrong with it. */
   add(rule: FaultRule): ActiveFault;
-  /** Replaces every rule. */
+  /** Replaces every rule; throws as `check` does, and then changes nothing. */
   set(rules: FaultRule[]): ActiveFault[];
+  /**
+   * Throws a MockError of kind `invalid-fault` when a rule could never be used: no effect, a status
+   * out of range, an `api` that is not mocked, an `operationId` no spec has (its detail lists the
+   * known ids). Its `errors` point into the list (`/0/operationId`).
+   */
+  check(rules: readonly FaultRule[]): void;
   remove(id: string): boolean;
   clear(): void;
   list(): ActiveFault[];
@@ -54,10 +63,11 @@ export interface Faults {
 }
 
 /**
- * Creates an empty rule set drawing its probabilities and latencies from `seed`.
- * @example const faults = createFaults(1); faults.add({ operationId: 'createToken', status: 503, times: 2 });
+ * Creates an empty rule set drawing its probabilities and latencies from `seed`; rules may name the
+ * APIs and operations in `known`.
+ * @example const faults = createFaults(1, { wukongim: ['updateToken'], smile: ['createToken'] }); faults.add({ operationId: 'createToken', status: 503, times: 2 });
  */
-export function createFaults(seed: number): Faults {
+export function createFaults(seed: number, known: KnownOperations): Faults {
   const random = createRandom(seed ^ 0xfa017);
   let rules: ActiveFault[] = [];
   let counter = 0;
@@ -65,8 +75,15 @@ export function createFaults(seed: number): Faults {
   const numbers = new WeakMap<ActiveFault, number>();
   let numbered = 0;
 
+  const check = (list: readonly FaultRule[], at = (index: number) => `/${index}`) => {
+    list.forEach((rule, index) => {
+      const problem = ruleProblem(rule, known);
+      if (problem) throw new MockError('invalid-fault', problem.message, { errors: [{ ...problem, path: at(index) + problem.path }] });
+    });
+  };
+
   const add = (rule: FaultRule): ActiveFault => {
-    refuseNonsense(rule);
+    check([rule], () => '');
     counter += 1;
     const active: ActiveFault = { ...rule, id: rule.id ?? `fault-${counter}`, applied: 0, remaining: rule.times ?? null };
     rules = [...rules.filter((existing) => existing.id !== active.id), active];
@@ -80,8 +97,9 @@ export function createFaults(seed: number): Faults {
       return rules.length;
     },
     add,
+    check,
     set(next) {
-      next.forEach(refuseNonsense);
+      check(next);
       rules = [];
       return next.map(add);
     },
@@ -131,15 +149,20 @@ function latencyOf(rule: FaultRule, random: { next(): number }): number {
   return Math.round(min + random.next() * (max - min));
 }
 
-/** Throws a MockError naming what makes a rule unusable. The control API's schema checks shapes; this checks sense. */
-function refuseNonsense(rule: FaultRule): void {
-  const problem = ruleProblem(rule);
-  if (problem) throw new MockError('invalid-fault', problem.message, { errors: [problem] });
-}
-
-/** Why a rule cannot be used, pointing into the rule, or undefined. */
-function ruleProblem(rule: FaultRule): ErrorDetail | undefined {
+/** Why a rule cannot be used, pointing into the rule, or undefined. The control API's schema checks shapes; this checks sense. */
+function ruleProblem(rule: FaultRule, known: KnownOperations): ErrorDetail | undefined {
   const at = (path: string, message: string) => ({ path, message });
+  const apis = Object.keys(known) as FaultTarget['api'][];
+  // A rule that names what no spec has would be accepted and never match.
+  if (rule.api !== undefined && !apis.includes(rule.api)) return at('/api', `api "${rule.api}" is not a mocked API: the known ones are ${apis.join(', ')}`);
+  const operationId = rule.operationId;
+  if (operationId !== undefined) {
+    const scope = rule.api === undefined ? apis : [rule.api];
+    if (!scope.some((api) => known[api].includes(operationId))) {
+      const ids = scope.map((api) => `${api}: ${known[api].join(', ')}`).join('; ');
+      return at('/operationId', `operationId "${operationId}" is not an operation of ${rule.api ?? 'any mocked API'}: the known ids are ${ids}`);
+    }
+  }
   if (rule.latency === undefined && rule.status === undefined && !rule.drop) return at('', 'a fault needs an effect: latency, status or drop');
   if (rule.status !== undefined && rule.drop) return at('/drop', 'a fault either answers a status or drops the connection, not both');
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))

@@ -8,7 +8,11 @@ export interface RequestLike {
   readonly method: string;
   readonly url: string;
   readonly headers: { get(name: string): string | null };
-  text(): Promise<string>;
+  /**
+   * The body as text. An adapter that streams it may stop at `limit` bytes and reject with
+   * BodyTooLargeError; a fetch Request ignores the argument and the core measures what it read.
+   */
+  text(limit?: number): Promise<string>;
   /** The client's address, where the adapter knows it (rate limits are per address). */
   readonly clientAddress?: string;
   /**
@@ -32,7 +36,7 @@ const encoder = new TextEncoder();
 export async function readBody(request: RequestLike, limit: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw new BodyTooLargeError(limit);
-  const text = await request.text();
+  const text = await request.text(limit);
   // A UTF-16 unit is at most three UTF-8 bytes, so only a text over a third of the limit needs measuring.
   if (text.length > limit / 3 && encoder.encode(text).byteLength > limit) throw new BodyTooLargeError(limit);
   return text;

@@ -9,7 +9,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Return every API's state, the journal and the clock to the seeded start */
+        /**
+         * Return every API's state, the journal and the clock to the seeded start
+         * @description Users, tokens, webhooks, device slots, connections, journals, faults, scenarios and the clock go back to how the mock started.
+         */
         post: operations["reset"];
         delete?: never;
         options?: never;
@@ -24,10 +27,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the mock's clock */
+        /**
+         * Read the mock's clock
+         * @description Its now, and whether it is frozen.
+         */
         get: operations["getClock"];
         put?: never;
-        /** Advance, set, freeze or unfreeze the mock's clock */
+        /**
+         * Advance, set, freeze or unfreeze the mock's clock
+         * @description Moving it runs the webhook retries and scenario steps that fall due, in order, each at its own instant.
+         */
         post: operations["changeClock"];
         delete?: never;
         options?: never;
@@ -42,7 +51,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The bounded log of requests and responses, newest first */
+        /**
+         * The bounded log of requests and responses, newest first
+         * @description One entry per answered request, with bodies and headers cut to a bound; filter by API.
+         */
         get: operations["getJournal"];
         put?: never;
         post?: never;
@@ -82,7 +94,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The requests that broke the spec, and the answers that did in strict mode */
+        /**
+         * The requests that broke the spec, and the answers that did in strict mode
+         * @description The journal entries with violations, kept in a ring of their own so that ordinary traffic cannot push them out.
+         */
         get: operations["listViolations"];
         put?: never;
         post?: never;
@@ -122,7 +137,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Simulated IM connections, oldest first */
+        /**
+         * Simulated IM connections, oldest first
+         * @description Filter by uid and state; ended connections are kept too, within their bound.
+         */
         get: operations["listConnections"];
         put?: never;
         post?: never;
@@ -141,7 +159,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The IM client closes its connection */
+        /**
+         * The IM client closes its connection
+         * @description Ends one simulated connection as its client would.
+         */
         post: operations["closeConnection"];
         delete?: never;
         options?: never;
@@ -156,7 +177,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Device slots, one per (uid, device_flag), oldest first */
+        /**
+         * Device slots, one per (uid, device_flag), oldest first
+         * @description The token each slot holds; filter by uid.
+         */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -216,7 +240,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Emit any event the specs define, now */
+        /**
+         * Emit any event the specs define, now
+         * @description Builds the event (fields left out are seeded), checks it against its schema, and delivers it to every subscription for its type.
+         */
         post: operations["emitWebhook"];
         delete?: never;
         options?: never;
@@ -231,7 +258,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every delivery attempt, with its request, the receiver's answer, latency and outcome */
+        /**
+         * Every delivery attempt, with its request, the receiver's answer, latency and outcome
+         * @description Filter by API, event type and outcome; the counters cover every attempt, the list the newest ones kept.
+         */
         get: operations["listDeliveries"];
         put?: never;
         post?: never;
@@ -248,7 +278,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every event emitted, delivered to anyone or not */
+        /**
+         * Every event emitted, delivered to anyone or not
+         * @description Whether or not any subscription received them.
+         */
         get: operations["listWebhookEvents"];
         put?: never;
         post?: never;
@@ -265,7 +298,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Loaded scenarios and their progress */
+        /**
+         * Loaded scenarios and their progress
+         * @description With each one's steps done, the next one due and the failures.
+         */
         get: operations["listScenarios"];
         put?: never;
         /**
@@ -287,12 +323,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The fault rules in force, with their counters */
+        /**
+         * The fault rules in force, with their counters
+         * @description In the order they are tried.
+         */
         get: operations["listFaults"];
         put?: never;
-        /** Add a fault rule (one with the same id is replaced) */
+        /**
+         * Add a fault rule (one with the same id is replaced)
+         * @description A rule that could never apply is refused, naming why; one without an effect, or one naming an api or operationId that no spec has (the answer lists the known ids).
+         */
         post: operations["addFault"];
-        /** Remove every fault rule */
+        /**
+         * Remove every fault rule
+         * @description Every request gets its normal answer again.
+         */
         delete: operations["clearFaults"];
         options?: never;
         head?: never;
@@ -309,6 +354,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Remove one fault rule
+         * @description By its id; 404 when there is none.
+         */
         delete: operations["removeFault"];
         options?: never;
         head?: never;

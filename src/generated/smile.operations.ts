@@ -4,7 +4,7 @@ import type { EventSpec, OperationSpec, Validator } from '../core/operation.js';
 import * as v from './smile.validators.js';
 
 /** Every operation of openapi/smile.yaml, keyed by operationId. */
-export const operations: Record<'listUsers' | 'createUser' | 'getUser' | 'resetUserSession' | 'createToken' | 'listWebhooks' | 'createWebhook' | 'getWebhook' | 'deleteWebhook', OperationSpec> = {
+export const operations: Record<'listUsers' | 'createUser' | 'getUser' | 'getUserSessionPayload' | 'resetUserSession' | 'createToken' | 'listWebhooks' | 'createWebhook' | 'getWebhook' | 'deleteWebhook', OperationSpec> = {
   listUsers: {
     id: 'listUsers',
     method: 'GET',
@@ -31,6 +31,15 @@ export const operations: Record<'listUsers' | 'createUser' | 'getUser' | 'resetU
     validateParams: v.getUser_params,
     body: undefined,
     responses: { '200': { mediaType: 'application/json', validate: v.getUser_200 }, '400': { mediaType: 'application/json', validate: v.getUser_400 }, '401': { mediaType: 'application/json', validate: v.getUser_401 }, '404': { mediaType: 'application/json', validate: v.getUser_404 }, '429': { mediaType: 'application/json', validate: v.getUser_429 } },
+  },
+  getUserSessionPayload: {
+    id: 'getUserSessionPayload',
+    method: 'GET',
+    path: '/users/{id}/payload',
+    parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
+    validateParams: v.getUserSessionPayload_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.getUserSessionPayload_200 }, '400': { mediaType: 'application/json', validate: v.getUserSessionPayload_400 }, '401': { mediaType: 'application/json', validate: v.getUserSessionPayload_401 }, '404': { mediaType: 'application/json', validate: v.getUserSessionPayload_404 }, '429': { mediaType: 'application/json', validate: v.getUserSessionPayload_429 } },
   },
   resetUserSession: {
     id: 'resetUserSession',

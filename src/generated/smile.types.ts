@@ -7,10 +7,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users, newest first */
+        /**
+         * List users, newest first
+         * @description A page at a time; the cursor keeps the first page's date filters.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user, with its first link token */
+        /**
+         * Create a user, with its first link token
+         * @description Creates a user and issues its first link token, in the mode of the credentials. Emits USER_CREATED.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -28,8 +34,34 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description One user, with its session when it has one.
+         */
         get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the object. */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the user's session payload
+         * @description What the user's session collected, from the user's state in the mock.
+         */
+        get: operations["getUserSessionPayload"];
         put?: never;
         post?: never;
         delete?: never;
@@ -70,7 +102,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh Token — issue a new link token for a user */
+        /**
+         * Refresh Token — issue a new link token for a user
+         * @description Issues a one-time link token for the Wink Widget, in the mode of the credentials. It expires after the token lifetime (5 hours unless configured).
+         */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -85,10 +120,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhooks, oldest first */
+        /**
+         * List webhooks, oldest first
+         * @description A page at a time, in the order they were registered.
+         */
         get: operations["listWebhooks"];
         put?: never;
-        /** Register a webhook */
+        /**
+         * Register a webhook
+         * @description Subscribes a URL to event types. Each matching event is then POSTed to it, signed with the secret in `Smile-Signature`.
+         */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -106,11 +147,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a webhook */
+        /**
+         * Get a webhook
+         * @description One subscription.
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete a webhook */
+        /**
+         * Delete a webhook
+         * @description Removes a subscription; no event is delivered to it from then on.
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
@@ -128,6 +175,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user was created */
         post: operations["userCreatedEvent"];
         delete?: never;
         options?: never;
@@ -144,6 +192,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user's session was reset */
         post: operations["userSessionResetEvent"];
         delete?: never;
         options?: never;
@@ -160,6 +209,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A user's session completed */
         post: operations["userSessionCompletedEvent"];
         delete?: never;
         options?: never;
@@ -176,6 +226,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account was created */
         post: operations["accountCreatedEvent"];
         delete?: never;
         options?: never;
@@ -192,6 +243,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account connected */
         post: operations["accountConnectedEvent"];
         delete?: never;
         options?: never;
@@ -208,6 +260,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account was disconnected */
         post: operations["accountDisconnectedEvent"];
         delete?: never;
         options?: never;
@@ -224,6 +277,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account failed to connect */
         post: operations["accountFailedEvent"];
         delete?: never;
         options?: never;
@@ -240,6 +294,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A task started */
         post: operations["taskStartedEvent"];
         delete?: never;
         options?: never;
@@ -256,6 +311,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A task finished */
         post: operations["taskFinishedEvent"];
         delete?: never;
         options?: never;
@@ -272,6 +328,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An account sync task finished */
         post: operations["accountSyncTaskFinishedEvent"];
         delete?: never;
         options?: never;
@@ -288,6 +345,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive's analysis started */
         post: operations["archiveStartedEvent"];
         delete?: never;
         options?: never;
@@ -304,6 +362,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive was analyzed */
         post: operations["archiveAnalyzedEvent"];
         delete?: never;
         options?: never;
@@ -320,6 +379,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive was revoked */
         post: operations["archiveRevokedEvent"];
         delete?: never;
         options?: never;
@@ -336,6 +396,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An archive could not be analyzed */
         post: operations["archiveFailedEvent"];
         delete?: never;
         options?: never;
@@ -352,6 +413,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An invite was sent */
         post: operations["inviteInvitedEvent"];
         delete?: never;
         options?: never;
@@ -368,6 +430,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An invite was linked */
         post: operations["inviteLinkedEvent"];
         delete?: never;
         options?: never;
@@ -384,6 +447,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An identity was added */
         post: operations["identityAddedEvent"];
         delete?: never;
         options?: never;
@@ -400,6 +464,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A rating was added */
         post: operations["ratingAddedEvent"];
         delete?: never;
         options?: never;
@@ -416,6 +481,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Transactions were added */
         post: operations["transactionsAddedEvent"];
         delete?: never;
         options?: never;
@@ -432,6 +498,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Documents were added */
         post: operations["documentsAddedEvent"];
         delete?: never;
         options?: never;
@@ -448,6 +515,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Documents were updated */
         post: operations["documentsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -464,6 +532,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Employments were added */
         post: operations["employmentsAddedEvent"];
         delete?: never;
         options?: never;
@@ -480,6 +549,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Employments were updated */
         post: operations["employmentsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -496,6 +566,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Incomes were added */
         post: operations["incomesAddedEvent"];
         delete?: never;
         options?: never;
@@ -512,6 +583,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Incomes were updated */
         post: operations["incomesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -528,6 +600,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Contributions were added */
         post: operations["contributionsAddedEvent"];
         delete?: never;
         options?: never;
@@ -544,6 +617,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Contributions were updated */
         post: operations["contributionsUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -560,6 +634,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** E-incomes were added */
         post: operations["eincomesAddedEvent"];
         delete?: never;
         options?: never;
@@ -576,6 +651,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** E-incomes were updated */
         post: operations["eincomesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -592,6 +668,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Liabilities were added */
         post: operations["liabilitiesAddedEvent"];
         delete?: never;
         options?: never;
@@ -608,6 +685,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Liabilities were updated */
         post: operations["liabilitiesUpdatedEvent"];
         delete?: never;
         options?: never;
@@ -624,6 +702,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** An insight was added */
         post: operations["insightAddedEvent"];
         delete?: never;
         options?: never;
@@ -640,6 +719,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A link was added */
         post: operations["linkAddedEvent"];
         delete?: never;
         options?: never;
@@ -656,6 +736,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A verification started */
         post: operations["verificationStartedEvent"];
         delete?: never;
         options?: never;
@@ -672,6 +753,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A verification completed */
         post: operations["verificationCompletedEvent"];
         delete?: never;
         options?: never;
@@ -688,6 +770,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A record was created */
         post: operations["recordCreatedEvent"];
         delete?: never;
         options?: never;
@@ -704,6 +787,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** A record completed */
         post: operations["recordCompletedEvent"];
         delete?: never;
         options?: never;
@@ -769,6 +853,31 @@ export interface components {
             providers: string[];
             session?: components["schemas"]["UserSession"];
         };
+        /**
+         * @description What the user's session collected: its metadata (the session itself), and the forms,
+         *     accounts and archives gathered during it. The mock keeps the session; it collects no forms,
+         *     accounts or archives, so those lists are empty.
+         */
+        UserPayload: {
+            metadata?: components["schemas"]["UserSession"];
+            forms?: {
+                id?: string;
+                name?: string;
+                data?: Record<string, never>;
+            }[];
+            accounts?: {
+                id?: string;
+                providerId?: string;
+                /** @description Every datapoint's payload of the account. */
+                payload?: Record<string, never>;
+            }[];
+            archives?: {
+                id?: string;
+                fileType?: string;
+                /** @description Every datapoint's payload of the archive. */
+                payload?: Record<string, never>;
+            }[];
+        };
         Token: {
             id: string;
             expiresAt: components["schemas"]["DateTime"];
@@ -804,7 +913,10 @@ export interface components {
             name: string;
             /**
              * Format: uri
-             * @description Must be https. The mock also accepts http on a loopback host unless started with strict webhook URLs.
+             * @description Must begin with https://, as the real API requires. The mock also takes plain http to a
+             *     loopback host (unless started with strict webhook URLs) and, when allowed, to private
+             *     addresses and named hosts, marking the request as a violation of this rule. It never
+             *     delivers to link-local or cloud-metadata addresses, over https either.
              */
             url: string;
             eventTypes: components["schemas"]["EventType"][];
@@ -853,8 +965,7 @@ export interface components {
             type?: "USER_SESSION_COMPLETED";
             data?: {
                 session: components["schemas"]["UserSession"];
-                /** @description What the session collected (metadata, forms, accounts, archives). */
-                payload: Record<string, never>;
+                payload: components["schemas"]["UserPayload"];
             };
         };
         /** @description An account was created (the user started connecting it) or disconnected. */
@@ -1090,14 +1201,34 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Done. */
+        /**
+         * @description REQUEST_LIMIT_EXCEEDED. The mock limits requests per client address to N a second when asked
+         *     to; a second ends on the mock's clock or in real time, whichever comes first.
+         */
+        RateLimited: {
+            headers: {
+                /** @description Whole seconds until the client's window closes. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Done. The envelope without `data`, as Smile's own document has it for resetting a session
+         *     (its CommonResponse) and deleting a webhook (its WebhookDeleteResponse).
+         */
         Empty: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Success"] & {
-                    data?: Record<string, never>;
+                "application/json": {
+                    /** @constant */
+                    code: "OK";
+                    message: string;
+                    requestId: components["schemas"]["RequestId"];
                 };
             };
         };
@@ -1147,7 +1278,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createUser: {
@@ -1180,7 +1311,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             415: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getUser: {
@@ -1209,7 +1340,36 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getUserSessionPayload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the object. */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"] & {
+                        data?: components["schemas"]["UserPayload"];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     resetUserSession: {
@@ -1228,7 +1388,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createToken: {
@@ -1256,7 +1416,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listWebhooks: {
@@ -1286,7 +1446,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createWebhook: {
@@ -1316,7 +1476,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             415: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getWebhook: {
@@ -1345,7 +1505,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     deleteWebhook: {
@@ -1364,7 +1524,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
         };
     };
     userCreatedEvent: {

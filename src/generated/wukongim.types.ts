@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health check */
+        /**
+         * Health check
+         * @description Answers while the server is up.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -68,7 +71,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Online connections of the given uids */
+        /**
+         * Online connections of the given uids
+         * @description Which of the given uids are online, one entry per online connection; offline uids are left out.
+         */
         post: operations["onlineStatus"];
         delete?: never;
         options?: never;
@@ -87,6 +93,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
+        /** Connections came online or went offline */
         post: operations["userOnlineStatusEvent"];
         delete?: never;
         options?: never;

@@ -20,7 +20,7 @@ export interface Scenarios {
 export function createScenarios(runner: ScenarioRunner): Scenarios {
   return {
     async load(scenario, { source = 'scenario' } = {}) {
-      return runner.load(typeof scenario === 'string' ? await parseScenario(scenario, source) : checkScenario(scenario, source));
+      return runner.load(typeof scenario === 'string' ? await parseScenario(scenario, source) : checkScenario(scenario, source), source);
     },
     list: () => runner.list(),
   };

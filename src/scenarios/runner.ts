@@ -7,7 +7,7 @@ import { isMockError, MockError, messageOf } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
 import type { components } from '../generated/admin.types.js';
 import type { Webhooks } from '../webhooks.js';
-import { actionOf, offsetOf, runOrder, type Scenario, type StepAction } from './parse.js';
+import { actionOf, offsetOf, runOrder, type Scenario, ScenarioError, type ScenarioProblem, type StepAction } from './parse.js';
 
 export type ScenarioState = components['schemas']['ScenarioState'];
 
@@ -21,8 +21,12 @@ export interface ScenarioTargets {
 }
 
 export interface ScenarioRunner {
-  /** Schedules a checked scenario from the clock's now; steps already due run before this returns. */
-  load(scenario: Scenario): ScenarioState;
+  /**
+   * Schedules a checked scenario from the clock's now; steps already due run before this returns.
+   * Throws a ScenarioError, and schedules nothing, when a `faults` step holds a rule the fault
+   * rules would refuse.
+   */
+  load(scenario: Scenario, source?: string): ScenarioState;
   list(): ScenarioState[];
   /** Forgets every scenario and cancels the steps still to come. */
   clear(): void;
@@ -91,7 +95,8 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
   };
 
   return {
-    load(scenario) {
+    load(scenario, source = 'scenario') {
+      refuseUnusableFaults(scenario, targets.faults, source);
       const loadedAt = clock.now();
       const state: ScenarioState = {
         id: loaded.length + 1,
@@ -132,6 +137,21 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
       loaded = [];
     },
   };
+}
+
+/** Checks the rules of every `faults` step now, with the fault rules' own check, so a bad rule is refused at load and not when its step runs. */
+function refuseUnusableFaults(scenario: Scenario, faults: Faults, source: string): void {
+  const problems: ScenarioProblem[] = [];
+  scenario.steps.forEach((step, index) => {
+    if (!step.faults) return;
+    try {
+      faults.check(step.faults.rules);
+    } catch (error) {
+      if (!isMockError(error)) throw error;
+      for (const detail of error.errors) problems.push({ path: `/steps/${index}/faults/rules${detail.path}`, message: detail.message });
+    }
+  });
+  if (problems.length > 0) throw new ScenarioError(source, problems);
 }
 
 /**

@@ -20,8 +20,13 @@ export interface Upstream {
   validatorFor(path: string, method: string, status: number): UpstreamCheck | undefined;
 }
 
-/** Opens an upstream document by file name, warning when it is absent. */
-export function openUpstream(name: string): Upstream {
+/**
+ * Opens an upstream document by file name, warning when it is absent. `closed` names the object
+ * schemas (JSON Pointers into the document) that list every field in spirit though they do not say
+ * so: each gets `additionalProperties: false`, so a field the document does not name fails. A
+ * pointer that names no object schema with properties throws, so the list cannot rot.
+ */
+export function openUpstream(name: string, closed: readonly string[] = []): Upstream {
   const file = fileURLToPath(new URL(`../../../shared/reference/upstream/${name}`, import.meta.url));
   const present = existsSync(file);
   if (!present) {
@@ -29,6 +34,15 @@ export function openUpstream(name: string): Upstream {
     return { file, present, validatorFor: () => undefined };
   }
   const document = parse(readFileSync(file, 'utf8')) as Json; // YAML parses JSON too
+  for (const pointer of closed) {
+    const schema = pointer
+      .slice(1)
+      .split('/')
+      .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce((node: Json | undefined, key) => node?.[key] as Json | undefined, document);
+    if (!schema?.properties || schema.additionalProperties !== undefined) throw new Error(`${name}${pointer} is not an open object schema with properties`);
+    schema.additionalProperties = false;
+  }
   // OpenAPI 3.0 schemas: draft-07 ajv understands `nullable`; `example` and `x-` keywords are annotations.
   const ajv = new ajvModule.default({ strict: false, allErrors: true });
   ajvFormats.default(ajv);

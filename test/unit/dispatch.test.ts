@@ -29,7 +29,13 @@ function driftingApi(answer: unknown, profile = 'docs'): Api {
 }
 
 const tokenRequest = () => new Request('http://localhost/user/token', { method: 'POST', body: '{"uid":"a","token":"t","device_flag":1}' });
-const context = (strict: boolean) => ({ clock: createClock({ start: 0 }), journal: createJournal(10), strict, maxBodyBytes: 1024, faults: createFaults(1) });
+const context = (strict: boolean) => ({
+  clock: createClock({ start: 0 }),
+  journal: createJournal(10),
+  strict,
+  maxBodyBytes: 1024,
+  faults: createFaults(1, { wukongim: Object.keys(operations), smile: [] }),
+});
 
 /** Dispatches one request; every request here reaches an API, so there is always an answer. */
 async function answer(apis: Api[], ctx: DispatchContext, request: Request) {

@@ -13,7 +13,12 @@ import { adminErrors, problem } from './problems.js';
 export interface AdminTargets extends MockServices {
   /** When set, every call needs `Authorization: Bearer <token>`. */
   token?: string;
+  /** The control API's own cap on request bodies, whatever the mocked APIs' cap is. Default 1 MiB. */
+  maxBodyBytes?: number;
 }
+
+/** The control API's default cap: a scenario at its longest text, a snapshot of a busy mock, a link token. */
+export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Creates the control API.
@@ -109,6 +114,7 @@ export function createAdmin(targets: AdminTargets): Api {
   return {
     name: 'admin',
     basePath: '/__mock',
+    maxBodyBytes: targets.maxBodyBytes ?? ADMIN_MAX_BODY_BYTES,
     operations,
     handlers,
     errors: adminErrors,

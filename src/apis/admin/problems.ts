@@ -5,7 +5,7 @@
 import type { ErrorCatalogue } from '../../core/api.js';
 import type { ErrorDetail, MockErrorKind } from '../../core/errors.js';
 import type { Reply } from '../../core/reply.js';
-import { describe, detailsOf } from '../../core/validation.js';
+import { describe, detailsOf, type Violation } from '../../core/validation.js';
 import type { components } from '../../generated/admin.types.js';
 
 const MEDIA_TYPE = 'application/problem+json';
@@ -67,11 +67,21 @@ export function problem(name: ProblemName, detail?: string, errors?: ErrorDetail
   return { status: body.status, body, mediaType: MEDIA_TYPE } satisfies Reply;
 }
 
+/** A value outside an enum is told the values it may take (`api` of a fault rule: wukongim, smile). */
+function namingAllowed(violation: Violation): Violation {
+  const allowed = violation.params.allowedValues;
+  if (violation.keyword !== 'enum' || !Array.isArray(allowed)) return violation;
+  return { ...violation, message: `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` };
+}
+
 /** The catalogue the core uses for requests to `/__mock`. */
 export const adminErrors: ErrorCatalogue = {
   notFound: (method, path) => problem('noEndpoint', `${method} ${path} is not part of the control API`),
   methodNotAllowed: (method, path, allowed) => problem('methodNotAllowed', `${method} is not allowed on ${path}: use ${allowed.join(', ')}`),
-  invalidRequest: (violations) => problem('invalidRequest', violations.map(describe).join('; '), detailsOf(violations)),
+  invalidRequest: (violations) => {
+    const named = violations.map(namingAllowed);
+    return problem('invalidRequest', named.map(describe).join('; '), detailsOf(named));
+  },
   malformedBody: (body) => problem('malformedJson', `the body is not JSON: ${body.reason}`),
   badRequest: (detail) => problem('badRequest', detail),
   unsupportedMediaType: (contentType) => problem('unsupportedMediaType', `send application/json, not ${contentType}`),

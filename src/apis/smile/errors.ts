@@ -4,6 +4,7 @@ import { MockError, type MockErrorKind } from '../../core/errors.js';
 import { JsonText } from '../../core/reply.js';
 import { describe } from '../../core/validation.js';
 import type { components } from '../../generated/smile.types.js';
+import { mockTolerates } from './tolerance.js';
 
 /** An error code of the envelope. */
 export type SmileCode = Exclude<components['schemas']['Code'], 'OK' | 'CREATED'>;
@@ -77,6 +78,13 @@ export interface Success<T> {
   data: T;
 }
 
+/** A success envelope without `data`, for answers that have nothing to carry. */
+export interface Done {
+  code: 'OK';
+  message: string;
+  requestId: string;
+}
+
 /** An error envelope. */
 export interface ErrorBody {
   code: SmileCode;
@@ -88,6 +96,8 @@ export interface ErrorBody {
 /** Builds envelopes; `requestId` gives each response its id. */
 export interface Envelopes {
   ok<T>(data: T): { status: 200; body: Success<T> };
+  /** A 200 without `data`: Smile's answer to resetting a session and deleting a webhook. */
+  done(): { status: 200; body: Done };
   /** A 200 whose data is already serialised as `dataText`. */
   okText<T>(data: T, dataText: string): { status: 200; body: JsonText<Success<T>> };
   created<T>(data: T): { status: 201; body: Success<T> };
@@ -109,6 +119,7 @@ export function createEnvelopes(requestId: () => string): Envelopes {
   };
   return {
     ok: (data) => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
+    done: () => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: requestId() } }),
     okText: (data, dataText) => withText(200, data, dataText),
     created: (data) => ({ status: 201, body: { code: 'OK', message: 'Success', requestId: requestId(), data } }),
     createdText: (data, dataText) => withText(201, data, dataText),
@@ -117,16 +128,17 @@ export function createEnvelopes(requestId: () => string): Envelopes {
 }
 
 /** The catalogue the core uses for Smile requests. */
-export function createSmileErrors({ error }: Envelopes, maxBodyBytes: number): ErrorCatalogue {
+export function createSmileErrors({ error }: Envelopes): ErrorCatalogue {
   return {
     notFound: (method, path) => error(404, 'MISSING_RESOURCE', `${method} ${path} does not exist`),
     // Smile documents 501 UNSUPPORTED_METHOD for a method a resource does not support.
     methodNotAllowed: (method, path, allowed) => error(501, 'UNSUPPORTED_METHOD', `${method} is not supported on ${path}: use ${allowed.join(', ')}`),
-    invalidRequest: (violations) => error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
+    invalidRequest: (violations, operation) =>
+      mockTolerates(operation, violations) ? undefined : error(400, 'INVALID_PARAMETERS', violations.map(describe).join('; ')),
     malformedBody: (problem) => error(400, 'INVALID_PARAMETERS', `The body is not valid JSON: ${problem.reason}`),
     badRequest: (detail) => error(400, 'INVALID_PARAMETERS', `The request is malformed: ${detail}`),
     unsupportedMediaType: (contentType) => error(415, 'UNSUPPORTED_TYPE', `Send application/json, not ${contentType}`),
-    payloadTooLarge: () => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${maxBodyBytes}-byte limit`),
+    payloadTooLarge: (limit) => error(413, 'INVALID_PARAMETERS', `The body exceeds the ${limit}-byte limit`),
     internalError: (detail) => error(500, 'SERVER_ERROR', detail),
     injected: (status) => error(status, INJECTED_CODES[status] ?? (status < 500 ? 'INVALID_PARAMETERS' : 'SERVER_ERROR')),
     fromError: (failure) => {

@@ -10,7 +10,7 @@ import type { Message, Outbox } from '../../core/outbox.js';
 import { createRandom } from '../../core/random.js';
 import { check, rejection } from '../../core/validation.js';
 import { events } from '../../generated/smile.operations.js';
-import type { User } from './users.js';
+import { sessionPayload, type User } from './users.js';
 import type { WebhookStore } from './webhooks.js';
 
 /** Every event type a Smile webhook can carry (ALL_EVENTS is a subscription wildcard, not a type). */
@@ -194,8 +194,8 @@ const SHAPES: Record<Family, (s: Sampler) => Data> = {
   user: (s) => ({ userId: s.userId }),
   sessionReset: (s) => ({ session: { ...s.session, status: 'IN_PROGRESS' } }),
   sessionCompleted: (s) => {
-    const completed = { ...s.session, status: 'COMPLETED' };
-    return { session: completed, payload: { metadata: completed, forms: [], accounts: [], archives: [] } };
+    const completed = { ...s.session, status: 'COMPLETED' as const };
+    return { session: completed, payload: sessionPayload(completed) };
   },
   account: (s) => s.account(),
   accountConnected: (s) => ({ ...s.account(), loginName: s.loginName() }),

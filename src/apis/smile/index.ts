@@ -21,7 +21,7 @@ import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { checkSmileState, type SmileSnapshot } from './snapshot.js';
 import { type Consumption, type Token, TokenStore, tokenJson } from './tokens.js';
-import { createPageCache, type User, UserStore } from './users.js';
+import { createPageCache, sessionPayload, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore } from './webhooks.js';
 
 /** How the Smile mock behaves. */
@@ -39,7 +39,10 @@ export interface SmileOptions {
    * are one-time and short-lived, and nothing about a refresh invalidating earlier tokens.
    */
   revokeOnRefresh?: boolean;
-  /** Requests per second per client address; over it, 429 REQUEST_LIMIT_EXCEEDED. Default off. */
+  /**
+   * Requests per second per client address; over it, 429 REQUEST_LIMIT_EXCEEDED with `Retry-After`.
+   * A second ends on the mock's clock or in real time, whichever is first. Default off.
+   */
   rateLimit?: number;
   /** Accept only https webhook URLs, as the real API does. Default false: http on loopback is accepted too. */
   strictWebhookUrls?: boolean;
@@ -106,7 +109,6 @@ export type SmileCounts = AdminComponents['schemas']['StateSummary']['smile'];
 export interface SmileContext {
   clock: Clock;
   random: Random;
-  maxBodyBytes: number;
   outbox: Outbox;
   /** Plain http to private addresses and named hosts is allowed for webhook URLs. */
   allowPrivateHttp?: boolean;
@@ -120,10 +122,10 @@ const DEFAULT_RETRY_DELAYS = ['30s', '60s'];
 
 /**
  * Creates the Smile API and its service. The seeded users are placed relative to `clock`'s start.
- * @example const { api, service } = createSmile({ users: 100 }, { clock, random, maxBodyBytes: 1 << 20, outbox });
+ * @example const { api, service } = createSmile({ users: 100 }, { clock, random, outbox });
  */
 export function createSmile(options: SmileOptions, context: SmileContext): { api: Api; service: SmileService } {
-  const { clock, random, maxBodyBytes } = context;
+  const { clock, random } = context;
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const credentialFor = createCredentialCheck(credentials);
   const hosts = options.hosts ?? SMILE_HOSTS;
@@ -138,7 +140,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   // Request ids have their own stream, so that request N of a run always has the same id.
   const requestIds: Random = createRandom(random.seed ^ 0x5eed);
   const envelopes = createEnvelopes(() => requestIds.uuid());
-  const { ok, okText, created, createdText, error } = envelopes;
+  const { ok, okText, done, created, createdText, error } = envelopes;
   const users = new UserStore(userBound);
   // Pages asked for again (a front end polling the first page, say) are served from their text until
   // any user changes.
@@ -159,7 +161,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     bound: createBound('smile-tokens', options.maxTokens, context.onNotice),
     hmacSha256: options.hmacSha256,
   });
-  const withinLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
+  const rateLimit = options.rateLimit === undefined ? undefined : createRateLimit(options.rateLimit, clock);
   const modeOf = (request: RequestLike): Mode => (credentialFor(request.headers.get('authorization')) as Credential).mode;
 
   const seed = () => {
@@ -222,8 +224,13 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       return found ? okText(found.user, found.text) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
+    getUserSessionPayload({ params }) {
+      const user = users.get(params.id);
+      return user ? ok(sessionPayload(user.session)) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+    },
+
     resetUserSession({ params }) {
-      return resetSession(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
+      return resetSession(params.id) ? done() : error(404, 'MISSING_RESOURCE', `User ${params.id} does not exist`);
     },
 
     async createToken({ params, request }) {
@@ -252,11 +259,11 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     listWebhooks({ params }) {
-      let after: string | undefined;
+      let after: number | undefined;
       if (params.cursor !== undefined) {
         const state = decodeCursor(params.cursor);
-        if (!state || typeof state.after !== 'string') return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
-        after = state.after;
+        if (!state || !Number.isSafeInteger(state.after)) return error(400, 'INVALID_PARAMETERS', 'query/cursor is not a cursor this API issued');
+        after = state.after as number;
       }
       const page = webhooks.page(params.size ?? 10, after);
       return ok(page.next ? { nextCursor: encodeCursor({ after: page.next }), items: page.items } : { items: page.items });
@@ -268,7 +275,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     },
 
     deleteWebhook({ params }) {
-      return webhooks.delete(params.id) ? ok({}) : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
+      return webhooks.delete(params.id) ? done() : error(404, 'MISSING_RESOURCE', `Webhook ${params.id} does not exist`);
     },
   });
 
@@ -277,10 +284,17 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     basePath: '/v1',
     operations,
     handlers,
-    errors: createSmileErrors(envelopes, maxBodyBytes),
+    errors: createSmileErrors(envelopes),
     guard(request) {
-      if (withinLimit && !withinLimit(request.clientAddress ?? 'unknown'))
-        return error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${options.rateLimit} per second`);
+      const wait = rateLimit?.(request.clientAddress ?? 'unknown') ?? 0;
+      if (wait > 0) {
+        const refusal = error(
+          429,
+          'REQUEST_LIMIT_EXCEEDED',
+          `Too many requests: the limit is ${options.rateLimit} per second per client address; retry after ${wait} s`,
+        );
+        return { ...refusal, headers: { 'retry-after': String(wait) } };
+      }
       const authorization = request.headers.get('authorization');
       if (authorization === null) return error(401, 'INVALID_CREDENTIALS', 'Missing credentials: send Authorization: Basic base64(<API key>:<API secret>)');
       const credential = credentialFor(authorization);

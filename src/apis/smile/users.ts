@@ -5,6 +5,17 @@ import type { components } from '../../generated/smile.types.js';
 /** A user as the API shows it. */
 export type User = components['schemas']['User'];
 export type UserSession = components['schemas']['UserSession'];
+/** What a user's session collected (`GET /users/{id}/payload`). */
+export type UserPayload = components['schemas']['UserPayload'];
+
+/**
+ * The payload of a session as the mock holds it: the session itself as metadata, and no forms,
+ * accounts or archives, which the mock does not collect.
+ * @example sessionPayload(user.session) // { metadata: { userId, channel: 'Default', status: 'IN_PROGRESS' }, forms: [], accounts: [], archives: [] }
+ */
+export function sessionPayload(session: UserSession | undefined): UserPayload {
+  return session ? { metadata: session, forms: [], accounts: [], archives: [] } : { forms: [], accounts: [], archives: [] };
+}
 
 interface Entry {
   at: number;
