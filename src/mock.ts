@@ -121,7 +121,9 @@ export interface Mock extends MockServices {
   restore(snapshot: MockSnapshot): void;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
-  readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>>>;
+  /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
+  owner(path: string, options?: FetchOptions): ApiName;
+  readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'journalSize'>> & Pick<MockOptions, 'adminToken'>>;
 }
 
 /**
@@ -136,6 +138,7 @@ export function createMock(options: MockOptions = {}): Mock {
     strict: options.strict ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     journalSize: options.journalSize ?? 1000,
+    adminToken: options.adminToken,
   };
   const clock = createClock({ start: options.startTime });
   const random = createRandom(settings.seed);
@@ -231,6 +234,7 @@ export function createMock(options: MockOptions = {}): Mock {
       persistence?.changed();
     },
     flush: async () => persistence?.flush(),
+    owner: (path, fetchOptions) => dispatcher.owner(path, fetchOptions?.api),
     options: settings,
   };
 }

@@ -56,6 +56,8 @@ export interface DispatchOptions {
 export interface Dispatcher {
   /** Answers a request; undefined only with `passUnowned`, for a path the mock does not serve. */
   dispatch(request: RequestLike, options?: DispatchOptions): Promise<WireReply | undefined>;
+  /** The API that answers a path (a pathname, or a path with its query), within `scope` when given. */
+  owner(path: string, scope?: ApiName): ApiName;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
@@ -186,7 +188,12 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${broken.map(describe).join('; ')}`);
   }
 
-  return { dispatch };
+  const owner = (path: string, scope?: ApiName): ApiName => {
+    const query = path.indexOf('?');
+    return select(query < 0 ? path : path.slice(0, query), scope).api.name;
+  };
+
+  return { dispatch, owner };
 }
 
 /** The body's value as the API's server reads it: its own decoder, or JSON.parse. */
