@@ -45,7 +45,14 @@ export type EdgeDecision = { answer: WireReply; event: EdgeEvent } | { answer?: 
  * is false where the app owns CORS (express).
  * @example const decision = edge(mock, incoming, { api: 'wukongim' }, {}, true); if (decision.answer) writeWire(decision.answer, outgoing);
  */
-export function edge(mock: Mock, incoming: IncomingMessage, scope: FetchOptions, options: EdgeOptions, withCors: boolean, path = incoming.url ?? '/'): EdgeDecision {
+export function edge(
+  mock: Mock,
+  incoming: IncomingMessage,
+  scope: FetchOptions,
+  options: EdgeOptions,
+  withCors: boolean,
+  path = incoming.url ?? '/',
+): EdgeDecision {
   const api = mock.owner(path, scope);
   const method = incoming.method ?? 'GET';
   const headers = incoming.headers;
@@ -61,8 +68,14 @@ export function edge(mock: Mock, incoming: IncomingMessage, scope: FetchOptions,
     return { answer, event: { kind: 'refused', api, method, path, status: 403, rule: refused.rule, detail: refused.detail } };
   }
   if (!withCors) return {};
-  const answer = cors(api, { method, origin, requestMethod: one(headers['access-control-request-method']), requestHeaders: one(headers['access-control-request-headers']) }, options.corsOrigins);
-  const notAllowed = answer.allowed ? {} : { rule: 'cors' as const, detail: `CORS does not allow the origin ${origin}; start with --cors-origin ${origin} to allow it` };
+  const answer = cors(
+    api,
+    { method, origin, requestMethod: one(headers['access-control-request-method']), requestHeaders: one(headers['access-control-request-headers']) },
+    options.corsOrigins,
+  );
+  const notAllowed = answer.allowed
+    ? {}
+    : { rule: 'cors' as const, detail: `CORS does not allow the origin ${origin}; start with --cors-origin ${origin} to allow it` };
   if (answer.preflight) {
     return { answer: { status: 204, headers: { ...answer.headers }, body: null }, event: { kind: 'preflight', api, method, path, status: 204, ...notAllowed } };
   }

@@ -16,8 +16,8 @@
  * CORS to the app.
  */
 import type { ApiName } from './api.js';
-import { isListedOrigin, isLoopbackOrigin } from './origin-guard.js';
 import { VIOLATIONS_HEADER } from './dispatch.js';
+import { isListedOrigin, isLoopbackOrigin } from './origin-guard.js';
 
 /** The real WuKongIM server's lists (its `CORSMiddleware`), byte for byte. */
 const WUKONGIM_ALLOW_HEADERS =
