@@ -59,7 +59,7 @@ export function edge(
   const origin = one(headers.origin);
   const rules: EdgeRules = { corsOrigins: options.corsOrigins, allowedHosts: options.allowedHosts, adminToken: mock.options.adminToken };
   const refused = refusal(
-    { api, host: one(headers.host), origin, authorization: one(headers.authorization), clientAddress: incoming.socket.remoteAddress },
+    { api, host: hostHeader(headers.host), origin, authorization: one(headers.authorization), clientAddress: incoming.socket.remoteAddress },
     rules,
   );
   if (refused) {
@@ -81,6 +81,11 @@ export function edge(
   }
   // A request that is not a preflight goes on whatever its origin: the browser keeps the answer from a page CORS does not allow.
   return { headers: answer.headers };
+}
+
+/** Two Host headers (joined with a comma) are malformed, and the mock answers them with its 400: no rule to apply. */
+function hostHeader(value: string | undefined): string | null {
+  return value === undefined || value.includes(',') ? null : value;
 }
 
 function one(value: string | string[] | undefined): string | null {
