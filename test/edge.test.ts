@@ -232,6 +232,20 @@ describe('limits a client can read', () => {
     expect(await response.json()).toMatchObject({ status: 413 });
     const control = await fetch(`${server.url}/__mock/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(control.status).toBe(413);
+    // Streamed, without a Content-Length: the server finds out while reading.
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 5 * 1024 * 1024) controller.close();
+        else {
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const streamed = await fetch(`${server.url}/user/token`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 });
