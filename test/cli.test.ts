@@ -230,7 +230,9 @@ describe('token-mock CLI', () => {
     const port = new URL(url).port;
     const second = run('serve', '--wukongim-port', port, '--smile-port', '0');
     expect(second.status).toBe(2);
-    expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: port ${port} is already in use; pick another with --wukongim-port <port>, or --wukongim-port 0`);
+    expect(second.stderr).toContain(
+      `cannot listen on 127.0.0.1:${port}: port ${port} is already in use; pick another with --wukongim-port <port>, or --wukongim-port 0`,
+    );
     const single = run('serve', '--port', port);
     expect(single.status).toBe(2);
     expect(single.stderr).toContain(`port ${port} is already in use; pick another with --port <port>, or --port 0 for a free one`);

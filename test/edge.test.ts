@@ -94,7 +94,9 @@ describe('the rules, as a table', () => {
     expect(cors('smile', { ...preflight, origin: 'https://evil.test' })).toMatchObject({ headers: {}, preflight: true, allowed: false });
     const listed = ['https://app.example.test'];
     expect(cors('smile', { ...preflight, origin: 'http://localhost:5173' }, listed).allowed).toBe(false);
-    expect(cors('wukongim', { ...preflight, origin: 'https://app.example.test' }, listed).headers['access-control-allow-origin']).toBe('https://app.example.test');
+    expect(cors('wukongim', { ...preflight, origin: 'https://app.example.test' }, listed).headers['access-control-allow-origin']).toBe(
+      'https://app.example.test',
+    );
     expect(cors('admin', { ...preflight, origin: 'http://localhost:5173' }, listed).allowed).toBe(true);
   });
 });
@@ -102,12 +104,18 @@ describe('the rules, as a table', () => {
 describe('the standalone server', () => {
   it('answers a WuKongIM preflight from any origin as the real server does, and CORS on every answer', async () => {
     const { server, events } = await start({ api: 'wukongim' });
-    const preflight = await fetch(`${server.url}/user/token`, fromPage('https://app.example.test', { method: 'OPTIONS', headers: { 'access-control-request-method': 'POST' } }));
+    const preflight = await fetch(
+      `${server.url}/user/token`,
+      fromPage('https://app.example.test', { method: 'OPTIONS', headers: { 'access-control-request-method': 'POST' } }),
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS, GET, PUT,DELETE,PATCH');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('token');
-    const answer = await fetch(`${server.url}/user/token`, fromPage('https://app.example.test', { method: 'POST', body: '{"uid":"ana","token":"t1","device_flag":1}' }));
+    const answer = await fetch(
+      `${server.url}/user/token`,
+      fromPage('https://app.example.test', { method: 'POST', body: '{"uid":"ana","token":"t1","device_flag":1}' }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe('*');
     expect(events).toEqual([{ kind: 'preflight', api: 'wukongim', method: 'OPTIONS', path: '/user/token', status: 204 }]);
@@ -116,7 +124,10 @@ describe('the standalone server', () => {
   it('answers Smile for loopback origins only, unless --cors-origin says otherwise', async () => {
     const { server } = await start({ api: 'smile' });
     const ask = (origin: string) =>
-      fetch(`${server.url}/v1/users`, fromPage(origin, { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } }));
+      fetch(
+        `${server.url}/v1/users`,
+        fromPage(origin, { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } }),
+      );
     const local = await ask('http://localhost:5173');
     expect(local.status).toBe(204);
     expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -138,7 +149,10 @@ describe('the standalone server', () => {
   it('refuses a simple text/plain POST to /__mock/reset from a foreign page, and leaves the state as it was', async () => {
     const { server, mock, events } = await start({ api: 'wukongim' });
     await fetch(`${server.url}/user/token`, { method: 'POST', body: '{"uid":"ana","token":"t1","device_flag":1}' });
-    const refused = await fetch(`${server.url}/__mock/reset`, fromPage('https://evil.test', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+    const refused = await fetch(
+      `${server.url}/__mock/reset`,
+      fromPage('https://evil.test', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
