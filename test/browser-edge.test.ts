@@ -86,7 +86,11 @@ describe.skipIf(!present)('the standalone server in Chromium', () => {
     const basic = `Basic ${Buffer.from('test_key:test_secret').toString('base64')}`;
     const json = { 'content-type': 'application/json' };
 
-    const token = await fetchIn(page, `${server.url}/user/token`, { method: 'POST', headers: json, body: '{"uid":"ana","token":"t1","device_flag":1,"device_level":1}' });
+    const token = await fetchIn(page, `${server.url}/user/token`, {
+      method: 'POST',
+      headers: json,
+      body: '{"uid":"ana","token":"t1","device_flag":1,"device_level":1}',
+    });
     expect(token).toMatchObject({ status: 200, text: '{"status":"ok"}' });
 
     const created = await fetchIn(page, `${server.url}/v1/users`, { method: 'POST', headers: { ...json, authorization: basic }, body: '{}' });
@@ -98,7 +102,11 @@ describe.skipIf(!present)('the standalone server in Chromium', () => {
     // The Wink Widget's HTTP mode: consume the token, emit an event, read the clock.
     const consumed = await fetchIn(page, `${server.url}/__mock/smile/tokens/consume`, { method: 'POST', headers: json, body: JSON.stringify({ accessToken }) });
     expect(consumed).toMatchObject({ status: 200 });
-    const emitted = await fetchIn(page, `${server.url}/__mock/webhooks/emit`, { method: 'POST', headers: json, body: '{"api":"smile","type":"ACCOUNT_CONNECTED"}' });
+    const emitted = await fetchIn(page, `${server.url}/__mock/webhooks/emit`, {
+      method: 'POST',
+      headers: json,
+      body: '{"api":"smile","type":"ACCOUNT_CONNECTED"}',
+    });
     expect(emitted).toMatchObject({ status: 202 });
     expect(await fetchIn(page, `${server.url}/__mock/clock`, {})).toMatchObject({ status: 200 });
     expect(mock.wukongim.counts().slots.count).toBe(1);
@@ -110,10 +118,19 @@ describe.skipIf(!present)('the standalone server in Chromium', () => {
     const journal = mock.journal.total;
     const page = await pageAt(`http://evil.test:${pagePort}/`);
     // A simple request goes out without a preflight: the server itself must refuse it.
-    const simple = await fetchIn(page, `${server.url}/__mock/reset`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const simple = await fetchIn(page, `${server.url}/__mock/reset`, {
+      method: 'POST',
+      mode: 'no-cors',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(simple).toMatchObject({ status: 0 });
     // A JSON request needs a preflight, which the control API refuses.
-    const json = await fetchIn(page, `${server.url}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advance":"1h"}' });
+    const json = await fetchIn(page, `${server.url}/__mock/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"advance":"1h"}',
+    });
     expect(json).toHaveProperty('error');
     const read = await fetchIn(page, `${server.url}/__mock/journal`, {});
     expect(read).toHaveProperty('error');
@@ -129,7 +146,11 @@ describe.skipIf(!present)('the standalone server in Chromium', () => {
     expect(await loaded?.json()).toMatchObject({ type: 'urn:token-mock:problem:rebound-host' });
     const reset = await fetchIn(page, '/__mock/reset', { method: 'POST' });
     expect(reset).toMatchObject({ status: 403 });
-    const token = await fetchIn(page, '/user/token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"uid":"ana","token":"stolen","device_flag":1}' });
+    const token = await fetchIn(page, '/user/token', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"uid":"ana","token":"stolen","device_flag":1}',
+    });
     expect(token).toMatchObject({ status: 403 });
     expect(JSON.stringify(mock.snapshot())).toBe(before);
   }, 60_000);
