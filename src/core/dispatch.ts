@@ -74,8 +74,14 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     .sort((a, b) => b.api.basePath.length - a.api.basePath.length);
   const byName = new Map(apis.map((api) => [api.name, api]));
 
+  // The APIs each scope may reach, worked out once rather than on every request.
+  const scoped = new Map<ApiName | undefined, Mounted[]>([[undefined, mounted]]);
   const select = (pathname: string, scope?: ApiName): Mounted => {
-    const candidates = scope ? mounted.filter(({ api }) => api.name === scope || api.name === 'admin') : mounted;
+    let candidates = scoped.get(scope);
+    if (!candidates) {
+      candidates = mounted.filter(({ api }) => api.name === scope || api.name === 'admin');
+      scoped.set(scope, candidates);
+    }
     const found = candidates.find(({ api }) => underBase(pathname, api.basePath));
     return found ?? (candidates.find(({ api }) => api.name !== 'admin') as Mounted);
   };
