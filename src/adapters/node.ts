@@ -70,7 +70,10 @@ export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOp
       // it would hold up every later request of its socket.
       return mock
         .handle(request, scope)
-        .then((wire) => writeWire(headers ? { ...wire, headers: Object.assign(wire.headers, headers) } : wire, outgoing, incoming))
+        .then((wire) => {
+          if (headers) Object.assign(wire.headers, headers);
+          return writeWire(wire, outgoing, incoming);
+        })
         .catch(() => writeFailure(outgoing));
     });
   };

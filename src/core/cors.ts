@@ -2,9 +2,9 @@
  * CORS for a mock on its own socket, so a browser app served from another origin (a dev server on
  * `http://localhost:5173`) can call it.
  *
- * - **WuKongIM** answers as the real server's gin `CORSMiddleware` does: every answer carries
- *   `Access-Control-Allow-Origin: *` with its fixed lists of headers and methods, and every `OPTIONS`
- *   is a 204.
+ * - **WuKongIM** answers as the real server's gin `CORSMiddleware` does: every answer to a browser
+ *   (a request with an `Origin`) carries `Access-Control-Allow-Origin: *` with its fixed lists of
+ *   headers and methods, and every `OPTIONS` is a 204.
  * - **Smile** answers loopback origins (the origin echoed, with `Vary: Origin`); its real hosts are
  *   called from servers, so there is no browser behaviour to copy.
  * - **The control API** answers loopback origins and the listed ones; the others are refused before
@@ -53,6 +53,10 @@ export function cors(api: ApiName, request: CorsRequest, corsOrigins?: readonly 
   if (api === 'wukongim') {
     // The real server answers every OPTIONS with a 204, preflight or not.
     const preflight = request.method === 'OPTIONS';
+    // The real server sends its headers on every answer; only a browser reads them, and a browser says
+    // where it comes from. Leaving them off answers without an Origin keeps the hot path (curl, SDKs,
+    // load tests) from writing five headers it has no use for.
+    if (request.origin === null && !preflight) return { headers: NONE, preflight, allowed: true };
     if (listed === undefined) return { headers: WUKONGIM_ANY, preflight, allowed: true };
     const origin = allowedOrigin(request.origin, listed);
     return { headers: origin === undefined ? {} : wukongimHeaders(origin), preflight, allowed: origin !== undefined || request.origin === null };
@@ -75,6 +79,8 @@ export function cors(api: ApiName, request: CorsRequest, corsOrigins?: readonly 
   }
   return { headers, preflight, allowed: true };
 }
+
+const NONE: Readonly<Record<string, string>> = {};
 
 /** Stands for "loopback origins" in a list. */
 const LOOPBACK: readonly string[] = [];
