@@ -151,7 +151,14 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     format: settings.logFormat,
     quiet: settings.quiet,
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-    write: (text) => process.stdout.write(text),
+    write: (text) => {
+      if (stdoutOpen) process.stdout.write(text);
+    },
+  });
+  // Standard output closed under it (`token-mock serve | head`): the log stops, the mock goes on.
+  let stdoutOpen = true;
+  process.stdout.on('error', () => {
+    stdoutOpen = false;
   });
   const { edge } = attachRequestLog(mock, log);
   const listen = async (api: 'wukongim' | 'smile' | undefined, port: number, flag: string): Promise<RunningServer> => {
