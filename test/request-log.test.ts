@@ -5,8 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createMock } from 'token-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRequestLog, type LogEvent, redact } from '../src/cli/request-log.js';
+import { attachRequestLog, createRequestLog, type LogEvent, redact } from '../src/cli/request-log.js';
 import { startReceiver } from './support/receiver.js';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -116,6 +117,27 @@ describe('the lines', () => {
       expect(redact(given)).toBe(want);
     });
   }
+});
+
+describe('a log attached to a mock', () => {
+  it('has a line for each simulated IM connect and kick, between the requests that made them', async () => {
+    const mock = createMock({ startTime: '2026-01-01T00:00:00Z' });
+    let text = '';
+    const log = createRequestLog({ format: 'json', quiet: false, color: false, write: (chunk) => (text += chunk) });
+    attachRequestLog(mock, log);
+    const post = (path: string, body: unknown) =>
+      mock.fetch(new Request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    await post('/user/token', { uid: 'alice', token: 't1', device_flag: 1, device_level: 1 });
+    await post('/__mock/wukongim/connect', { uid: 'alice', token: 't1', device_flag: 1, device_id: 'a' });
+    await post('/user/token', { uid: 'alice', token: 't2', device_flag: 1, device_level: 1 });
+    log.flush();
+    const said = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .map((event) => (event.kind === 'im' ? `im ${event.uid} ${event.connectionId} ${event.event}` : `${event.kind} ${event.operationId}`));
+    expect(said).toEqual(['request updateToken', 'im alice 1 online', 'request connectDevice', 'im alice 1 offline', 'request updateToken']);
+  });
 });
 
 describe('token-mock serve, logging', () => {
