@@ -173,17 +173,17 @@ export async function sockets(target: Target): Promise<PhaseReport> {
   await expect('a request line without a version', 'GET /health\r\n\r\n', (answer) => answer === '' || [200, 400].includes(statusOf(answer)));
   await expect(
     'Content-Length and Transfer-Encoding together (smuggling)',
-    'POST /user/token HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /__mock/reset HTTP/1.1\r\nHost: x\r\n\r\n',
+    'POST /user/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /__mock/reset HTTP/1.1\r\nHost: localhost\r\n\r\n',
     (answer) => statusOf(answer) === 400 && !answer.includes('"reset"'),
   );
   await expect('CONNECT', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', is(400));
   await expect('two Host headers', 'GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n', is(400));
-  await expect('headers over 16 KB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, is(431));
+  await expect('headers over 16 KB', `GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, is(431));
   const many = Array.from({ length: 150 }, (_, i) => `X-${i}: ${i}\r\n`).join('');
-  await expect('150 header fields', `GET /health HTTP/1.1\r\nHost: x\r\n${many}Connection: close\r\n\r\n`, is(431));
+  await expect('150 header fields', `GET /health HTTP/1.1\r\nHost: localhost\r\n${many}Connection: close\r\n\r\n`, is(431));
   // Pipelining: 100 requests in one write, answered in order.
-  const pipelined = Array.from({ length: 100 }, (_, i) => `GET /__mock/clock?n=${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
-  const answers = await raw(target.wukongim, `${pipelined}GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  const pipelined = Array.from({ length: 100 }, (_, i) => `GET /__mock/clock?n=${i} HTTP/1.1\r\nHost: localhost\r\n\r\n`).join('');
+  const answers = await raw(target.wukongim, `${pipelined}GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
   report.requests += 101;
   const count = answers.split('HTTP/1.1 200').length - 1;
   report.statuses[200] = (report.statuses[200] ?? 0) + count;
@@ -193,7 +193,7 @@ export async function sockets(target: Target): Promise<PhaseReport> {
     const { hostname, port } = new URL(target.smile);
     const socket = connect(Number(port), hostname);
     socket.on('error', () => undefined);
-    socket.write('GET /v1/users HTTP/1.1\r\nHost: x\r\n');
+    socket.write('GET /v1/users HTTP/1.1\r\nHost: localhost\r\n');
     const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
     return new Promise<number>((resolve) => {
       const started = performance.now();

@@ -53,7 +53,7 @@ async function unreadPipeline(target: Target, requests: number): Promise<PhaseRe
   const socket = connect(Number(port), hostname);
   socket.on('error', () => undefined);
   socket.pause(); // never read
-  const ask = `GET /__mock/journal HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(8000)}\r\n\r\n`;
+  const ask = `GET /__mock/journal HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'p'.repeat(8000)}\r\n\r\n`;
   for (let i = 0; i < requests; i++) socket.write(ask);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   socket.destroy();

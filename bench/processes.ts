@@ -14,8 +14,10 @@ const children: ChildProcess[] = [];
  */
 export function launch(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
   const started = performance.now();
+  // Without the request log (TOKEN_MOCK_QUIET; older builds ignore it): a line per request would be
+  // measured too, and kept here in `output`.
   const [command, ...rest] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
-  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOKEN_MOCK_QUIET: '1' } });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {

@@ -123,7 +123,11 @@ export interface Mock extends MockServices {
   restore(snapshot: MockSnapshot): void;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
-  readonly options: Readonly<Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'adminMaxBodyBytes' | 'journalSize'>>>;
+  /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
+  owner(path: string, options?: FetchOptions): ApiName;
+  readonly options: Readonly<
+    Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'adminMaxBodyBytes' | 'journalSize'>> & Pick<MockOptions, 'adminToken'>
+  >;
 }
 
 /**
@@ -139,6 +143,7 @@ export function createMock(options: MockOptions = {}): Mock {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     adminMaxBodyBytes: options.adminMaxBodyBytes ?? ADMIN_MAX_BODY_BYTES,
     journalSize: options.journalSize ?? 1000,
+    adminToken: options.adminToken,
   };
   const clock = createClock({ start: options.startTime });
   const random = createRandom(settings.seed);
@@ -234,6 +239,7 @@ export function createMock(options: MockOptions = {}): Mock {
       persistence?.changed();
     },
     flush: async () => persistence?.flush(),
+    owner: (path, fetchOptions) => dispatcher.owner(path, fetchOptions?.api),
     options: settings,
   };
 }

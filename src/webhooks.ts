@@ -24,7 +24,7 @@ export interface DeliveryFilter {
   outcome?: Outcome;
 }
 
-export interface Webhooks extends Pick<DeliveryObserver, 'events' | 'waitFor' | 'on' | 'capacity'>, Pick<Outbox, 'idle' | 'drain'> {
+export interface Webhooks extends Pick<DeliveryObserver, 'events' | 'waitFor' | 'on' | 'onAttempt' | 'capacity'>, Pick<Outbox, 'idle' | 'drain'> {
   /** Counters since the last reset, and how the pending deliveries are split (queued, on the wire, retrying). */
   stats(): DeliveryStats;
   /** Emits an event now; throws a MockError of kind `invalid-event`, naming the fields, when it would break the spec. */
@@ -91,6 +91,7 @@ export function createWebhooks(outbox: Outbox, log: DeliveryObserver, apis: { sm
     events: () => log.events(),
     waitFor: (type, predicate, options) => log.waitFor(type, predicate, options),
     on: (type, listener) => log.on(type, listener),
+    onAttempt: (listener) => log.onAttempt(listener),
     idle: () => outbox.idle(),
     drain: (ms) => outbox.drain(ms),
   };

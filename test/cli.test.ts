@@ -229,11 +229,16 @@ describe('token-mock CLI', () => {
     );
   });
 
-  it('exits 1 with a clear message when the port is taken', async () => {
+  it('exits 2, as every failure to start does, naming the port and the flag that picks a free one, when the port is taken', async () => {
     const { url } = await start();
     const port = new URL(url).port;
     const second = run('serve', '--wukongim-port', port, '--smile-port', '0');
-    expect(second.status).toBe(1);
-    expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(
+      `cannot listen on 127.0.0.1:${port}: port ${port} is already in use; pick another with --wukongim-port <port>, or --wukongim-port 0`,
+    );
+    const single = run('serve', '--port', port);
+    expect(single.status).toBe(2);
+    expect(single.stderr).toContain(`port ${port} is already in use; pick another with --port <port>, or --port 0 for a free one`);
   });
 });

@@ -63,7 +63,7 @@ describe('slow and oversized clients', () => {
     try {
       const socket = connect(server.port, '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
-      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+      socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
       // A slowloris keeps dribbling header bytes; the server must close it anyway.
       const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
       const started = performance.now();
@@ -123,9 +123,9 @@ describe('malformed requests and too many connections', () => {
     const server = await serve(createMock(), { api: 'wukongim' });
     try {
       const fields = Array.from({ length: 101 }, (_, i) => `X-${i}: ${i}\r\n`).join('');
-      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: x\r\n${fields}\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: localhost\r\n${fields}\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
       const enough = Array.from({ length: 98 }, (_, i) => `X-${i}: ${i}\r\n`).join('');
-      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: x\r\n${enough}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
+      expect(await raw(server.port, `GET /health HTTP/1.1\r\nHost: localhost\r\n${enough}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
     } finally {
       await server.close();
     }
@@ -137,10 +137,10 @@ describe('malformed requests and too many connections', () => {
       const held = [connect(server.port, '127.0.0.1'), connect(server.port, '127.0.0.1')];
       await Promise.all(held.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', 1000)).toBe('');
+      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n', 1000)).toBe('');
       held[0]?.destroy();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK/);
+      expect(await raw(server.port, 'GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK/);
       held[1]?.destroy();
     } finally {
       await server.close();

@@ -1,6 +1,7 @@
 /** Express middleware: mounts the mock in an existing express app and passes on what it does not own. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchOptions, Mock } from '../mock.js';
+import { type EdgeOptions, edge } from './edge.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 
 type Next = (error?: unknown) => void;
@@ -17,14 +18,27 @@ function prereadBody(request: IncomingMessage & { body?: unknown }): string | un
 /**
  * Creates the middleware. Mount it before any body parser, so that the mock sees bodies byte for
  * byte; after express.json() it still works, from the parsed body.
+ *
+ * The control API (`/__mock`) keeps the standalone server's rules (`edge.ts`): a page of a foreign
+ * origin, a rebound `Host`, and a client off loopback without the admin token are refused with a
+ * 403. The APIs' routes and CORS are the app's own.
  * @example app.use(tokenMock(createMock())); // or app.use('/wukongim', tokenMock(mock, { api: 'wukongim' }))
  */
-export function tokenMock(mock: Mock, options: FetchOptions = {}) {
+export function tokenMock(mock: Mock, options: FetchOptions & EdgeOptions = {}) {
+  const scope: FetchOptions = { api: options.api };
   return (request: IncomingMessage & { body?: unknown }, response: ServerResponse, next: Next): void => {
+    if (mock.owner(request.url ?? '/', scope) === 'admin') {
+      const decision = edge(mock, request, scope, options, false, request.url);
+      if (decision.answer) {
+        options.onEdge?.(decision.event);
+        writeWire(decision.answer, response, request);
+        return;
+      }
+    }
     const incoming = new IncomingRequest(request, mock.options.maxBodyBytes, request.url, prereadBody(request));
     // The mock routes the request once: a path it does not serve comes back undefined, unread, for the app.
-    mock.handle(incoming, { ...options, passUnowned: true }).then(
-      (wire) => (wire ? writeWire(wire, response) : next()),
+    mock.handle(incoming, { ...scope, passUnowned: true }).then(
+      (wire) => (wire ? writeWire(wire, response, request) : next()),
       () => writeFailure(response),
     );
   };

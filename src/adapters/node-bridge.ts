@@ -79,18 +79,57 @@ function malformation(incoming: IncomingMessage): string | undefined {
 }
 
 /**
- * Writes the mock's wire reply to node:http. A 413 closes the connection, since its body was not
- * read; a dropped connection (an injected fault) closes it without an answer.
+ * The most bytes of an oversized body read and thrown away before its 413 is written. A client that
+ * is still sending when the server closes gets a reset instead of the answer (Node's fetch reports a
+ * network error), so the rest of the body is read first, up to this much.
  */
-export function writeWire(wire: WireReply, outgoing: ServerResponse): void {
+export const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Writes the mock's wire reply to node:http. A 413 closes the connection, after reading what is left
+ * of the body (up to DRAIN_LIMIT) so that the client reads the answer; a dropped connection (an
+ * injected fault) closes it without an answer.
+ * @example mock.handle(request).then((wire) => writeWire(wire, outgoing, incoming))
+ */
+export function writeWire(wire: WireReply, outgoing: ServerResponse, incoming?: IncomingMessage): Promise<void> | undefined {
   if (wire.drop) {
     outgoing.destroy();
-    return;
+    return undefined;
   }
+  if (wire.status === 413 && incoming && !incoming.complete && !incoming.destroyed) return drain(incoming).then(() => write(wire, outgoing));
+  write(wire, outgoing);
+  return undefined;
+}
+
+function write(wire: WireReply, outgoing: ServerResponse): void {
+  if (outgoing.destroyed) return;
   const headers = wire.body === null ? wire.headers : { ...wire.headers, 'content-length': String(Buffer.byteLength(wire.body)) };
   if (wire.status === 413) outgoing.shouldKeepAlive = false;
   outgoing.writeHead(wire.status, headers);
   outgoing.end(wire.body ?? undefined);
+}
+
+/** Reads and discards the rest of a request's body, up to DRAIN_LIMIT; resolves at its end, at the limit, or when the client goes. */
+function drain(incoming: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      incoming.off('data', onData);
+      incoming.off('end', done);
+      incoming.off('close', done);
+      incoming.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) done();
+    };
+    incoming.on('data', onData);
+    incoming.once('end', done);
+    incoming.once('close', done);
+    incoming.once('error', done);
+    incoming.resume();
+  });
 }
 
 /** The last resort when the mock itself failed: a plain 500, never a stack trace. */

@@ -1,15 +1,23 @@
-/** The standalone server: node:http in front of the mock's fetch entry, one port per API. */
+/**
+ * The standalone server: node:http in front of the mock's fetch entry, one port per API, or every API
+ * on one port (no `api`). The edge (`edge.ts`) answers CORS and refuses hostile pages first.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
+import { type EdgeOptions, edge } from './edge.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
+export type { EdgeEvent, EdgeOptions } from './edge.js';
 export { nodeHmacSha256 } from './node-crypto.js';
 
-/** Where and what to serve. */
-export interface ServeOptions extends FetchOptions {
+/**
+ * Where and what to serve. Without `api`, one port serves everything: WuKongIM at `/`, Smile at
+ * `/v1`, the control API at `/__mock`; attach an `upgrade` listener to `server` for WebSockets.
+ */
+export interface ServeOptions extends FetchOptions, EdgeOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1: loopback only, unless told otherwise. */
@@ -39,7 +47,8 @@ const HEADER_FIELDS = 100;
  * answered one at a time, each once the answer before it has gone to the socket (`pipelining.ts`).
  * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
  */
-export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
+export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOptions = {}) {
+  const scope: FetchOptions = { api: options.api };
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     // node:http keeps one field over the limit (see serve), so a request that had more shows it.
     if (incoming.rawHeaders.length > 2 * HEADER_FIELDS) {
@@ -49,12 +58,22 @@ export function createRequestListener(mock: Mock, options: FetchOptions = {}) {
       return;
     }
     inTurn(incoming.socket, outgoing, () => {
+      const decision = edge(mock, incoming, scope, options, true);
+      if (decision.answer) {
+        options.onEdge?.(decision.event);
+        writeWire(decision.answer, outgoing, incoming);
+        return Promise.resolve();
+      }
       const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
+      const { headers } = decision;
       // A reply node:http refuses to write (a header it rejects) is a failure too: left unanswered,
       // it would hold up every later request of its socket.
       return mock
-        .handle(request, options)
-        .then((wire) => writeWire(wire, outgoing))
+        .handle(request, scope)
+        .then((wire) => {
+          if (headers) Object.assign(wire.headers, headers);
+          return writeWire(wire, outgoing, incoming);
+        })
         .catch(() => writeFailure(outgoing));
     });
   };

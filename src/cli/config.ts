@@ -15,8 +15,8 @@ import { operations } from '../generated/admin.operations.js';
 export class ConfigError extends Error {}
 
 export interface Config {
-  /** The file's settings as flags, to go before the command line's own. */
-  args: string[];
+  /** The file's settings as flags, by flag name (without `--`), to go before the command line's own. */
+  settings: Map<string, string[]>;
   faults: FaultRule[];
 }
 
@@ -25,25 +25,27 @@ const validateFault = (operations.addFault.body as NonNullable<typeof operations
 /**
  * Reads a config file. `flags` are the command's long flag names (without `--`); `paths` are those
  * whose values are files, resolved against the config file's folder.
- * @example const { args, faults } = await readConfig('token-mock.yaml', new Set(['seed']), new Set(['scenario']));
+ * @example const { settings, faults } = await readConfig('token-mock.yaml', new Set(['seed']), new Set(['scenario']));
  */
 export async function readConfig(file: string, flags: ReadonlySet<string>, paths: ReadonlySet<string>): Promise<Config> {
-  let settings: unknown;
+  let read: unknown;
   try {
-    settings = parse(await readFile(file, 'utf8'));
+    read = parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new ConfigError(`cannot read ${file}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) throw new ConfigError(`${file} must be a map of settings`);
-  const args: string[] = [];
+  if (read === null || typeof read !== 'object' || Array.isArray(read)) throw new ConfigError(`${file} must be a map of settings`);
+  const settings = new Map<string, string[]>();
   let faults: FaultRule[] = [];
-  for (const [key, value] of Object.entries(settings)) {
+  for (const [key, value] of Object.entries(read)) {
     if (key === 'faults') {
       faults = checkFaults(file, value);
       continue;
     }
     if (!flags.has(key) || key === 'config')
       throw new ConfigError(`${file}: unknown setting "${key}" (settings are the flags of token-mock serve, and faults)`);
+    const args: string[] = [];
+    settings.set(key, args);
     for (const item of Array.isArray(value) ? value : [value]) {
       if (typeof item === 'boolean') {
         if (item) args.push(`--${key}`);
@@ -54,7 +56,7 @@ export async function readConfig(file: string, flags: ReadonlySet<string>, paths
       }
     }
   }
-  return { args, faults };
+  return { settings, faults };
 }
 
 function checkFaults(file: string, value: unknown): FaultRule[] {

@@ -1,10 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
 /**
- * The token-mock command line: `serve` (the default, and `npm start`) and `verify`. Usage errors exit
- * with code 2.
- * It runs with a 64 MB young generation (the shebang and `npm start` pass the flag): per-request
- * garbage and journal entries then die young instead of being promoted, and full collections, which
- * walk every seeded user, stay rare. With 100,000 users that is a third more pages of GET /v1/users.
+ * The token-mock command line: `serve` (the default, and `npm start`) and `verify`. Usage errors and
+ * every other failure to start exit with code 2.
+ * It runs with a 64 MB young generation (`npm start` and the `token-mock` launcher, `bin.ts`, pass
+ * the flag): per-request garbage and journal entries then die young instead of being promoted, and
+ * full collections, which walk every seeded user, stay rare. With 100,000 users that is a third more
+ * pages of GET /v1/users.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,6 +14,8 @@ import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import type { FaultRule } from '../core/faults.js';
 import { ConfigError, readConfig } from './config.js';
+import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
+import { LOG_FORMATS, type LogFormat } from './request-log.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
 
@@ -49,6 +51,36 @@ const url = (value: string) => {
   }
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== ''),
+];
+const origins = (value: string, previous: string[] = []) => {
+  const added = list(value);
+  for (const origin of added) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '').toLowerCase()) {
+      throw new InvalidArgumentError(`"${origin}" is not an origin, such as http://localhost:5173 or https://app.example.test (or * for any).`);
+    }
+  }
+  return [...previous, ...added];
+};
+const hosts = (value: string, previous: string[] = []) => {
+  const added = list(value).map((host) => host.toLowerCase());
+  for (const host of added) {
+    if (host !== '*' && !/^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) {
+      throw new InvalidArgumentError(`"${host}" is not a host name, such as token-mock or .example.test (or * for any).`);
+    }
+  }
+  return [...previous, ...added];
+};
 
 const tenantId = (value: string) => {
   if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');
@@ -61,12 +93,29 @@ const program = new Command('token-mock')
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-program
+const serveCommand = program
   .command('serve', { isDefault: true })
-  .description('serve the mock until SIGINT or SIGTERM')
+  .description('serve the mock until SIGINT or SIGTERM; every flag is also an environment variable, TOKEN_MOCK_<FLAG_NAME>')
   .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
   .option('--host <address>', 'address to bind; loopback unless told otherwise', '127.0.0.1')
   .addOption(new Option('--wukongim-port <port>', 'WuKongIM port').argParser(integer('--wukongim-port', 0, 65535)).default(5001))
+  .addOption(
+    new Option('--port <port>', 'serve everything on this one port: WuKongIM at /, Smile at /v1, the control API at /__mock; 0 picks a free one')
+      .argParser(integer('--port', 0, 65535))
+      .conflicts(['wukongimPort', 'smilePort']),
+  )
+  .option(
+    '--cors-origin <list>',
+    'origins allowed by CORS on both APIs (instead of any for WuKongIM, loopback for Smile) and on the control API (besides loopback); * for any',
+    origins,
+  )
+  .option('--allowed-hosts <list>', 'Host names served besides loopback names and IP addresses (.example.test for a domain; * for any)', hosts)
+  .addOption(
+    new Option('--log-format <format>', 'the request log on standard output: pretty (coloured on a terminal) or json, one object a line')
+      .choices(LOG_FORMATS)
+      .default('pretty'),
+  )
+  .option('--quiet', 'print only the banner and errors, no request log', false)
   .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
   .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
   .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
@@ -170,6 +219,11 @@ program
         seed: options.seed,
         host: options.host,
         wukongimPort: options.wukongimPort,
+        port: options.port,
+        corsOrigins: options.corsOrigin,
+        allowedHosts: options.allowedHosts,
+        logFormat: options.logFormat as LogFormat,
+        quiet: options.quiet,
         profile: options.profile as WukongimProfile,
         managerToken: options.managerToken,
         wukongimTokenTtl: options.wukongimTokenTtl,
@@ -210,6 +264,8 @@ program
       version,
     );
   });
+
+listEnvironment(serveCommand);
 
 program
   .command('verify')
@@ -259,28 +315,51 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-/** Settings from `serve --config FILE`: placed before the command line's own flags, which then win. */
+/**
+ * Settings from the environment and from `serve --config FILE`, placed before the command line's own
+ * flags, which then win. A flag the environment sets replaces the config file's, so the order is:
+ * command line, then environment, then config file.
+ */
 let configured: { faults: FaultRule[] } = { faults: [] };
-async function withConfig(argv: string[]): Promise<string[]> {
-  const at = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
-  if (at < 0) return argv;
-  const file = argv[at]?.startsWith('--config=') ? argv[at].slice('--config='.length) : argv[at + 1];
-  if (!file) return argv;
-  const serve = program.commands.find((command) => command.name() === 'serve') as Command;
-  const flags = new Set(serve.options.map((option) => option.long?.slice(2) ?? ''));
+async function withSettings(argv: string[]): Promise<string[]> {
+  const first = argv[2];
+  const isServe = first === 'serve' || first === undefined || (first.startsWith('-') && !['-v', '--version', '-h', '--help'].includes(first));
+  if (!isServe) return argv;
+  let fromEnvironment: Map<string, string[]>;
   try {
-    const config = await readConfig(file, flags, new Set(['scenario', 'state-file']));
-    configured = config;
-    const first = argv.indexOf('serve') >= 0 ? argv.indexOf('serve') + 1 : 2;
-    return [...argv.slice(0, first), ...config.args, ...argv.slice(first)];
+    fromEnvironment = environmentFlags(serveCommand, process.env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof EnvironmentError)) throw error;
     usage(error.message);
   }
+  const at = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
+  const file = at < 0 ? fromEnvironment.get('config')?.[1] : argv[at]?.startsWith('--config=') ? argv[at].slice('--config='.length) : argv[at + 1];
+  fromEnvironment.delete('config');
+  const settings = new Map<string, string[]>();
+  if (file) {
+    const flags = new Set(serveCommand.options.map((option) => option.long?.slice(2) ?? ''));
+    try {
+      const config = await readConfig(file, flags, new Set(['scenario', 'state-file']));
+      configured = config;
+      for (const [key, args] of config.settings) settings.set(key, args);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      usage(error.message);
+    }
+  }
+  for (const [key, args] of fromEnvironment) settings.set(key, args);
+  const at2 = first === 'serve' ? 3 : 2;
+  return [...argv.slice(0, 2), 'serve', ...[...settings.values()].flat(), ...argv.slice(at2)];
+}
+
+// Started by the launcher (bin.ts): if it goes away, shut down as on SIGTERM. The channel alone keeps nothing running.
+if (process.channel) {
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 try {
-  await program.parseAsync(await withConfig(process.argv));
+  await program.parseAsync(await withSettings(process.argv));
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   const done = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';

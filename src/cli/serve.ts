@@ -9,6 +9,7 @@ import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
+import { attachRequestLog, createRequestLog, type LogFormat } from './request-log.js';
 import { openStateFile } from './state-file.js';
 
 /** The serve command's settings, parsed and checked. */
@@ -16,6 +17,15 @@ export interface ServeSettings {
   seed: number;
   host: string;
   wukongimPort: number;
+  /** One port for everything (WuKongIM at /, Smile at /v1, the control API at /__mock), instead of the two. */
+  port?: number;
+  /** Origins CORS allows (instead of the APIs' defaults, and besides loopback on the control API). */
+  corsOrigins?: string[];
+  /** Host names served besides loopback names and IP addresses. */
+  allowedHosts?: string[];
+  logFormat: LogFormat;
+  /** No request log: the banner and errors only. */
+  quiet: boolean;
   profile: WukongimProfile;
   managerToken?: string;
   wukongimTokenTtl?: number;
@@ -76,6 +86,8 @@ async function readScenarios(files: string[]): Promise<Scenario[]> {
 
 /** The exit code of a shutdown that dropped webhook deliveries (0 when none was left). */
 export const EXIT_DROPPED = 3;
+/** The exit code of every failure to start: bad flags, config, scenarios or state file, a port that cannot be opened. */
+export const EXIT_START = 2;
 
 /** Starts the servers, prints where they listen, and stops gracefully on a signal. */
 export async function runServe(settings: ServeSettings, version: string): Promise<void> {
@@ -137,48 +149,90 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     process.exit(2);
   }
   stateFile?.exitIfRefused(settings.seed);
-  const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
+  const log = createRequestLog({
+    format: settings.logFormat,
+    quiet: settings.quiet,
+    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    write: (text) => {
+      if (stdoutOpen) process.stdout.write(text);
+    },
+  });
+  // Standard output closed under it (`token-mock serve | head`): the log stops, the mock goes on.
+  let stdoutOpen = true;
+  process.stdout.on('error', () => {
+    stdoutOpen = false;
+  });
+  const { edge } = attachRequestLog(mock, log);
+  const listen = async (api: 'wukongim' | 'smile' | undefined, port: number, flag: string): Promise<RunningServer> => {
     try {
-      return await serve(mock, { api, port, host: settings.host, maxConnections: settings.maxConnections });
+      return await serve(mock, {
+        api,
+        port,
+        host: settings.host,
+        maxConnections: settings.maxConnections,
+        corsOrigins: settings.corsOrigins,
+        allowedHosts: settings.allowedHosts,
+        onEdge: edge,
+      });
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
       const reason =
-        code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : (error as Error).message;
+        code === 'EADDRINUSE'
+          ? `port ${port} is already in use; pick another with ${flag} <port>, or ${flag} 0 for a free one`
+          : code === 'EADDRNOTAVAIL'
+            ? 'the address is not on this machine'
+            : (error as Error).message;
       console.error(`token-mock: cannot listen on ${settings.host}:${port}: ${reason}`);
-      process.exit(1);
+      process.exit(EXIT_START);
     }
   };
-  const wukongim = await listen('wukongim', settings.wukongimPort);
-  const smile = await listen('smile', settings.smilePort);
+  const servers: RunningServer[] = [];
+  let wukongimUrl: string;
+  let smileUrl: string;
+  if (settings.port !== undefined) {
+    const one = await listen(undefined, settings.port, '--port');
+    servers.push(one);
+    wukongimUrl = one.url;
+    smileUrl = one.url;
+  } else {
+    const wukongim = await listen('wukongim', settings.wukongimPort, '--wukongim-port');
+    const smile = await listen('smile', settings.smilePort, '--smile-port');
+    servers.push(wukongim, smile);
+    wukongimUrl = wukongim.url;
+    smileUrl = smile.url;
+  }
   const clockNote = settings.startTime ? `clock frozen at ${mock.clock.iso()}` : 'real clock';
   const chosen = settings.mode === 'production' ? 'PRODUCTION' : 'SANDBOX';
   const example = mock.smile.credentials.find((c) => c.mode === chosen) ?? mock.smile.credentials[0];
+  const control = settings.port !== undefined ? `${wukongimUrl}/__mock` : `${wukongimUrl}/__mock  and  ${smileUrl}/__mock`;
   console.log(`token-mock ${version} (seed ${settings.seed}, profile ${settings.profile}, ${clockNote})`);
-  console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
-  console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
-  console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
+  console.log(`  WuKongIM  ${wukongimUrl}${settings.managerToken ? '  (header token: required)' : ''}`);
+  console.log(`  Smile     ${smileUrl}/v1  (${mock.smile.userCount} users)`);
+  console.log(`  control   ${control}${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
   if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
-  if (example) console.log(`  try: curl -s -X POST ${smile.url}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);
+  if (example) console.log(`  try: curl -s -X POST ${smileUrl}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
       // A second signal: no more waiting.
       const { pending } = mock.webhooks.stats();
+      log.flush();
       console.error(`token-mock: ${signal} again, exiting now${pending > 0 ? `; ${pending} webhook deliveries dropped` : ''}`);
       process.exit(pending > 0 ? EXIT_DROPPED : 0);
     }
     stopping = true;
     console.log(`token-mock: ${signal}, shutting down (webhook deliveries get up to ${settings.shutdownGrace} ms; a second signal exits at once)`);
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
-    await Promise.race([Promise.all([wukongim.close(), smile.close()]), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    await Promise.race([Promise.all(servers.map((server) => server.close())), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     const left = await mock.webhooks.drain(settings.shutdownGrace);
     await mock.flush(); // --state-file: the last changes, now that no request can make more
     const dropped = left.queued + left.onTheWire + left.retrying;
+    log.flush();
     if (dropped === 0) process.exit(0);
     console.error(
       `token-mock: ${dropped} webhook deliveries dropped: ${left.queued} queued, ${left.onTheWire} on the wire, ${left.retrying} waiting on the mock clock for a retry`,

@@ -46,6 +46,8 @@ export interface DeliveryObserver {
   waitFor(type: string, predicate?: (attempt: DeliveryAttempt) => boolean, options?: WaitOptions): Promise<DeliveryAttempt>;
   /** Calls `listener` with every event of this type (`*` for all) as it is emitted, delivered or not. */
   on(type: string, listener: (event: WebhookEvent) => void): () => void;
+  /** Calls `listener` with every delivery attempt as it is journaled (delivered, retrying, failed); returns the way to stop. */
+  onAttempt(listener: (attempt: DeliveryAttempt) => void): () => void;
 }
 
 /** Writing the log, as the delivery engine does. */
@@ -72,6 +74,7 @@ export function createDeliveryLog(size = 1000): DeliveryLog {
   const eventLog = createRing<WebhookEvent>(size);
   const listeners = new Map<string, Set<(event: WebhookEvent) => void>>();
   const waiters = new Set<Waiter>();
+  const attemptListeners = new Set<(attempt: DeliveryAttempt) => void>();
   let counts = { delivered: 0, failed: 0, pending: 0 };
 
   const wanted = (outcome: Outcome | 'any', predicate: (attempt: DeliveryAttempt) => boolean) => (attempt: DeliveryAttempt) =>
@@ -97,6 +100,13 @@ export function createDeliveryLog(size = 1000): DeliveryLog {
       if (attempt.outcome === 'delivered') counts.delivered += 1;
       if (attempt.outcome === 'failed') counts.failed += 1;
       if (attempt.outcome !== 'retrying') counts.pending -= 1;
+      for (const listener of attemptListeners) {
+        try {
+          listener(attempt);
+        } catch {
+          // A listener's failure is its own; the delivery is journaled all the same.
+        }
+      }
       for (const waiter of waiters) {
         if (waiter.type === attempt.type && waiter.matches(attempt)) {
           waiters.delete(waiter);
@@ -136,6 +146,10 @@ export function createDeliveryLog(size = 1000): DeliveryLog {
       set.add(listener);
       listeners.set(type, set);
       return () => set.delete(listener);
+    },
+    onAttempt(listener) {
+      attemptListeners.add(listener);
+      return () => attemptListeners.delete(listener);
     },
     clear() {
       journal.clear();

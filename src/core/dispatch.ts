@@ -56,6 +56,8 @@ export interface DispatchOptions {
 export interface Dispatcher {
   /** Answers a request; undefined only with `passUnowned`, for a path the mock does not serve. */
   dispatch(request: RequestLike, options?: DispatchOptions): Promise<WireReply | undefined>;
+  /** The API that answers a path (a pathname, or a path with its query), within `scope` when given. */
+  owner(path: string, scope?: ApiName): ApiName;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
@@ -72,8 +74,14 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     .sort((a, b) => b.api.basePath.length - a.api.basePath.length);
   const byName = new Map(apis.map((api) => [api.name, api]));
 
+  // The APIs each scope may reach, worked out once rather than on every request.
+  const scoped = new Map<ApiName | undefined, Mounted[]>([[undefined, mounted]]);
   const select = (pathname: string, scope?: ApiName): Mounted => {
-    const candidates = scope ? mounted.filter(({ api }) => api.name === scope || api.name === 'admin') : mounted;
+    let candidates = scoped.get(scope);
+    if (!candidates) {
+      candidates = mounted.filter(({ api }) => api.name === scope || api.name === 'admin');
+      scoped.set(scope, candidates);
+    }
     const found = candidates.find(({ api }) => underBase(pathname, api.basePath));
     return found ?? (candidates.find(({ api }) => api.name !== 'admin') as Mounted);
   };
@@ -194,7 +202,12 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     }
   }
 
-  return { dispatch };
+  const owner = (path: string, scope?: ApiName): ApiName => {
+    const query = path.indexOf('?');
+    return select(query < 0 ? path : path.slice(0, query), scope).api.name;
+  };
+
+  return { dispatch, owner };
 }
 
 /** The body's value as the API's server reads it: its own decoder, or JSON.parse. */

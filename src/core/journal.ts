@@ -8,7 +8,7 @@ import { createRing, type Ring } from './ring.js';
 import type { Violation } from './validation.js';
 import type { ReportedViolation } from './violation-list.js';
 
-export type { JournalEntry } from './journal-entry.js';
+export type { JournalEntry, RecordedEntry } from './journal-entry.js';
 export type { ReportedViolation } from './violation-list.js';
 
 /** The reported form of a violation. */
@@ -46,6 +46,11 @@ export interface Journal {
    * the entries shown are formatted; `total` comes from counts kept per API, not from a scan.
    */
   page(query: JournalQuery): Slice<JournalEntry, number>;
+  /**
+   * Calls `listener` with every entry as it is recorded, whole (before the journal cuts it), with
+   * `time` in epoch ms on the mock clock; returns the way to stop. The request log listens here.
+   */
+  onRecord(listener: (entry: RecordedEntry) => void): () => void;
   clear(): void;
 }
 
@@ -57,6 +62,7 @@ export function createJournal(capacity: number): Journal {
   const ring = createCountedRing(capacity);
   const broken = createCountedRing(capacity);
   const shown = (stored: Stored): JournalEntry => ({ ...stored, time: new Date(stored.time).toISOString() });
+  const listeners: ((entry: RecordedEntry) => void)[] = [];
   return {
     capacity,
     get total() {
@@ -66,6 +72,20 @@ export function createJournal(capacity: number): Journal {
       const stored = keptEntry(ring.entries.total + 1, entry);
       ring.push(stored);
       if (entry.violations.length > 0) broken.push(stored);
+      for (const listener of listeners) {
+        try {
+          listener(entry);
+        } catch {
+          // A listener's failure is its own; the request is answered all the same.
+        }
+      }
+    },
+    onRecord(listener) {
+      listeners.push(listener);
+      return () => {
+        const at = listeners.indexOf(listener);
+        if (at >= 0) listeners.splice(at, 1);
+      };
     },
     entries: () => ring.entries.items().map(shown),
     violations: () => broken.entries.items().map(shown),

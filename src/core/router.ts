@@ -50,7 +50,8 @@ export function createRouter(operations: Iterable<OperationSpec>, basePath = '')
       const params: Record<string, string> = {};
       const node = walk(root, split(path), 0, params);
       if (!node || node.operations.size === 0) return { kind: 'not-found' };
-      const operation = node.operations.get(method);
+      // HEAD is answered wherever GET is, as HTTP servers do (RFC 9110 §9.3.2); the adapter leaves out the body.
+      const operation = node.operations.get(method) ?? (method === 'HEAD' ? node.operations.get('GET') : undefined);
       if (operation) return { kind: 'operation', operation, params };
       return { kind: 'method-not-allowed', allowed: [...node.operations.keys()] };
     },

@@ -12,7 +12,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.reset_200 }, '401': { mediaType: 'application/problem+json', validate: v.reset_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.reset_200 }, '401': { mediaType: 'application/problem+json', validate: v.reset_401 }, '403': { mediaType: 'application/problem+json', validate: v.reset_403 } },
   },
   getClock: {
     id: 'getClock',
@@ -21,7 +21,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.getClock_200 }, '401': { mediaType: 'application/problem+json', validate: v.getClock_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.getClock_200 }, '401': { mediaType: 'application/problem+json', validate: v.getClock_401 }, '403': { mediaType: 'application/problem+json', validate: v.getClock_403 } },
   },
   changeClock: {
     id: 'changeClock',
@@ -30,7 +30,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.changeClock_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.changeClock_200 }, '400': { mediaType: 'application/problem+json', validate: v.changeClock_400 }, '401': { mediaType: 'application/problem+json', validate: v.changeClock_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.changeClock_200 }, '400': { mediaType: 'application/problem+json', validate: v.changeClock_400 }, '401': { mediaType: 'application/problem+json', validate: v.changeClock_401 }, '403': { mediaType: 'application/problem+json', validate: v.changeClock_403 } },
   },
   getJournal: {
     id: 'getJournal',
@@ -39,7 +39,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"},{"name":"api","in":"query","required":false,"type":"string"}],
     validateParams: v.getJournal_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.getJournal_200 }, '400': { mediaType: 'application/problem+json', validate: v.getJournal_400 }, '401': { mediaType: 'application/problem+json', validate: v.getJournal_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.getJournal_200 }, '400': { mediaType: 'application/problem+json', validate: v.getJournal_400 }, '401': { mediaType: 'application/problem+json', validate: v.getJournal_401 }, '403': { mediaType: 'application/problem+json', validate: v.getJournal_403 } },
   },
   getState: {
     id: 'getState',
@@ -48,7 +48,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.getState_200 }, '401': { mediaType: 'application/problem+json', validate: v.getState_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.getState_200 }, '401': { mediaType: 'application/problem+json', validate: v.getState_401 }, '403': { mediaType: 'application/problem+json', validate: v.getState_403 } },
   },
   listViolations: {
     id: 'listViolations',
@@ -57,7 +57,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"api","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listViolations_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listViolations_200 }, '400': { mediaType: 'application/problem+json', validate: v.listViolations_400 }, '401': { mediaType: 'application/problem+json', validate: v.listViolations_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listViolations_200 }, '400': { mediaType: 'application/problem+json', validate: v.listViolations_400 }, '401': { mediaType: 'application/problem+json', validate: v.listViolations_401 }, '403': { mediaType: 'application/problem+json', validate: v.listViolations_403 } },
   },
   connectDevice: {
     id: 'connectDevice',
@@ -66,7 +66,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.connectDevice_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.connectDevice_200 }, '400': { mediaType: 'application/problem+json', validate: v.connectDevice_400 }, '401': { mediaType: 'application/problem+json', validate: v.connectDevice_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.connectDevice_200 }, '400': { mediaType: 'application/problem+json', validate: v.connectDevice_400 }, '401': { mediaType: 'application/problem+json', validate: v.connectDevice_401 }, '403': { mediaType: 'application/problem+json', validate: v.connectDevice_403 } },
   },
   listConnections: {
     id: 'listConnections',
@@ -75,7 +75,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"uid","in":"query","required":false,"type":"string"},{"name":"state","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listConnections_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listConnections_200 }, '400': { mediaType: 'application/problem+json', validate: v.listConnections_400 }, '401': { mediaType: 'application/problem+json', validate: v.listConnections_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listConnections_200 }, '400': { mediaType: 'application/problem+json', validate: v.listConnections_400 }, '401': { mediaType: 'application/problem+json', validate: v.listConnections_401 }, '403': { mediaType: 'application/problem+json', validate: v.listConnections_403 } },
   },
   closeConnection: {
     id: 'closeConnection',
@@ -84,7 +84,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"connectionId","in":"path","required":true,"type":"integer"}],
     validateParams: v.closeConnection_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.closeConnection_200 }, '400': { mediaType: 'application/problem+json', validate: v.closeConnection_400 }, '401': { mediaType: 'application/problem+json', validate: v.closeConnection_401 }, '404': { mediaType: 'application/problem+json', validate: v.closeConnection_404 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.closeConnection_200 }, '400': { mediaType: 'application/problem+json', validate: v.closeConnection_400 }, '401': { mediaType: 'application/problem+json', validate: v.closeConnection_401 }, '403': { mediaType: 'application/problem+json', validate: v.closeConnection_403 }, '404': { mediaType: 'application/problem+json', validate: v.closeConnection_404 } },
   },
   listDevices: {
     id: 'listDevices',
@@ -93,7 +93,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"uid","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listDevices_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listDevices_200 }, '400': { mediaType: 'application/problem+json', validate: v.listDevices_400 }, '401': { mediaType: 'application/problem+json', validate: v.listDevices_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listDevices_200 }, '400': { mediaType: 'application/problem+json', validate: v.listDevices_400 }, '401': { mediaType: 'application/problem+json', validate: v.listDevices_401 }, '403': { mediaType: 'application/problem+json', validate: v.listDevices_403 } },
   },
   setUserState: {
     id: 'setUserState',
@@ -102,7 +102,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"uid","in":"path","required":true,"type":"string"}],
     validateParams: v.setUserState_params,
     body: { required: true, mediaTypes: ["application/json"], validate: v.setUserState_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.setUserState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setUserState_400 }, '401': { mediaType: 'application/problem+json', validate: v.setUserState_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.setUserState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setUserState_400 }, '401': { mediaType: 'application/problem+json', validate: v.setUserState_401 }, '403': { mediaType: 'application/problem+json', validate: v.setUserState_403 } },
   },
   consumeSmileToken: {
     id: 'consumeSmileToken',
@@ -111,7 +111,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.consumeSmileToken_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.consumeSmileToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.consumeSmileToken_400 }, '401': { mediaType: 'application/json', validate: v.consumeSmileToken_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.consumeSmileToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.consumeSmileToken_400 }, '401': { mediaType: 'application/json', validate: v.consumeSmileToken_401 }, '403': { mediaType: 'application/problem+json', validate: v.consumeSmileToken_403 } },
   },
   emitWebhook: {
     id: 'emitWebhook',
@@ -120,7 +120,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.emitWebhook_body },
-    responses: { '202': { mediaType: 'application/json', validate: v.emitWebhook_202 }, '400': { mediaType: 'application/problem+json', validate: v.emitWebhook_400 }, '401': { mediaType: 'application/problem+json', validate: v.emitWebhook_401 } },
+    responses: { '202': { mediaType: 'application/json', validate: v.emitWebhook_202 }, '400': { mediaType: 'application/problem+json', validate: v.emitWebhook_400 }, '401': { mediaType: 'application/problem+json', validate: v.emitWebhook_401 }, '403': { mediaType: 'application/problem+json', validate: v.emitWebhook_403 } },
   },
   listDeliveries: {
     id: 'listDeliveries',
@@ -129,7 +129,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"api","in":"query","required":false,"type":"string"},{"name":"type","in":"query","required":false,"type":"string"},{"name":"eventId","in":"query","required":false,"type":"string"},{"name":"outcome","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listDeliveries_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listDeliveries_200 }, '400': { mediaType: 'application/problem+json', validate: v.listDeliveries_400 }, '401': { mediaType: 'application/problem+json', validate: v.listDeliveries_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listDeliveries_200 }, '400': { mediaType: 'application/problem+json', validate: v.listDeliveries_400 }, '401': { mediaType: 'application/problem+json', validate: v.listDeliveries_401 }, '403': { mediaType: 'application/problem+json', validate: v.listDeliveries_403 } },
   },
   listWebhookEvents: {
     id: 'listWebhookEvents',
@@ -138,7 +138,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listWebhookEvents_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listWebhookEvents_200 }, '400': { mediaType: 'application/problem+json', validate: v.listWebhookEvents_400 }, '401': { mediaType: 'application/problem+json', validate: v.listWebhookEvents_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listWebhookEvents_200 }, '400': { mediaType: 'application/problem+json', validate: v.listWebhookEvents_400 }, '401': { mediaType: 'application/problem+json', validate: v.listWebhookEvents_401 }, '403': { mediaType: 'application/problem+json', validate: v.listWebhookEvents_403 } },
   },
   listScenarios: {
     id: 'listScenarios',
@@ -147,7 +147,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listScenarios_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listScenarios_200 }, '400': { mediaType: 'application/problem+json', validate: v.listScenarios_400 }, '401': { mediaType: 'application/problem+json', validate: v.listScenarios_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listScenarios_200 }, '400': { mediaType: 'application/problem+json', validate: v.listScenarios_400 }, '401': { mediaType: 'application/problem+json', validate: v.listScenarios_401 }, '403': { mediaType: 'application/problem+json', validate: v.listScenarios_403 } },
   },
   loadScenario: {
     id: 'loadScenario',
@@ -156,7 +156,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json","application/yaml"], validate: v.loadScenario_body },
-    responses: { '201': { mediaType: 'application/json', validate: v.loadScenario_201 }, '400': { mediaType: 'application/problem+json', validate: v.loadScenario_400 }, '401': { mediaType: 'application/problem+json', validate: v.loadScenario_401 } },
+    responses: { '201': { mediaType: 'application/json', validate: v.loadScenario_201 }, '400': { mediaType: 'application/problem+json', validate: v.loadScenario_400 }, '401': { mediaType: 'application/problem+json', validate: v.loadScenario_401 }, '403': { mediaType: 'application/problem+json', validate: v.loadScenario_403 } },
   },
   listFaults: {
     id: 'listFaults',
@@ -165,7 +165,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listFaults_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listFaults_200 }, '400': { mediaType: 'application/problem+json', validate: v.listFaults_400 }, '401': { mediaType: 'application/problem+json', validate: v.listFaults_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listFaults_200 }, '400': { mediaType: 'application/problem+json', validate: v.listFaults_400 }, '401': { mediaType: 'application/problem+json', validate: v.listFaults_401 }, '403': { mediaType: 'application/problem+json', validate: v.listFaults_403 } },
   },
   addFault: {
     id: 'addFault',
@@ -174,7 +174,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.addFault_body },
-    responses: { '201': { mediaType: 'application/json', validate: v.addFault_201 }, '400': { mediaType: 'application/problem+json', validate: v.addFault_400 }, '401': { mediaType: 'application/problem+json', validate: v.addFault_401 } },
+    responses: { '201': { mediaType: 'application/json', validate: v.addFault_201 }, '400': { mediaType: 'application/problem+json', validate: v.addFault_400 }, '401': { mediaType: 'application/problem+json', validate: v.addFault_401 }, '403': { mediaType: 'application/problem+json', validate: v.addFault_403 } },
   },
   clearFaults: {
     id: 'clearFaults',
@@ -183,7 +183,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '204': {}, '401': { mediaType: 'application/problem+json', validate: v.clearFaults_401 } },
+    responses: { '204': {}, '401': { mediaType: 'application/problem+json', validate: v.clearFaults_401 }, '403': { mediaType: 'application/problem+json', validate: v.clearFaults_403 } },
   },
   removeFault: {
     id: 'removeFault',
@@ -192,7 +192,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
     validateParams: v.removeFault_params,
     body: undefined,
-    responses: { '204': {}, '401': { mediaType: 'application/problem+json', validate: v.removeFault_401 }, '404': { mediaType: 'application/problem+json', validate: v.removeFault_404 } },
+    responses: { '204': {}, '401': { mediaType: 'application/problem+json', validate: v.removeFault_401 }, '403': { mediaType: 'application/problem+json', validate: v.removeFault_403 }, '404': { mediaType: 'application/problem+json', validate: v.removeFault_404 } },
   },
 };
 

@@ -32,6 +32,9 @@ export const PROBLEMS = {
   unsupportedMediaType: { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
   payloadTooLarge: { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
   unauthorized: { status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  reboundHost: { status: 403, slug: 'rebound-host', title: 'Host not allowed' },
+  foreignOrigin: { status: 403, slug: 'foreign-origin', title: 'Origin not allowed' },
+  remoteClient: { status: 403, slug: 'remote-client', title: 'Client not on loopback' },
   invalidFault: { status: 400, slug: 'invalid-fault', title: 'Invalid fault rule' },
   invalidEvent: { status: 400, slug: 'invalid-event', title: 'Invalid event' },
   invalidScenario: { status: 400, slug: 'invalid-scenario', title: 'Invalid scenario' },
@@ -73,6 +76,9 @@ function namingAllowed(violation: Violation): Violation {
   if (violation.keyword !== 'enum' || !Array.isArray(allowed)) return violation;
   return { ...violation, message: `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` };
 }
+
+/** The problem of each rule of the socket's edge (`core/origin-guard.ts`). */
+export const REFUSALS = { host: 'reboundHost', origin: 'foreignOrigin', client: 'remoteClient' } as const satisfies Record<string, ProblemName>;
 
 /** The catalogue the core uses for requests to `/__mock`. */
 export const adminErrors: ErrorCatalogue = {
