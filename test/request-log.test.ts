@@ -261,6 +261,24 @@ describe('token-mock serve, logging', () => {
     expect(output().slice(output().indexOf('try: curl')).trim().split('\n')).toHaveLength(1);
   });
 
+  it('keeps answering while nobody reads its output, and says afterwards how many lines it dropped', async () => {
+    const { url, output } = await start([]);
+    // The reader stops: the pipe's buffer fills after a few hundred lines.
+    child?.stdout?.pause();
+    const started = performance.now();
+    for (let round = 0; round < 40; round++) {
+      const answers = await Promise.all(Array.from({ length: 250 }, () => fetch(`${url}/health?${'q'.repeat(200)}`)));
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    }
+    // 10,000 answers (about 3 MB of log lines) while the output is stuck, without waiting on it.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    child?.stdout?.resume();
+    await expect.poll(() => output(), { timeout: 5_000 }).toMatch(/token-mock: \d+ log lines were dropped while standard output was not being read/);
+    // And the log goes on once it is read again.
+    await fetch(`${url}/health?after`);
+    await expect.poll(() => output(), { timeout: 5_000 }).toContain('/health?after');
+  });
+
   it('logs pretty lines without colour when the output is not a terminal', async () => {
     const { url, output } = await start([]);
     await fetch(`${url}/health`);

@@ -9,6 +9,7 @@ import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
+import { logOutput } from './log-output.js';
 import { attachRequestLog, createRequestLog, type LogFormat } from './request-log.js';
 import { openStateFile } from './state-file.js';
 
@@ -149,18 +150,12 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     process.exit(2);
   }
   stateFile?.exitIfRefused(settings.seed);
+  const output = logOutput(1);
   const log = createRequestLog({
     format: settings.logFormat,
     quiet: settings.quiet,
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-    write: (text) => {
-      if (stdoutOpen) process.stdout.write(text);
-    },
-  });
-  // Standard output closed under it (`token-mock serve | head`): the log stops, the mock goes on.
-  let stdoutOpen = true;
-  process.stdout.on('error', () => {
-    stdoutOpen = false;
+    write: output.write,
   });
   const { edge } = attachRequestLog(mock, log);
   const listen = async (api: 'wukongim' | 'smile' | undefined, port: number, flag: string): Promise<RunningServer> => {
@@ -222,6 +217,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       // A second signal: no more waiting.
       const { pending } = mock.webhooks.stats();
       log.flush();
+      await output.drain(500);
       console.error(`token-mock: ${signal} again, exiting now${pending > 0 ? `; ${pending} webhook deliveries dropped` : ''}`);
       process.exit(pending > 0 ? EXIT_DROPPED : 0);
     }
@@ -233,6 +229,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     await mock.flush(); // --state-file: the last changes, now that no request can make more
     const dropped = left.queued + left.onTheWire + left.retrying;
     log.flush();
+    await output.drain(1_000);
     if (dropped === 0) process.exit(0);
     console.error(
       `token-mock: ${dropped} webhook deliveries dropped: ${left.queued} queued, ${left.onTheWire} on the wire, ${left.retrying} waiting on the mock clock for a retry`,
