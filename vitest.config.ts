@@ -16,7 +16,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // The recipes under examples/recipes are tests themselves: each runs as users would run it.
+    include: ['test/**/*.test.ts', 'examples/recipes/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });
