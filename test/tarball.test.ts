@@ -5,9 +5,11 @@
  * and CommonJS code can require it. Needs `npm run build` first, as every test here does.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type Consumer, createConsumer } from './support/consumer.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -135,4 +137,75 @@ describe('the packed tarball', () => {
     const output = consumer.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'link-tokens.test.ts']);
     expect(output).toMatch(/Tests\s+4 passed/);
   }, 60_000);
+
+  it('runs the GitHub Actions recipe’s commands in order: a real server, a suite against it, no violations, verify with JUnit reports', async () => {
+    const workflow = parse(readFileSync(join(repo, 'examples/recipes/github-actions/token-mock.yml'), 'utf8')) as {
+      jobs: { contract: { env: Record<string, string | number>; steps: Step[] } };
+    };
+    const { env: jobEnv, steps } = workflow.jobs.contract;
+    // Free ports in place of the job's 5001 and 5002, which another program here may hold.
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      WUKONGIM_PORT: String(await freePort()),
+      SMILE_PORT: String(await freePort()),
+    };
+    expect(Object.keys(jobEnv)).toEqual(['WUKONGIM_PORT', 'SMILE_PORT']);
+    // The project's own suite is the recipe's; `npm test` runs it.
+    writeFileSync(join(consumer.dir, 'api.spec.ts'), readFileSync(join(repo, 'examples/recipes/github-actions/api.spec.ts')));
+    const project = JSON.parse(readFileSync(join(consumer.dir, 'package.json'), 'utf8'));
+    writeFileSync(join(consumer.dir, 'package.json'), JSON.stringify({ ...project, scripts: { test: 'vitest run api.spec.ts' } }));
+
+    const ran: string[] = [];
+    const runStep = (step: Step) => {
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([name, value]) => [name, value.replace(/\$\{\{ env\.(\w+) \}\}/g, (_m, key: string) => env[key] ?? '')]),
+      );
+      consumer.run('bash', ['-e', '-c', step.run as string], { ...env, ...stepEnv });
+      ran.push(step.name ?? (step.run as string));
+    };
+    let failure: unknown;
+    for (const step of steps) {
+      // GitHub's own actions (checkout, setup-node, upload-artifact) and `npm ci`, which made this project, are the runner's part.
+      if (step.uses !== undefined || step.run === 'npm ci') continue;
+      if (failure !== undefined && step.if !== 'always()') continue;
+      try {
+        runStep(step);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    expect(ran).toEqual([
+      'Start token-mock',
+      'Run the suite against it',
+      'Nothing the suite sent broke the specs',
+      'Verify the mock against the specs',
+      'Stop token-mock',
+    ]);
+    for (const report of ['smile-contract.xml', 'wukongim-contract.xml']) {
+      const xml = readFileSync(join(consumer.dir, report), 'utf8');
+      expect(xml).toMatch(/<testsuites[^>]* failures="0"/);
+      expect(xml).toMatch(/<testcase /);
+    }
+  }, 90_000);
 });
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

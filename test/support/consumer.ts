@@ -74,8 +74,8 @@ export interface Consumer {
   tarball: string;
   /** The tarball's files, as `npm pack` lists them. */
   files: string[];
-  /** Runs a command in the consumer; throws with its output when it fails. */
-  run(command: string, args: string[]): string;
+  /** Runs a command in the consumer (with `env`, or this process's); throws with its output when it fails. */
+  run(command: string, args: string[], env?: NodeJS.ProcessEnv): string;
 }
 
 /**
@@ -121,9 +121,9 @@ export function createConsumer(tools: string[]): Consumer {
       2,
     ),
   );
-  const run = (command: string, args: string[]) => {
+  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
     try {
-      return execFileSync(command, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      return execFileSync(command, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
     } catch (error) {
       const { stdout, stderr } = error as { stdout?: string; stderr?: string };
       throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${stdout ?? ''}${stderr ?? ''}`);
