@@ -182,6 +182,8 @@ describe('the packed tarball', () => {
       'Verify the mock against the specs',
       'Stop token-mock',
     ]);
+    // The last step stopped the server it started.
+    await expect(fetch(`http://127.0.0.1:${env.WUKONGIM_PORT}/health`)).rejects.toThrow();
     for (const report of ['smile-contract.xml', 'wukongim-contract.xml']) {
       const xml = readFileSync(join(consumer.dir, report), 'utf8');
       expect(xml).toMatch(/<testsuites[^>]* failures="0"/);
