@@ -16,8 +16,8 @@ export default defineConfig({
     ],
   },
   test: {
-    // The recipes under examples/recipes are tests themselves: each runs as users would run it.
-    include: ['test/**/*.test.ts', 'examples/recipes/**/*.test.ts'],
+    // The README's first test and the recipes under examples/ are tests themselves, run as users would run them.
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });

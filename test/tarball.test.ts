@@ -132,10 +132,12 @@ describe('the packed tarball', () => {
     expect(help).toMatch(/serve.*\n.*verify/s);
   });
 
-  it('passes the vitest recipe (setupServer, a reset between tests, the mock clock) against the installed package', () => {
+  it('passes the README’s first test and the vitest recipe (setupServer, a reset between tests, the mock clock) against the installed package', () => {
     writeFileSync(join(consumer.dir, 'link-tokens.test.ts'), readFileSync(join(repo, 'examples/recipes/vitest/link-tokens.test.ts'), 'utf8'));
-    const output = consumer.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'link-tokens.test.ts']);
-    expect(output).toMatch(/Tests\s+4 passed/);
+    writeFileSync(join(consumer.dir, 'first.test.ts'), readFileSync(join(repo, 'examples/readme/first.test.ts'), 'utf8'));
+    const output = consumer.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'link-tokens.test.ts', 'first.test.ts']);
+    expect(output).toMatch(/Test Files\s+2 passed/);
+    expect(output).toMatch(/Tests\s+5 passed/);
   }, 60_000);
 
   it('runs the GitHub Actions recipe’s commands in order: a real server, a suite against it, no violations, verify with JUnit reports', async () => {
