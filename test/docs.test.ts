@@ -63,7 +63,7 @@ describe('the README on the npm page', () => {
   it('opens with both audiences’ commands', () => {
     const firstScreen = readme.slice(0, readme.indexOf('## Work on it') + 200);
     expect(firstScreen).toContain('npm i -D token-mock msw');
-    expect(firstScreen).toMatch(/## Work on it\n\n```sh\nnpm install\nnpm start\n```/);
+    expect(firstScreen).toMatch(/## Work on it\n\n```sh\nnpm install\nnpm start\nnpm test\n```/);
   });
 });
 
