@@ -67,13 +67,18 @@ const RESOLUTIONS = {
 beforeAll(() => {
   consumer = createConsumer(['msw', 'vitest', 'typescript', '@types/node']);
   writeFileSync(join(consumer.dir, 'entries.ts'), ENTRIES);
+  // The GitHub Actions recipe's suite is the project's own; `npm test` runs it.
+  writeFileSync(join(consumer.dir, 'api.spec.ts'), readFileSync(join(repo, 'examples/recipes/github-actions/api.spec.ts')));
+  const project = JSON.parse(readFileSync(join(consumer.dir, 'package.json'), 'utf8'));
+  writeFileSync(join(consumer.dir, 'package.json'), JSON.stringify({ ...project, scripts: { test: 'vitest run api.spec.ts' } }));
 }, 120_000);
 
 afterAll(() => {
   if (consumer && !process.env.KEEP_CONSUMER) rmSync(consumer.dir, { recursive: true, force: true });
 });
 
-describe('the packed tarball', () => {
+// Side by side: each test runs its own processes in the one consumer project, and none changes what another reads.
+describe.concurrent('the packed tarball', () => {
   it('ships the build, the specs and the project files, and no tests, benchmarks or sources', () => {
     expect(consumer.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'openapi/smile.yaml', 'dist/index.js']));
     const unexpected = consumer.files.filter(
@@ -99,22 +104,22 @@ describe('the packed tarball', () => {
     }
   });
 
-  it.each(Object.keys(RESOLUTIONS) as (keyof typeof RESOLUTIONS)[])('type-checks every entry point under moduleResolution %s', (name) => {
+  it.each(Object.keys(RESOLUTIONS) as (keyof typeof RESOLUTIONS)[])('type-checks every entry point under moduleResolution %s', async (name) => {
     const config = {
       compilerOptions: { ...RESOLUTIONS[name], target: 'es2022', lib: ['es2023', 'dom'], types: ['node'], strict: true, noEmit: true, resolveJsonModule: true },
       files: ['entries.ts'],
     };
     writeFileSync(join(consumer.dir, `tsconfig.${name}.json`), JSON.stringify(config));
-    expect(consumer.run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `tsconfig.${name}.json`])).toBe('');
+    expect(await consumer.run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `tsconfig.${name}.json`])).toBe('');
   }, 60_000);
 
-  it('exports every entry point and the specs through its exports map, for import and for require', () => {
+  it('exports every entry point and the specs through its exports map, for import and for require', async () => {
     const specifiers = Object.keys(manifest.exports).map((key) => `token-mock${key.slice(1)}`);
     expect(specifiers).toContain('token-mock/openapi/*.yaml');
     const concrete = specifiers.flatMap((specifier) =>
       specifier.includes('*') ? ['smile', 'wukongim', 'admin'].map((spec) => specifier.replace('*', spec)) : [specifier],
     );
-    const resolved = consumer.run(process.execPath, [
+    const resolved = await consumer.run(process.execPath, [
       '--input-type=module',
       '-e',
       `for (const s of ${JSON.stringify(concrete)}) console.log(import.meta.resolve(s));`,
@@ -122,20 +127,20 @@ describe('the packed tarball', () => {
     expect(resolved.trim().split('\n')).toHaveLength(concrete.length);
     expect(resolved).toContain('/node_modules/token-mock/openapi/smile.yaml');
     // ESM only: on Node 20.19 and later, require() loads it too.
-    const required = consumer.run(process.execPath, ['-e', "const { createMock } = require('token-mock'); console.log(typeof createMock);"]);
+    const required = await consumer.run(process.execPath, ['-e', "const { createMock } = require('token-mock'); console.log(typeof createMock);"]);
     expect(required.trim()).toBe('function');
   });
 
-  it('runs its bin: token-mock --help', () => {
-    const help = consumer.run(join(consumer.dir, 'node_modules/.bin/token-mock'), ['--help']);
+  it('runs its bin: token-mock --help', async () => {
+    const help = await consumer.run(join(consumer.dir, 'node_modules/.bin/token-mock'), ['--help']);
     expect(help).toContain('Usage: token-mock');
     expect(help).toMatch(/serve.*\n.*verify/s);
   });
 
-  it('passes the README’s first test and the vitest recipe (setupServer, a reset between tests, the mock clock) against the installed package', () => {
+  it('passes the README’s first test and the vitest recipe (setupServer, a reset between tests, the mock clock) against the installed package', async () => {
     writeFileSync(join(consumer.dir, 'link-tokens.test.ts'), readFileSync(join(repo, 'examples/recipes/vitest/link-tokens.test.ts'), 'utf8'));
     writeFileSync(join(consumer.dir, 'first.test.ts'), readFileSync(join(repo, 'examples/readme/first.test.ts'), 'utf8'));
-    const output = consumer.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'link-tokens.test.ts', 'first.test.ts']);
+    const output = await consumer.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'link-tokens.test.ts', 'first.test.ts']);
     expect(output).toMatch(/Test Files\s+2 passed/);
     expect(output).toMatch(/Tests\s+5 passed/);
   }, 60_000);
@@ -152,17 +157,13 @@ describe('the packed tarball', () => {
       SMILE_PORT: String(await freePort()),
     };
     expect(Object.keys(jobEnv)).toEqual(['WUKONGIM_PORT', 'SMILE_PORT']);
-    // The project's own suite is the recipe's; `npm test` runs it.
-    writeFileSync(join(consumer.dir, 'api.spec.ts'), readFileSync(join(repo, 'examples/recipes/github-actions/api.spec.ts')));
-    const project = JSON.parse(readFileSync(join(consumer.dir, 'package.json'), 'utf8'));
-    writeFileSync(join(consumer.dir, 'package.json'), JSON.stringify({ ...project, scripts: { test: 'vitest run api.spec.ts' } }));
 
     const ran: string[] = [];
-    const runStep = (step: Step) => {
+    const runStep = async (step: Step) => {
       const stepEnv = Object.fromEntries(
         Object.entries(step.env ?? {}).map(([name, value]) => [name, value.replace(/\$\{\{ env\.(\w+) \}\}/g, (_m, key: string) => env[key] ?? '')]),
       );
-      consumer.run('bash', ['-e', '-c', step.run as string], { ...env, ...stepEnv });
+      await consumer.run('bash', ['-e', '-c', step.run as string], { ...env, ...stepEnv });
       ran.push(step.name ?? (step.run as string));
     };
     let failure: unknown;
@@ -171,7 +172,7 @@ describe('the packed tarball', () => {
       if (step.uses !== undefined || step.run === 'npm ci') continue;
       if (failure !== undefined && step.if !== 'always()') continue;
       try {
-        runStep(step);
+        await runStep(step);
       } catch (error) {
         failure ??= error;
       }

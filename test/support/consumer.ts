@@ -4,7 +4,7 @@
  * the tarball's dependencies and the consumer's tools need, so the same versions come from the cache
  * and nothing is fetched.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,8 +74,8 @@ export interface Consumer {
   tarball: string;
   /** The tarball's files, as `npm pack` lists them. */
   files: string[];
-  /** Runs a command in the consumer (with `env`, or this process's); throws with its output when it fails. */
-  run(command: string, args: string[], env?: NodeJS.ProcessEnv): string;
+  /** Runs a command in the consumer (with `env`, or this process's) and gives its output; rejects with its output when it fails. */
+  run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string>;
 }
 
 /**
@@ -121,14 +121,19 @@ export function createConsumer(tools: string[]): Consumer {
       2,
     ),
   );
-  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
-    try {
-      return execFileSync(command, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${stdout ?? ''}${stderr ?? ''}`);
-    }
-  };
-  run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund']);
+  // Asynchronous, so the tests of one consumer can run side by side.
+  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    new Promise<string>((resolve, reject) => {
+      execFile(command, args, { cwd: dir, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`));
+        else resolve(stdout);
+      });
+    });
+  try {
+    execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm ci failed in ${dir}:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
   return { dir, tarball, files: packed.files.map((file) => file.path), run };
 }
