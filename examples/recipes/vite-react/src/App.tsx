@@ -30,8 +30,6 @@ export function App({ smileUrl }: { smileUrl: string }) {
     });
     await modal.open();
     setStatus(modal.state === 'open' ? 'Widget open' : `Widget ${modal.state}`);
-    // A test (or you, in the console) drives the stand-in as a user would act in the real widget.
-    Object.assign(window, { linkModal: modal });
   }
 
   return (
