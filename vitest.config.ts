@@ -16,7 +16,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // The README's first test and the recipes under examples/ are tests themselves, run as users would run them.
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Generates src/generated/ from openapi/*.yaml: TypeScript types (openapi-typescript), precompiled
- * ajv validators, and the operation table the router and validation are built from.
+ * ajv validators, the operation table the router and validation are built from, and the names the
+ * package exports for the wire types (`public-types.ts`).
  * `--check` regenerates in memory and fails when a committed file differs.
  *
  * Whatever comes from a spec reaches the generated code only through `stringLiteral`, `propertyKey`,
@@ -347,14 +348,79 @@ export async function generateFiles(name: string, document: Json): Promise<Recor
   };
 }
 
+/** The first sentence of a description, for a one-line doc comment. */
+const firstSentence = (text: string) => text.trim().split(/(?<=\.)\s/)[0] as string;
+
+/**
+ * The prefix of each spec's exported type names (`SmileUser`, `WukongimUpdateTokenRequest`,
+ * `ControlClockState`). A new spec needs a row here, so its types are exported under a name users can find.
+ */
+export const TYPE_PREFIXES: Record<string, string> = { smile: 'Smile', wukongim: 'Wukongim', admin: 'Control' };
+
+/**
+ * The source of `public-types.ts`, the package's names for the wire types: for each spec, its `paths`,
+ * `operations` and `webhooks`, every component schema under `<prefix><name>` (or the schema's own
+ * `x-public-name`), and, when it sends webhooks, `<prefix>WebhookEventType` and `<prefix>WebhookEvent<T>`,
+ * the body of event `T`. Two schemas that would export one name are refused.
+ * @example publicTypesModule([{ name: 'smile', document }]) // "export type SmileUser = smile['schemas']['User'];" among others
+ */
+export function publicTypesModule(specs: { name: string; document: Json }[]): string {
+  const lines = [HEADER, '// The names the package exports for the wire types of each API (src/index.ts re-exports them all).'];
+  const imports: string[] = [];
+  const taken = new Map<string, string>();
+  const claim = (exported: string, owner: string) => {
+    const name = identifier(exported);
+    const other = taken.get(name);
+    if (other !== undefined) throw new Error(`${owner} and ${other} would both be exported as ${name}; give one an x-public-name`);
+    taken.set(name, owner);
+    return name;
+  };
+  for (const { name, document } of specs) {
+    const prefix = TYPE_PREFIXES[name];
+    if (prefix === undefined) throw new Error(`openapi/${name}.yaml has no type prefix: add it to TYPE_PREFIXES in scripts/generate.ts`);
+    const spec = identifier(name);
+    const webhooks = Object.keys((document.webhooks ?? {}) as Json);
+    const members = ['components', 'operations', 'paths', ...(webhooks.length > 0 ? ['webhooks'] : [])];
+    imports.push(`import type { ${members.map((member) => `${member} as ${spec}_${member}`).join(', ')} } from ${stringLiteral(`./${name}.types.js`)};`);
+    const source = `openapi/${comment(name)}.yaml`;
+    lines.push('', `/** Every path of ${source}, as openapi-typescript writes them (for openapi-fetch and the like). */`);
+    lines.push(`export type ${claim(`${prefix}Paths`, `${source} paths`)} = ${spec}_paths;`);
+    lines.push(`/** Every operation of ${source}, keyed by operationId: parameters, request body and responses. */`);
+    lines.push(`export type ${claim(`${prefix}Operations`, `${source} operations`)} = ${spec}_operations;`);
+    const schemas = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+    for (const [schema, definition] of Object.entries(schemas)) {
+      if (!COMPONENT_NAME.test(schema)) throw new Error(`component ${JSON.stringify(schema)} is not a valid OpenAPI component name`);
+      const publicName = typeof definition['x-public-name'] === 'string' ? definition['x-public-name'] : `${prefix}${schema}`;
+      const description = typeof definition.description === 'string' ? `: ${comment(firstSentence(definition.description))}` : '';
+      lines.push(`/** \`${comment(schema)}\` of ${source}${description} */`);
+      lines.push(`export type ${claim(publicName, `${source} schema ${schema}`)} = ${spec}_components['schemas'][${stringLiteral(schema)}];`);
+    }
+    if (webhooks.length > 0) {
+      const eventType = claim(`${prefix}WebhookEventType`, `${source} webhook names`);
+      lines.push(`/** The name of every webhook event ${source} sends. */`);
+      lines.push(`export type ${eventType} = keyof ${spec}_webhooks;`);
+      lines.push(`/** The body of webhook event \`T\` of ${source} (a union over every event when \`T\` is left out). */`);
+      lines.push(
+        `export type ${claim(`${prefix}WebhookEvent`, `${source} webhook bodies`)}<T extends ${eventType} = ${eventType}> = {`,
+        `  [K in T]: ${spec}_webhooks[K]['post']['requestBody']['content']['application/json'];`,
+        '}[T];',
+      );
+    }
+  }
+  return [...lines.slice(0, 2), ...imports, ...lines.slice(2), ''].join('\n');
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const specs = (await readdir(specDir)).filter((file) => file.endsWith('.yaml')).sort();
   const files: Record<string, string> = {};
+  const documents: { name: string; document: Json }[] = [];
   for (const spec of specs) {
     const document = parse(await readFile(join(specDir, spec), 'utf8')) as Json;
+    documents.push({ name: basename(spec, '.yaml'), document });
     Object.assign(files, await generateFiles(basename(spec, '.yaml'), document));
   }
+  files['public-types.ts'] = publicTypesModule(documents);
   await mkdir(outDir, { recursive: true });
   const stale: string[] = [];
   for (const [file, content] of Object.entries(files)) {

@@ -27,6 +27,10 @@ describe('README snippets', () => {
     expect(run.stdout.trim()).toBe(printed);
   });
 
+  it('the first test is in the README verbatim (vitest runs the file itself, and test/tarball.test.ts against the installed package)', () => {
+    expect(blocks).toContain(file('examples/readme/first.test.ts'));
+  });
+
   it('the browser snippet is the example page’s own code, which the Chromium test runs', () => {
     const page = file('examples/browser/main.ts');
     const snippet = blocks.find((block) => block.includes('setupWorker'));

@@ -4,7 +4,7 @@
  * plain fetch calls to Smile and WuKongIM, and the Wink Widget (here its stand-in).
  */
 import { setupWorker } from 'msw/browser';
-import { createMock } from 'token-mock';
+import { createMock, type SmileToken, type SmileUser } from 'token-mock';
 import { createHandlers } from 'token-mock/msw';
 import { SmileLinkModal } from 'token-mock/wink';
 
@@ -22,14 +22,8 @@ const log = (line: string) => {
   $('log').textContent += `${line}\n`;
 };
 
-interface Token {
-  id: string;
-  expiresAt: string;
-  mode: string;
-  accessToken: string;
-}
 let userId = localStorage.getItem('example:user') ?? '';
-let token: Token | undefined = JSON.parse(localStorage.getItem('example:token') ?? 'null') ?? undefined;
+let token: SmileToken | undefined = JSON.parse(localStorage.getItem('example:token') ?? 'null') ?? undefined;
 
 function showToken() {
   $('user-id').textContent = userId || 'none';
@@ -55,7 +49,7 @@ async function tick() {
 
 $('create-user').addEventListener('click', async () => {
   const response = await fetch(`${SMILE}/users`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{}' });
-  const { data } = (await response.json()) as { data: { user: { id: string }; token: Token } };
+  const { data } = (await response.json()) as { data: { user: SmileUser; token: SmileToken } };
   userId = data.user.id;
   token = data.token;
   log(`POST /users → ${response.status}: user ${userId}`);
@@ -65,7 +59,7 @@ $('create-user').addEventListener('click', async () => {
 
 $('refresh-token').addEventListener('click', async () => {
   const response = await fetch(`${SMILE}/tokens?userId=${encodeURIComponent(userId)}`, { method: 'POST', headers: AUTH });
-  token = ((await response.json()) as { data: Token }).data;
+  token = ((await response.json()) as { data: SmileToken }).data;
   log(`POST /tokens → ${response.status}: token ${token.id}`);
   showToken();
   await tick();

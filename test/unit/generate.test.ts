@@ -16,6 +16,7 @@ import {
   identifier,
   operationsModule,
   propertyKey,
+  publicTypesModule,
   stringLiteral,
 } from '../../scripts/generate.js';
 
@@ -406,6 +407,70 @@ describe('operationsModule', () => {
       expect(syntaxErrors(source)).toEqual([]);
     });
   }
+});
+
+describe('publicTypesModule', () => {
+  const spec = (schemas: Json, webhooks?: Json): Json => ({ components: { schemas }, ...(webhooks ? { webhooks } : {}) });
+  const tests: [string, { given: Parameters<typeof publicTypesModule>[0]; want: string[] }][] = [
+    [
+      'names each schema after its API, with its description’s first sentence',
+      {
+        given: [{ name: 'smile', document: spec({ User: { type: 'object', description: 'A Smile user. More text.' } }) }],
+        want: ['/** `User` of openapi/smile.yaml: A Smile user. */', "export type SmileUser = smile_components['schemas']['User'];"],
+      },
+    ],
+    [
+      'takes a schema’s x-public-name instead',
+      {
+        given: [{ name: 'smile', document: spec({ EventType: { type: 'string', 'x-public-name': 'SmileSubscriptionEventType' } }) }],
+        want: ["export type SmileSubscriptionEventType = smile_components['schemas']['EventType'];"],
+      },
+    ],
+    [
+      'types webhook bodies by event name when the spec sends webhooks',
+      {
+        given: [{ name: 'wukongim', document: spec({}, { 'user.onlinestatus': {} }) }],
+        want: [
+          "import type { components as wukongim_components, operations as wukongim_operations, paths as wukongim_paths, webhooks as wukongim_webhooks } from './wukongim.types.js';",
+          'export type WukongimWebhookEventType = keyof wukongim_webhooks;',
+          'export type WukongimWebhookEvent<T extends WukongimWebhookEventType = WukongimWebhookEventType> = {',
+        ],
+      },
+    ],
+    [
+      'exports the paths and operations of a spec without webhooks, and no event types',
+      {
+        given: [{ name: 'admin', document: spec({ Problem: { type: 'object' } }) }],
+        want: [
+          'export type ControlPaths = admin_paths;',
+          'export type ControlOperations = admin_operations;',
+          "export type ControlProblem = admin_components['schemas']['Problem'];",
+        ],
+      },
+    ],
+    [
+      'keeps a hostile description as comment text',
+      {
+        given: [{ name: 'admin', document: spec({ A: { description: HOSTILE } }) }],
+        want: [`/** \`A\` of openapi/admin.yaml: ${comment(HOSTILE.split(/(?<=\.)\s/)[0] as string)} */`],
+      },
+    ],
+  ];
+  for (const [name, { given, want }] of tests) {
+    it(name, () => {
+      const source = publicTypesModule(given);
+      expect(source.split('\n')).toEqual(expect.arrayContaining(want));
+      expect(syntaxErrors(source)).toEqual([]);
+    });
+  }
+
+  it.each([
+    ['two schemas that would share a name', [{ name: 'smile', document: spec({ A: {}, B: { 'x-public-name': 'SmileA' } }) }], /SmileA/],
+    ['a schema that takes the name of the event union', [{ name: 'smile', document: spec({ WebhookEvent: {} }, { X: {} }) }], /SmileWebhookEvent/],
+    ['a spec with no prefix', [{ name: 'other', document: spec({}) }], /TYPE_PREFIXES/],
+  ])('refuses %s', (_name, given, error) => {
+    expect(() => publicTypesModule(given)).toThrow(error);
+  });
 });
 
 describe('esmImports', () => {
