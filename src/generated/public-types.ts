@@ -124,6 +124,8 @@ export type SmileExternalMetadata = smile_components['schemas']['ExternalMetadat
 export type SmileUserSession = smile_components['schemas']['UserSession'];
 /** `User` of openapi/smile.yaml */
 export type SmileUser = smile_components['schemas']['User'];
+/** `UserPayload` of openapi/smile.yaml: What the user's session collected: its metadata (the session itself), and the forms, accounts and archives gathered during it. */
+export type SmileUserPayload = smile_components['schemas']['UserPayload'];
 /** `Token` of openapi/smile.yaml */
 export type SmileToken = smile_components['schemas']['Token'];
 /** `UserPage` of openapi/smile.yaml */
