@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse, S
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
-import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
+import { endStreams, IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
 export { nodeHmacSha256 } from './node-crypto.js';
@@ -113,6 +113,7 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
+            endStreams(server);
           }),
       });
     });
