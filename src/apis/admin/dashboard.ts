@@ -15,12 +15,22 @@ export interface DashboardFile {
 /** Where the dashboard's files come from: by name (`index.html`, `dashboard.js`, `dashboard.css`). */
 export type DashboardFiles = () => Promise<Record<string, DashboardFile>>;
 
-/** The built files, next to the compiled control API (`dist/ui/files.js`); imported once, on the first request for the page. */
+/**
+ * The built files: next to the compiled control API (`dist/ui/files.js`), or, when the mock runs from
+ * its sources (tests, tsx), in `dist/ui` of the checkout. Imported once, on the first request for the page.
+ */
 export const builtDashboard: DashboardFiles = async () => {
-  // A specifier bundlers leave alone: a browser bundle of the mock has no use for the page.
-  const specifier = '../../ui/files.js';
-  const module = (await import(/* @vite-ignore */ specifier)) as { default: Record<string, DashboardFile> };
-  return module.default;
+  let failure: unknown;
+  for (const specifier of ['../../ui/files.js', '../../../dist/ui/files.js']) {
+    try {
+      // A specifier bundlers leave alone: a browser bundle of the mock has no use for the page.
+      const module = (await import(/* @vite-ignore */ specifier)) as { default: Record<string, DashboardFile> };
+      return module.default;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 };
 
 /**
