@@ -2,9 +2,11 @@
  * One subscriber of the change feed, as Server-Sent Events text. Its queue is bounded: a client that
  * falls behind (a stuck tab, a socket that stopped reading) has its backlog dropped and gets one
  * `resync` event, so the mock's memory does not grow with it. Events are handed out in batches, at
- * most one every `batchMs`, so a burst of requests costs the client one write, not one per request.
+ * most one every `batchMs`, so a burst of requests costs the client one write, not one per request;
+ * and an event that repeats one still queued (same topic, same detail) is merged into it and counted,
+ * so steady traffic (a load test's thousand token updates a second) queues a handful of events.
  */
-import type { ChangeEvent, ChangeFeed, ChangeTopic } from './changes.js';
+import type { ChangeEvent, ChangeFeed } from './changes.js';
 
 /** How a stream buffers and paces. */
 export interface EventStreamOptions {
@@ -46,9 +48,6 @@ interface Queued {
   detail?: Record<string, unknown>;
 }
 
-/** Topics whose queued events merge into one while the client has not read them: one per request would be a flood. */
-const MERGED = new Set<ChangeTopic>(['journal']);
-
 /**
  * Subscribes to `feed`. The first chunk holds a `hello` event (and the client's retry delay).
  * @example const stream = openEventStream(changes, clock); for (let chunk = await stream.next(); chunk; chunk = await stream.next()) write(chunk);
@@ -58,6 +57,8 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
   const batchMs = options.batchMs ?? 50;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   let queue: Queued[] = [{ topic: 'hello', at: clock.now(), frozen: clock.frozen, count: 1 }];
+  /** The queued events by topic and detail, to merge repeats into. */
+  let queuedByKey = new Map<string, Queued>();
   let sequence = 0;
   let lastTaken = -Infinity;
   let resyncs = 0;
@@ -79,6 +80,7 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
       text += `id: ${sequence}\nevent: ${event.topic}\ndata: ${JSON.stringify(data)}\n\n`;
     }
     queue = [];
+    queuedByKey = new Map();
     return text;
   };
 
@@ -100,16 +102,20 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
   const batchDelay = () => Math.max(0, lastTaken + batchMs - Date.now());
 
   const unsubscribe = feed.subscribe((topic, detail) => {
-    const last = queue[queue.length - 1];
-    if (last && last.topic === topic && MERGED.has(topic)) {
-      last.count += 1;
-      last.at = clock.now();
-      last.frozen = clock.frozen;
+    const key = detail === undefined ? topic : `${topic} ${JSON.stringify(detail)}`;
+    const queued = queuedByKey.get(key);
+    if (queued) {
+      queued.count += 1;
+      queued.at = clock.now();
+      queued.frozen = clock.frozen;
     } else if (queue.length >= maxQueued) {
       queue = [stamp('resync')];
+      queuedByKey = new Map();
       resyncs += 1;
     } else {
-      queue.push(stamp(topic, detail));
+      const event = stamp(topic, detail);
+      queue.push(event);
+      queuedByKey.set(key, event);
     }
     if (waiter && !batchDue) {
       batchDue = true;
@@ -134,6 +140,7 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
       closed = true;
       unsubscribe();
       queue = [];
+      queuedByKey = new Map();
       if (timer !== undefined) clearTimeout(timer);
       settle();
     },

@@ -102,7 +102,7 @@ export interface paths {
         /**
          * Server-Sent Events of every change to the mock's state
          * @description A `text/event-stream` that stays open: a `hello` event first, then one event per change
-         *     (see `ChangeEvent`), sent in batches at most every 50 ms, and a comment line every 15 s when
+         *     (see `ChangeEvent`; repeats merged), sent in batches at most every 50 ms, and a comment line every 15 s when
          *     nothing happens. Each client has a bounded queue (256 events): a client that falls behind
          *     has its backlog dropped and gets one `resync` event, so a stuck reader cannot grow the
          *     mock's memory. Send the admin token in `Authorization`, as on every call (read the stream
@@ -1104,7 +1104,8 @@ export interface components {
         /**
          * @description The `data` of one Server-Sent Event of `GET /stream`; the SSE `event` field repeats `topic`.
          *     An event says what changed, so that a client refetches that part; it is not a copy of the state.
-         *     `journal` events are merged while a client has not read them (`count` says how many requests).
+         *     An event that repeats one the client has not read yet (same topic, same detail) is merged into
+         *     it: `count` says how many, `now` is the latest's.
          */
         ChangeEvent: {
             /**
