@@ -204,8 +204,25 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 function published(changes: ChangeFeed, api: ApiName, method: string, status: number, operationId: string | undefined): void {
   if (api === 'admin' && SAFE.has(method)) return;
-  changes.publish('journal', { api, status });
-  if (api !== 'admin' && !SAFE.has(method) && status > 0 && status < 500) changes.publish(api, operationId ? { operationId } : undefined);
+  changes.publish('journal', JOURNAL_DETAILS[api]);
+  if (api !== 'admin' && !SAFE.has(method) && status > 0 && status < 500) changes.publish(api, operationId ? operationDetail(operationId) : undefined);
+}
+
+// One detail object per API and per operation: the stream merges repeats of the same object.
+const JOURNAL_DETAILS: Record<ApiName, Record<string, unknown>> = {
+  wukongim: Object.freeze({ api: 'wukongim' }),
+  smile: Object.freeze({ api: 'smile' }),
+  admin: Object.freeze({ api: 'admin' }),
+};
+const OPERATION_DETAILS = new Map<string, Record<string, unknown>>();
+
+function operationDetail(operationId: string): Record<string, unknown> {
+  let detail = OPERATION_DETAILS.get(operationId);
+  if (!detail) {
+    detail = Object.freeze({ operationId });
+    OPERATION_DETAILS.set(operationId, detail);
+  }
+  return detail;
 }
 
 /** The body's value as the API's server reads it: its own decoder, or JSON.parse. */

@@ -3,8 +3,9 @@
  * falls behind (a stuck tab, a socket that stopped reading) has its backlog dropped and gets one
  * `resync` event, so the mock's memory does not grow with it. Events are handed out in batches, at
  * most one every `batchMs`, so a burst of requests costs the client one write, not one per request;
- * and an event that repeats one still queued (same topic, same detail) is merged into it and counted,
- * so steady traffic (a load test's thousand token updates a second) queues a handful of events.
+ * and an event that repeats one still queued (same topic, the same detail object) is merged into it
+ * and counted, so steady traffic (a load test's thousand token updates a second) queues a handful of
+ * events. Publishers of frequent events reuse their detail objects for that (`dispatch.ts`).
  */
 import type { ChangeEvent, ChangeFeed } from './changes.js';
 
@@ -57,8 +58,8 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
   const batchMs = options.batchMs ?? 50;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   let queue: Queued[] = [{ topic: 'hello', at: clock.now(), frozen: clock.frozen, count: 1 }];
-  /** The queued events by topic and detail, to merge repeats into. */
-  let queuedByKey = new Map<string, Queued>();
+  /** The queued events by topic and detail object, to merge repeats into. */
+  let queuedByKey = new Map<ChangeEvent['topic'], Map<Record<string, unknown> | undefined, Queued>>();
   let sequence = 0;
   let lastTaken = -Infinity;
   let resyncs = 0;
@@ -102,8 +103,8 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
   const batchDelay = () => Math.max(0, lastTaken + batchMs - Date.now());
 
   const unsubscribe = feed.subscribe((topic, detail) => {
-    const key = detail === undefined ? topic : `${topic} ${JSON.stringify(detail)}`;
-    const queued = queuedByKey.get(key);
+    let byDetail = queuedByKey.get(topic);
+    const queued = byDetail?.get(detail);
     if (queued) {
       queued.count += 1;
       queued.at = clock.now();
@@ -115,7 +116,11 @@ export function openEventStream(feed: ChangeFeed, clock: ClockReading, options: 
     } else {
       const event = stamp(topic, detail);
       queue.push(event);
-      queuedByKey.set(key, event);
+      if (!byDetail) {
+        byDetail = new Map();
+        queuedByKey.set(topic, byDetail);
+      }
+      byDetail.set(detail, event);
     }
     if (waiter && !batchDue) {
       batchDue = true;

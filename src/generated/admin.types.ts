@@ -1104,8 +1104,8 @@ export interface components {
         /**
          * @description The `data` of one Server-Sent Event of `GET /stream`; the SSE `event` field repeats `topic`.
          *     An event says what changed, so that a client refetches that part; it is not a copy of the state.
-         *     An event that repeats one the client has not read yet (same topic, same detail) is merged into
-         *     it: `count` says how many, `now` is the latest's.
+         *     An event that repeats one the client has not read yet (same topic and detail, as the journal's
+         *     and an operation's events are) is merged into it: `count` says how many, `now` is the latest's.
          */
         ChangeEvent: {
             /**

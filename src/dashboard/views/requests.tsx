@@ -15,7 +15,7 @@ export function RequestsView() {
   const [open, setOpen] = useState<number | undefined>(undefined);
   const { data } = useLoaded(
     ['journal'],
-    () => client.call<Schemas['JournalPage']>('GET', `/${violationsOnly ? 'violations' : 'journal'}?limit=100${api ? `&api=${api}` : ''}`),
+    () => client.call<Schemas['JournalPage']>('GET', `/${violationsOnly ? 'violations' : 'journal'}?limit=50${api ? `&api=${api}` : ''}`),
     [api, violationsOnly],
   );
   const shown = (data?.items ?? []).filter(
