@@ -8,9 +8,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserConfig } from '../examples/browser/vite.config.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +29,7 @@ let mock: Mock;
 let wukongim: RunningServer;
 let smile: RunningServer;
 let receiver: Receiver;
+let vite: ViteDevServer | undefined;
 
 beforeAll(async () => {
   if (!present) return;
@@ -53,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([wukongim?.close(), smile?.close(), receiver?.close()]);
+  await Promise.all([wukongim?.close(), smile?.close(), receiver?.close(), vite?.close()]);
 });
 
 async function open(url: string, width = 1280): Promise<Page> {
@@ -208,4 +211,19 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('mounts in a page that runs the mock under setupWorker, and follows the app\'s calls (token-mock/ui)', async () => {
+    const root = fileURLToPath(new URL('./browser', import.meta.url));
+    vite = await createServer({ ...browserConfig(root), configFile: false, server: { ...browserConfig(root).server, port: 0 } });
+    await vite.listen();
+    const page = await open(`${vite.resolvedUrls?.local[0]}dashboard.html`);
+    await page.waitForFunction(() => window.dashboardReady === true, undefined, { timeout: 60_000 });
+    await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+    await page.click('#view-wukongim');
+    await page.click('#login');
+    await expect.poll(() => page.textContent('#slots tbody')).toContain('from-the-app');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'in-page');
+    await page.close();
+  }, 90_000);
 });
