@@ -65,6 +65,26 @@ describe('the control API behind the dashboard', () => {
     expect((await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 7 })).status).toBe(400);
   });
 
+  it('lists where webhook events go, for both APIs, without their secrets', async () => {
+    const mock = createMock({ startTime: START, strict: true, wukongim: { webhookUrl: 'http://127.0.0.1:9/im' } });
+    await mock.fetch(
+      new Request('https://sandbox.smileapi.io/v1/webhooks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('test_key:test_secret')}` },
+        body: JSON.stringify({ name: 'hooks', url: 'https://hooks.example.test/smile', eventTypes: ['USER_CREATED'], active: true, secret: 'shh' }),
+      }),
+    );
+    const page = await call(mock, 'GET', '/__mock/webhooks/subscriptions?limit=1');
+    expect(page.body).toMatchObject({
+      items: [{ api: 'wukongim', id: 'webhook.httpAddr', url: 'http://127.0.0.1:9/im', eventTypes: ['user.onlinestatus'], active: true }],
+      total: 2,
+    });
+    const rest = await call(mock, 'GET', `/__mock/webhooks/subscriptions?cursor=${page.body.nextCursor}`);
+    expect(rest.body.items).toMatchObject([{ api: 'smile', name: 'hooks', url: 'https://hooks.example.test/smile', eventTypes: ['USER_CREATED'] }]);
+    expect(rest.text).not.toContain('shh');
+    expect(rest.body.nextCursor).toBeNull();
+  });
+
   it('serves the dashboard without the admin token, and nothing else', async () => {
     const files = async () => ({ 'index.html': { type: 'text/html; charset=utf-8', text: '<!doctype html><title>t</title>' } });
     const mock = createMock({ startTime: START, strict: true, adminToken: 'secret', dashboard: files });

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
+import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConfig } from '../examples/browser/vite.config.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
@@ -139,6 +139,7 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
     });
     expect(created.status).toBe(200);
     await page.click('#view-webhooks');
+    await expect.poll(() => page.textContent('#subscriptions tbody')).toContain(`${receiver.url}/hooks`);
     await page.selectOption('#emit-type', 'USER_CREATED');
     await page.click('#emit button[type=submit]');
     await expect.poll(() => page.textContent('#deliveries tbody [data-status]'), { timeout: 10_000 }).toBe('202');
@@ -212,7 +213,7 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
     }
   }, 60_000);
 
-  it('mounts in a page that runs the mock under setupWorker, and follows the app\'s calls (token-mock/ui)', async () => {
+  it("mounts in a page that runs the mock under setupWorker, and follows the app's calls (token-mock/ui)", async () => {
     const root = fileURLToPath(new URL('./browser', import.meta.url));
     vite = await createServer({ ...browserConfig(root), configFile: false, server: { ...browserConfig(root).server, port: 0 } });
     await vite.listen();

@@ -4,7 +4,7 @@ import type { OperationSpec, Validator } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -211,6 +211,15 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.emitWebhook_body },
     responses: { '202': { mediaType: 'application/json', validate: v.emitWebhook_202 }, '400': { mediaType: 'application/problem+json', validate: v.emitWebhook_400 }, '401': { mediaType: 'application/problem+json', validate: v.emitWebhook_401 } },
+  },
+  listSubscriptions: {
+    id: 'listSubscriptions',
+    method: 'GET',
+    path: '/webhooks/subscriptions',
+    parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
+    validateParams: v.listSubscriptions_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listSubscriptions_200 }, '400': { mediaType: 'application/problem+json', validate: v.listSubscriptions_400 }, '401': { mediaType: 'application/problem+json', validate: v.listSubscriptions_401 } },
   },
   listDeliveries: {
     id: 'listDeliveries',

@@ -390,6 +390,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where webhook events go, for both APIs */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/deliveries": {
         parameters: {
             query?: never;
@@ -1101,6 +1118,22 @@ export interface components {
             /** @description The connections kicked with reason 12. */
             kicked: components["schemas"]["Connection"][];
         };
+        Subscription: {
+            /** @enum {string} */
+            api: "smile" | "wukongim";
+            /** @description The Smile webhook's id; `webhook.httpAddr` for WuKongIM's one configured receiver. */
+            id: string;
+            name: string;
+            url: string;
+            eventTypes: string[];
+            active: boolean;
+        };
+        SubscriptionsPage: {
+            /** @description WuKongIM's receiver first (when configured), then Smile's webhooks oldest first. Secrets are left out. */
+            items: components["schemas"]["Subscription"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
+        };
         /**
          * @description The `data` of one Server-Sent Event of `GET /stream`; the SSE `event` field repeats `topic`.
          *     An event says what changed, so that a client refetches that part; it is not a copy of the state.
@@ -1754,6 +1787,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEvent"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionsPage"];
                 };
             };
             400: components["responses"]["Problem"];

@@ -4,14 +4,16 @@ import type { ChangeFeed } from '../../core/changes.js';
 import { parseDuration } from '../../core/duration.js';
 import { MockError } from '../../core/errors.js';
 import { type EventStreamOptions, openEventStream } from '../../core/event-stream.js';
-import { decodeCursor, encodeCursor } from '../../core/page.js';
+import { decodeCursor, encodeCursor, heldArray, oldestFirst } from '../../core/page.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
-import type { operations as Operations } from '../../generated/admin.types.js';
+import type { components, operations as Operations } from '../../generated/admin.types.js';
 import type { MockServices } from '../../services.js';
 import { builtDashboard, type DashboardFiles, dashboardFile } from './dashboard.js';
 import { answerPage, pageRequest, scenarioPage } from './pages.js';
 import { adminErrors, problem } from './problems.js';
+
+type Schemas = components['schemas'];
 
 /** What the control API drives: the same services the programmatic API exposes. */
 export interface AdminTargets extends MockServices {
@@ -147,6 +149,28 @@ export function createAdmin(targets: AdminTargets): Api {
       const { from, limit } = pageRequest('deliveries', params);
       const page = answerPage('deliveries', targets.webhooks.deliveryPage(filter, from, limit));
       return { status: 200, body: { ...page, stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity } };
+    },
+    listSubscriptions({ params }) {
+      const { from, limit } = pageRequest('subscriptions', params);
+      const all: Schemas['Subscription'][] = [];
+      if (wukongim.webhookUrl !== undefined) {
+        all.push({
+          api: 'wukongim',
+          id: 'webhook.httpAddr',
+          name: 'user.onlinestatus',
+          url: wukongim.webhookUrl,
+          eventTypes: ['user.onlinestatus'],
+          active: true,
+        });
+      }
+      for (const webhook of smile.webhooks()) {
+        all.push({ api: 'smile', id: webhook.id, name: webhook.name, url: webhook.url, eventTypes: [...webhook.eventTypes], active: webhook.active });
+      }
+      // Anchored on a position: subscriptions are few, and a page reads them in a moment.
+      const numbered = all.map((item, index) => ({ position: index + 1, item }));
+      const slice = oldestFirst(heldArray(numbered), (entry) => entry.position, { from, limit });
+      const page = answerPage('subscriptions', { items: slice.items.map((entry) => entry.item), next: slice.next, total: all.length });
+      return { status: 200, body: page };
     },
     listWebhookEvents({ params }) {
       const { from, limit } = pageRequest('events', params);

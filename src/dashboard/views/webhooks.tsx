@@ -51,8 +51,34 @@ export function WebhooksView() {
   const { client } = useLive();
   const [open, setOpen] = useState<number | undefined>(undefined);
   const { data } = useLoaded(['deliveries'], () => client.call<Schemas['DeliveriesPage']>('GET', '/webhooks/deliveries?limit=50'), []);
+  const { data: subscriptions } = useLoaded(['smile'], () => client.call<Schemas['SubscriptionsPage']>('GET', '/webhooks/subscriptions?limit=100'), []);
   return (
     <div>
+      <section aria-labelledby="subscriptions-title">
+        <h2 id="subscriptions-title">Subscriptions {subscriptions ? `(${subscriptions.total})` : ''}</h2>
+        <table class="list" id="subscriptions">
+          <thead>
+            <tr>
+              <th scope="col">API</th>
+              <th scope="col">Name</th>
+              <th scope="col">Receiver</th>
+              <th scope="col">Events</th>
+              <th scope="col">Active</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subscriptions?.items.map((subscription) => (
+              <tr key={`${subscription.api}/${subscription.id}`}>
+                <td>{subscription.api}</td>
+                <td>{subscription.name}</td>
+                <td>{subscription.url}</td>
+                <td>{subscription.eventTypes.join(', ')}</td>
+                <td>{subscription.active ? 'yes' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <EmitForm />
       <section aria-labelledby="deliveries-title">
         <h2 id="deliveries-title">Deliveries</h2>
