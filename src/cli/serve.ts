@@ -155,6 +155,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
+  console.log(`  dashboard ${wukongim.url}/__mock/ui  and  ${smile.url}/__mock/ui`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
   if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
