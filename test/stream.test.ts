@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import express from 'express';
+import { setupServer } from 'msw/node';
 import { createMock } from 'token-mock';
 import { tokenMock } from 'token-mock/express';
+import { createHandlers } from 'token-mock/msw';
 import { serve } from 'token-mock/node';
 import { describe, expect, it } from 'vitest';
 
@@ -163,6 +165,26 @@ describe('GET /__mock/stream', () => {
     await response.body?.cancel();
     listening.closeAllConnections();
     await new Promise((resolve) => listening.close(resolve));
+  });
+
+  it('streams through MSW handlers under setupServer, as a page under setupWorker would read it', async () => {
+    const mock = createMock({ startTime: START });
+    const server = setupServer(...createHandlers(mock));
+    server.listen({ onUnhandledRequest: 'bypass' });
+    try {
+      const response = await fetch('http://localhost:5001/__mock/stream');
+      await readEvents(response, (events) => events.length > 0);
+      await fetch('http://localhost:5001/user/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ uid: 'ada', token: 't', device_flag: 1, device_level: 1 }),
+      });
+      const events = await readEvents(response, (seen) => seen.some((event) => event.topic === 'wukongim'));
+      expect(events.find((event) => event.topic === 'wukongim')?.detail).toEqual({ operationId: 'updateToken' });
+      await response.body?.cancel();
+    } finally {
+      server.close();
+    }
   });
 
   it('asks for the admin token like every control call', async () => {
