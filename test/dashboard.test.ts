@@ -128,6 +128,9 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
     await token('ada', 'second');
     await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('kicked 12');
     await expect.poll(() => page.textContent('#slots tbody')).toContain('second');
+    // No IM message log on this mock: no panel for it, and no error either.
+    expect(await page.locator('#messages').count()).toBe(0);
+    expect(await page.textContent('.message')).toBe('');
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, 'wukongim');
 
@@ -223,8 +226,16 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
     await page.click('#view-wukongim');
     await page.click('#login');
     await expect.poll(() => page.textContent('#slots tbody')).toContain('from-the-app');
+    expect(await page.locator('#messages').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, 'in-page');
     await page.close();
+
+    // Where the control API has an IM message log, the WuKongIM view shows it.
+    const withLog = await open(`${vite.resolvedUrls?.local[0]}dashboard.html?messages`);
+    await withLog.waitForFunction(() => window.dashboardReady === true, undefined, { timeout: 60_000 });
+    await withLog.click('#view-wukongim');
+    await expect.poll(() => withLog.textContent('#messages')).toContain('"payload":"hello"');
+    await withLog.close();
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 /** WuKongIM: device slots per uid with token and level, the connections with state and reason code; set a token, connect, kick, ban. */
 import { useState } from 'preact/hooks';
-import type { Schemas } from '../client.js';
+import { ControlError, type Schemas } from '../client.js';
 import { useLive, useLoaded } from '../live.js';
 
 const FLAGS = ['0 (app)', '1 (web)', '2 (desktop)'];
@@ -194,7 +194,38 @@ export function WukongimView() {
           </tbody>
         </table>
       </section>
+      <MessagesPanel />
     </div>
+  );
+}
+
+/**
+ * The IM port's message log, where the mock has one (`GET /__mock/wukongim/messages`): shown as the
+ * control API answers it, and not at all where the call is unknown (404).
+ */
+function MessagesPanel() {
+  const { client } = useLive();
+  const { data } = useLoaded(
+    ['wukongim'],
+    () =>
+      client.call<{ items: unknown[]; total: number }>('GET', '/wukongim/messages?limit=50').catch((error: unknown) => {
+        if (error instanceof ControlError && error.status === 404) return null;
+        throw error;
+      }),
+    [],
+  );
+  if (!data) return null;
+  return (
+    <section aria-labelledby="messages-title">
+      <h2 id="messages-title">Messages ({data.total})</h2>
+      <ol id="messages" class="list">
+        {data.items.map((item, index) => (
+          <li key={index}>
+            <code>{JSON.stringify(item)}</code>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
