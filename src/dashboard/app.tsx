@@ -18,7 +18,12 @@ const VIEWS = {
 } as const;
 type ViewName = keyof typeof VIEWS;
 
-export function Dashboard({ client }: { client: ControlClient }) {
+/**
+ * The dashboard. As a page of its own it has the page's landmarks (`main`); mounted in another page,
+ * it is one labelled region of it.
+ */
+export function Dashboard({ client, page }: { client: ControlClient; page: boolean }) {
+  const Main = page ? 'main' : 'div';
   const [view, setView] = useState<ViewName>('smile');
   const [needsToken, setNeedsToken] = useState(false);
   const [session, setSession] = useState(0);
@@ -64,7 +69,7 @@ export function Dashboard({ client }: { client: ControlClient }) {
   if (needsToken) {
     return (
       <LiveContext.Provider value={live}>
-        <main class="token-mock-dashboard">
+        <Main class="token-mock-dashboard">
           <TokenForm
             onToken={(token) => {
               client.setToken(token);
@@ -72,50 +77,59 @@ export function Dashboard({ client }: { client: ControlClient }) {
               setSession(session + 1);
             }}
           />
-        </main>
+        </Main>
       </LiveContext.Provider>
     );
   }
 
+  const content = (
+    <>
+      <header>
+        <h1>token-mock</h1>
+        <span class={`badge ${connected ? 'running' : 'frozen'}`} id="stream-state">
+          {connected ? 'live' : 'connecting…'}
+        </span>
+        <ClockPanel />
+        <button
+          type="button"
+          id="reset"
+          class="danger"
+          onClick={() => {
+            if (confirm('Reset every API, the journal and the clock?')) client.call('POST', '/reset').catch(live.report);
+          }}
+        >
+          Reset
+        </button>
+      </header>
+      <nav aria-label="Views">
+        {(Object.keys(VIEWS) as ViewName[]).map((name) => (
+          <button key={name} type="button" id={`view-${name}`} aria-current={view === name ? 'page' : undefined} onClick={() => setView(name)}>
+            {VIEWS[name].label}
+          </button>
+        ))}
+      </nav>
+      <p role="status" aria-live="polite" class="message">
+        {message && (
+          <>
+            {message}{' '}
+            <button type="button" class="link" onClick={() => setMessage('')}>
+              Dismiss
+            </button>
+          </>
+        )}
+      </p>
+      <Main id="view">{VIEWS[view].render()}</Main>
+    </>
+  );
   return (
     <LiveContext.Provider value={live}>
-      <div class="token-mock-dashboard">
-        <header>
-          <h1>token-mock</h1>
-          <span class={`badge ${connected ? 'running' : 'frozen'}`} id="stream-state">
-            {connected ? 'live' : 'connecting…'}
-          </span>
-          <ClockPanel />
-          <button
-            type="button"
-            id="reset"
-            class="danger"
-            onClick={() => {
-              if (confirm('Reset every API, the journal and the clock?')) client.call('POST', '/reset').catch(live.report);
-            }}
-          >
-            Reset
-          </button>
-        </header>
-        <nav aria-label="Views">
-          {(Object.keys(VIEWS) as ViewName[]).map((name) => (
-            <button key={name} type="button" id={`view-${name}`} aria-current={view === name ? 'page' : undefined} onClick={() => setView(name)}>
-              {VIEWS[name].label}
-            </button>
-          ))}
-        </nav>
-        <p role="status" aria-live="polite" class="message">
-          {message && (
-            <>
-              {message}{' '}
-              <button type="button" class="link" onClick={() => setMessage('')}>
-                Dismiss
-              </button>
-            </>
-          )}
-        </p>
-        <main id="view">{VIEWS[view].render()}</main>
-      </div>
+      {page ? (
+        <div class="token-mock-dashboard">{content}</div>
+      ) : (
+        <section class="token-mock-dashboard" aria-label="token-mock dashboard">
+          {content}
+        </section>
+      )}
     </LiveContext.Provider>
   );
 }

@@ -17,7 +17,7 @@ export interface DashboardOptions {
 
 /**
  * Renders the dashboard into `element`; returns a function that removes it.
- * @example import { mountDashboard } from 'token-mock/ui'; mountDashboard(document.querySelector('#mock-dashboard'), { mock });
+ * @example import { mountDashboard } from 'token-mock/ui'; mountDashboard(document.body.appendChild(document.createElement('aside')), { mock });
  */
 export function mountDashboard(element: Element, options: DashboardOptions = {}): () => void {
   const { mock } = options;
@@ -28,7 +28,9 @@ export function mountDashboard(element: Element, options: DashboardOptions = {})
   element.append(style);
   const root = document.createElement('div');
   element.append(root);
-  render(<Dashboard client={createClient(base.replace(/\/+$/, ''), transport)} />, root);
+  // The page the mock serves passes neither option: there the dashboard is the page.
+  const page = options.mock === undefined && options.base === undefined;
+  render(<Dashboard client={createClient(base.replace(/\/+$/, ''), transport)} page={page} />, root);
   return () => {
     render(null, root);
     root.remove();
