@@ -108,7 +108,9 @@ export async function fuzz(target: Target, options: { count: number; concurrency
     report.requests += 1;
     try {
       const response = await fetch(`${operation.base}${path}${query}`, { method, headers, body });
-      await response.arrayBuffer();
+      // An event stream never ends: its status is the answer.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body?.cancel();
+      else await response.arrayBuffer();
       report.statuses[response.status] = (report.statuses[response.status] ?? 0) + 1;
       // An injected fault's status is what a rule asked for, not a failure.
       const injected = response.headers.has('x-token-mock-fault');

@@ -3,10 +3,11 @@
  * baseline started in the same run, under the same autocannon load (20 connections). Each round
  * measures the baseline and then every row, so drift in the machine's speed shows as spread between
  * rounds rather than as a bias. Then start-up, seeding 100,000 users, MSW in-process dispatch and
- * webhook deliveries. Prints a table and writes bench/results.json.
+ * webhook deliveries, and the cost of an open dashboard (`dashboard.ts`). Prints a table and writes bench/results.json.
  */
 import { writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
+import { dashboardCost, describeCost } from './dashboard.js';
 import { mswDispatch } from './msw.js';
 import { call, here, launch, rssMb, SANDBOX, startMock, stopAll } from './processes.js';
 import { ROWS, type Row } from './rows.js';
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     const idle = await measure(readUrl, readRow);
     const pendingStats = await makePending(small.smile, `${receiverUrl}/hook`, PENDING);
     const pending = await measure(readUrl, readRow);
+    await call(`${small.smile}/__mock/reset`, 'POST');
+    const dashboard = await dashboardCost(small.wukongim, small.child.pid, ROUNDS, DURATION_S);
 
     lines.push(
       `\n${CONNECTIONS} connections, ${DURATION_S} s per measure after ${WARMUP_S} s warm-up, ${ROUNDS} rounds; ratios against the baseline of the same round\n`,
@@ -154,8 +157,10 @@ async function main(): Promise<void> {
     lines.push(
       `GET /v1/users?size=10 with ${pendingStats.pending} deliveries pending: ${Math.round(pending.rps)} req/s against ${Math.round(idle.rps)} idle, ${pct(pending.rps / idle.rps)} (target ≥ 80%: ${verdict(pending.rps / idle.rps >= 0.8)})`,
     );
+    lines.push(...describeCost(dashboard));
     console.log(lines.join('\n'));
     Object.assign(results, {
+      dashboardStreaming: dashboard,
       p99WorstMs: p99,
       startupMs: startup,
       seeding100k: { readyMs: large.ms, rssMb: largeRss },

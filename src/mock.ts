@@ -1,12 +1,15 @@
 /** createMock: the composition root. It builds a mock instance's parts and wires them; it holds no logic of its own. */
+import type { DashboardFiles } from './apis/admin/dashboard.js';
 import { ADMIN_MAX_BODY_BYTES, createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
 import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
 import type { Api, ApiName } from './core/api.js';
 import type { NoticeListener } from './core/bounds.js';
+import { type ChangeFeed, createChangeFeed } from './core/changes.js';
 import { createClock } from './core/clock.js';
 import { createDeliveryLog } from './core/delivery-log.js';
 import { createDispatcher, type ErrorListener } from './core/dispatch.js';
+import type { EventStreamOptions } from './core/event-stream.js';
 import { createFaults, type FaultRule, type Faults } from './core/faults.js';
 import { createJournal } from './core/journal.js';
 import { createOutbox } from './core/outbox.js';
@@ -67,6 +70,10 @@ export interface MockOptions {
    * Default: nothing; the CLI prints them.
    */
   onNotice?: NoticeListener;
+  /** How each client of `GET /__mock/stream` is buffered: at most `maxQueued` events (256) before its backlog is dropped for a `resync`. */
+  stream?: EventStreamOptions;
+  /** Where `GET /__mock/ui` reads the dashboard's files. Default: the ones `npm run build` puts in `dist/ui`. */
+  dashboard?: DashboardFiles;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -117,6 +124,8 @@ export interface Mock extends MockServices {
   readonly random: Random;
   /** Latency, error statuses and dropped connections, per operation or path. */
   readonly faults: Faults;
+  /** What changed, as it changes: the feed behind `GET /__mock/stream`. Code that changes the state outside the mock's services publishes here too. */
+  readonly changes: ChangeFeed;
   /** The state as plain JSON (journals and pending deliveries are not part of it). */
   snapshot(): MockSnapshot;
   /** Puts a snapshot's state in place; when any part of it is wrong, throws a MockError of kind `invalid-snapshot` naming each, and changes nothing. */
@@ -145,10 +154,11 @@ export function createMock(options: MockOptions = {}): Mock {
     journalSize: options.journalSize ?? 1000,
     adminToken: options.adminToken,
   };
-  const clock = createClock({ start: options.startTime });
+  const changes = createChangeFeed();
+  const clock = createClock({ start: options.startTime, onChange: () => changes.publish('clock') });
   const random = createRandom(settings.seed);
   const journal = createJournal(settings.journalSize);
-  const deliveryLog = createDeliveryLog(options.webhooks?.journalSize);
+  const deliveryLog = createDeliveryLog(options.webhooks?.journalSize, changes);
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
   const { onNotice } = options;
@@ -156,12 +166,13 @@ export function createMock(options: MockOptions = {}): Mock {
   const smile = createSmile(options.smile ?? {}, { clock, random, outbox, allowPrivateHttp, onNotice });
   const faults = createFaults(settings.seed, { wukongim: Object.keys(wukongim.api.operations), smile: Object.keys(smile.api.operations) });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
-  const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });
+  const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults, changes });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
 
   const reset = () => {
     for (const part of parts) part.reset();
     for (const part of parts) part.arm?.();
+    changes.publish('reset');
   };
   const services: MockServices = {
     clock,
@@ -173,7 +184,14 @@ export function createMock(options: MockOptions = {}): Mock {
     faults,
     reset,
   };
-  const admin = createAdmin({ ...services, token: options.adminToken, maxBodyBytes: settings.adminMaxBodyBytes });
+  const admin = createAdmin({
+    ...services,
+    token: options.adminToken,
+    maxBodyBytes: settings.adminMaxBodyBytes,
+    changes,
+    stream: options.stream,
+    dashboard: options.dashboard,
+  });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.
   const parts: Part[] = [
@@ -216,6 +234,7 @@ export function createMock(options: MockOptions = {}): Mock {
     maxBodyBytes: settings.maxBodyBytes,
     faults,
     onError: options.onError,
+    changes,
   });
 
   async function handle(request: RequestLike, handleOptions?: HandleOptions): Promise<WireReply | undefined> {
@@ -229,9 +248,11 @@ export function createMock(options: MockOptions = {}): Mock {
     handle: handle as Mock['handle'],
     fetch: async (request, fetchOptions) => toResponse((await handle(request, fetchOptions)) as WireReply),
     random,
+    changes,
     snapshot,
     restore(saved) {
       restore(saved);
+      changes.publish('reset');
       persistence?.changed();
     },
     reset() {

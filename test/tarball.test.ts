@@ -24,6 +24,7 @@ import { tokenMock } from 'token-mock/express';
 import { createHandlers } from 'token-mock/msw';
 import { SmileLinkModal } from 'token-mock/wink';
 import { verify, junitReport } from 'token-mock/verify';
+import { mountDashboard } from 'token-mock/ui';
 
 const options: MockOptions = { seed: 7, smile: { hmacSha256: nodeHmacSha256 } };
 const mock = createMock(options);
@@ -34,6 +35,7 @@ export const modal: typeof SmileLinkModal = SmileLinkModal;
 export const report: Promise<string> = verify({ api: 'smile', baseUrl: 'http://127.0.0.1:5002/v1' }).then(junitReport);
 export const request: WukongimUpdateTokenRequest = { uid: 'ana', token: 't1', device_flag: 1, device_level: 1 };
 export const mode = (token: SmileToken): 'SANDBOX' | 'PRODUCTION' => token.mode;
+export const unmount: () => void = mountDashboard(document.body, { mock });
 export const userId = (event: SmileWebhookEvent<'USER_CREATED'>, user: SmileUser): boolean => event.data.userId === user.id;
 
 // Each entry's types are really there: were any of them \`any\`, its expected error would not come.
@@ -49,6 +51,8 @@ createHandlers(mock, { other: true });
 new SmileLinkModal({});
 // @ts-expect-error verify checks 'smile' or 'wukongim'
 verify({ api: 'other', baseUrl: 'http://127.0.0.1:5002/v1' });
+// @ts-expect-error the dashboard mounts into an element
+mountDashboard('#app');
 // @ts-expect-error a token's mode is SANDBOX or PRODUCTION
 export const wrong: SmileToken['mode'] = 'TEST';
 `;
@@ -82,7 +86,7 @@ describe.concurrent('the packed tarball', () => {
   it('ships the build, the specs and the project files, and no tests, benchmarks or sources', () => {
     expect(consumer.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'openapi/smile.yaml', 'dist/index.js']));
     const unexpected = consumer.files.filter(
-      (file) => !/^(dist\/.+\.(js|d\.ts|js\.map)|openapi\/[\w-]+\.yaml|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
+      (file) => !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/ui\/index\.html|openapi\/[\w-]+\.yaml|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
     );
     expect(unexpected).toEqual([]);
     expect(consumer.files.filter((file) => /(^|\/)(test|tests|bench|__tests__)\/|\.(test|spec|bench)\./.test(file))).toEqual([]);

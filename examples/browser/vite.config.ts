@@ -37,6 +37,8 @@ export function browserConfig(root: string): UserConfig {
         { find: /^token-mock$/, replacement: repo('src/index.ts') },
         { find: /^token-mock\/msw$/, replacement: repo('src/adapters/msw.ts') },
         { find: /^token-mock\/wink$/, replacement: repo('src/wink/index.ts') },
+        // The dashboard as it ships: the bundle `npm run build` makes.
+        { find: /^token-mock\/ui$/, replacement: repo('dist/ui/dashboard.js') },
       ],
     },
     server: { host: '127.0.0.1', fs: { allow: [repo('')] } },

@@ -4,6 +4,7 @@
  * headers and the body, and this object gives exactly those.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventStream } from '../core/event-stream.js';
 import type { WireReply } from '../core/reply.js';
 import { BodyTooLargeError, type RequestLike } from '../core/request.js';
 
@@ -96,6 +97,10 @@ export function writeWire(wire: WireReply, outgoing: ServerResponse, incoming?: 
     outgoing.destroy();
     return undefined;
   }
+  if (wire.stream) {
+    writeStream(wire, wire.stream, outgoing);
+    return undefined;
+  }
   if (wire.status === 413 && incoming && !incoming.complete && !incoming.destroyed) return drain(incoming).then(() => write(wire, outgoing));
   write(wire, outgoing);
   return undefined;
@@ -130,6 +135,52 @@ function drain(incoming: IncomingMessage): Promise<void> {
     incoming.once('error', done);
     incoming.resume();
   });
+}
+
+/** Open event streams and the server of each one's socket, so that a server closing can end its own (they never end on their own). */
+const openStreams = new Map<EventStream, unknown>();
+
+/**
+ * Writes an event stream as the client reads it: the next chunk is taken only once the last one has
+ * drained from the socket, so a client that stops reading leaves its events in the stream's bounded
+ * queue (which drops them for a `resync`), never in the socket's buffer.
+ */
+function writeStream(wire: WireReply, stream: EventStream, outgoing: ServerResponse): void {
+  // The connection is the stream's: once the stream ends, so does the connection.
+  outgoing.shouldKeepAlive = false;
+  outgoing.writeHead(wire.status, wire.headers);
+  outgoing.flushHeaders();
+  // node:net sets `server` on every socket a server accepted.
+  openStreams.set(stream, (outgoing.socket as { server?: unknown } | null)?.server);
+  outgoing.once('close', () => {
+    openStreams.delete(stream);
+    stream.close();
+  });
+  const pump = async () => {
+    for (let chunk = await stream.next(); chunk !== undefined && !outgoing.destroyed; chunk = await stream.next()) {
+      if (outgoing.write(chunk)) continue;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          outgoing.off('drain', done);
+          outgoing.off('close', done);
+          resolve();
+        };
+        outgoing.on('drain', done);
+        outgoing.on('close', done);
+      });
+    }
+    if (!outgoing.destroyed) outgoing.end();
+  };
+  pump().catch(() => outgoing.destroy());
+}
+
+/**
+ * Ends every open event stream of a server, as the server closing must: a stream would otherwise
+ * hold `server.close()` open for ever.
+ * @example endStreams(server); server.close();
+ */
+export function endStreams(server: unknown): void {
+  for (const [stream, owner] of openStreams) if (owner === server) stream.close();
 }
 
 /** The last resort when the mock itself failed: a plain 500, never a stack trace. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
 import { type EdgeOptions, edge } from './edge.js';
-import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
+import { endStreams, IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
 export type { EdgeEvent, EdgeOptions } from './edge.js';
@@ -132,6 +132,7 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
+            endStreams(server);
           }),
       });
     });

@@ -204,6 +204,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  WuKongIM  ${wukongimUrl}${settings.managerToken ? '  (header token: required)' : ''}`);
   console.log(`  Smile     ${smileUrl}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${control}${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
+  console.log(`  dashboard ${control.replaceAll('/__mock', '/__mock/ui')}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
   if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);

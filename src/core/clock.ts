@@ -8,6 +8,8 @@
 export interface ClockOptions {
   start?: string | number | Date;
   frozen?: boolean;
+  /** Told after every advance, set, freeze, unfreeze and reset (not of time running on its own). */
+  onChange?: () => void;
 }
 
 /** A controllable clock. Advancing it never sleeps. */
@@ -140,9 +142,11 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
     },
     advance(ms) {
       runUntil(clock.now() + ms);
+      options.onChange?.();
     },
     set(instant) {
       runUntil(toEpochMs(instant));
+      options.onChange?.();
     },
     freeze(value) {
       if (value === frozen) return;
@@ -150,6 +154,7 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
       frozen = value;
       moveTo(current);
       arm();
+      options.onChange?.();
     },
     reset() {
       alarms = [];
@@ -157,6 +162,7 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
       fixed = start ?? 0;
       offset = start === undefined ? 0 : start - wallClock();
       arm();
+      options.onChange?.();
     },
     schedule(at, task) {
       const alarm: Alarm = { at, seq: seq++, task };

@@ -3,7 +3,9 @@
  * attempt (bounded rings), counters that never drop, listeners per event type, and waiting on an
  * attempt. The delivery engine (`outbox.ts`) writes to it; nothing here sends anything.
  */
+
 import type { components } from '../generated/admin.types.js';
+import type { ChangeFeed } from './changes.js';
 import { createRing } from './ring.js';
 
 type Schemas = components['schemas'];
@@ -66,10 +68,10 @@ interface Waiter {
 }
 
 /**
- * Creates a log holding the newest `size` events and attempts.
+ * Creates a log holding the newest `size` events and attempts; each one recorded is published to `changes`.
  * @example const log = createDeliveryLog(1000); await log.waitFor('USER_CREATED');
  */
-export function createDeliveryLog(size = 1000): DeliveryLog {
+export function createDeliveryLog(size = 1000, changes?: ChangeFeed): DeliveryLog {
   const journal = createRing<DeliveryAttempt>(size);
   const eventLog = createRing<WebhookEvent>(size);
   const listeners = new Map<string, Set<(event: WebhookEvent) => void>>();
@@ -84,6 +86,7 @@ export function createDeliveryLog(size = 1000): DeliveryLog {
     recordEvent(event) {
       eventLog.push(event);
       counts.pending += event.deliveries;
+      changes?.publish('deliveries', { event: event.id, type: event.type });
       for (const type of [event.type, '*']) {
         for (const listener of listeners.get(type) ?? []) {
           try {
@@ -97,6 +100,7 @@ export function createDeliveryLog(size = 1000): DeliveryLog {
     recordAttempt(fields) {
       const attempt: DeliveryAttempt = { id: journal.total + 1, ...fields };
       journal.push(attempt);
+      changes?.publish('deliveries', { attempt: attempt.id, outcome: attempt.outcome });
       if (attempt.outcome === 'delivered') counts.delivered += 1;
       if (attempt.outcome === 'failed') counts.failed += 1;
       if (attempt.outcome !== 'retrying') counts.pending -= 1;

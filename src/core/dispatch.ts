@@ -1,5 +1,7 @@
 /** The request pipeline shared by every API: route, read and validate, handle, check the answer, journal. */
+
 import type { Api, ApiName } from './api.js';
+import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
 import { isMockError, messageOf } from './errors.js';
 import type { Faults } from './faults.js';
@@ -37,6 +39,8 @@ export interface DispatchContext {
   maxBodyBytes: number;
   faults: Faults;
   onError?: ErrorListener;
+  /** Told of every journaled request that may have changed something, and of the API whose state it changed. */
+  changes?: ChangeFeed;
 }
 
 interface Mounted {
@@ -146,6 +150,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       violations: violations.length === 0 ? NONE : violations.map(reported),
       error: failure,
     });
+    if (context.changes && context.changes.subscribers > 0) published(context.changes, api.name, request.method, wire.status, operation?.id);
     return wire;
   }
 
@@ -210,6 +215,37 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
   return { dispatch, owner };
 }
 
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Publishes a request to the change feed. Reads of the control API are left out: a dashboard that
+ * refetches on every journal event would otherwise hear of its own refetches. A request to a mocked
+ * API that did not fail on the mock's side may have changed that API's state; the control API
+ * publishes its own changes, precisely.
+ */
+function published(changes: ChangeFeed, api: ApiName, method: string, status: number, operationId: string | undefined): void {
+  if (api === 'admin' && SAFE.has(method)) return;
+  changes.publish('journal', JOURNAL_DETAILS[api]);
+  if (api !== 'admin' && !SAFE.has(method) && status > 0 && status < 500) changes.publish(api, operationId ? operationDetail(operationId) : undefined);
+}
+
+// One detail object per API and per operation: the stream merges repeats of the same object.
+const JOURNAL_DETAILS: Record<ApiName, Record<string, unknown>> = {
+  wukongim: Object.freeze({ api: 'wukongim' }),
+  smile: Object.freeze({ api: 'smile' }),
+  admin: Object.freeze({ api: 'admin' }),
+};
+const OPERATION_DETAILS = new Map<string, Record<string, unknown>>();
+
+function operationDetail(operationId: string): Record<string, unknown> {
+  let detail = OPERATION_DETAILS.get(operationId);
+  if (!detail) {
+    detail = Object.freeze({ operationId });
+    OPERATION_DETAILS.set(operationId, detail);
+  }
+  return detail;
+}
+
 /** The body's value as the API's server reads it: its own decoder, or JSON.parse. */
 function decode(api: Api, operation: OperationSpec, text: string): { value: unknown } | { problem: string; pointer?: string } {
   if (api.decodeBody) return api.decodeBody(operation, text);
@@ -225,6 +261,7 @@ function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Violat
   const spec = operation.responses[String(reply.status)];
   if (!spec) return [violation('response', '', 'status', `status ${reply.status} is not documented`)];
   let violations: Violation[] = [];
+  if (reply.stream) return violations;
   if (spec.validate) {
     const validate = (api.profile && spec.profiles?.[api.profile]) || spec.validate;
     violations = check(validate, bodyValue(reply.body), 'response');

@@ -3,6 +3,7 @@
  * drifts from the spec fails the type check before any test runs.
  */
 import type { Handler, HandlerInput } from './api.js';
+import type { EventStream } from './event-stream.js';
 import type { JsonText } from './reply.js';
 
 type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
@@ -10,7 +11,10 @@ type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 /** The replies an operation may give: each documented status with its body type. */
 export type ReplyFor<Op> = Op extends { responses: infer R }
   ? {
-      [S in keyof R & number]: { status: S; body: ContentOf<R[S]> | JsonText<ContentOf<R[S]>>; headers?: Record<string, string>; mediaType?: string };
+      [S in keyof R & number]:
+        | { status: S; body: ContentOf<R[S]> | JsonText<ContentOf<R[S]>>; headers?: Record<string, string>; mediaType?: string }
+        // A text response may instead go on as a stream (Server-Sent Events).
+        | (ContentOf<R[S]> extends string ? { status: S; stream: EventStream; headers?: Record<string, string> } : never);
     }[keyof R & number]
   : never;
 

@@ -107,6 +107,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events of every change to the mock's state
+         * @description A `text/event-stream` that stays open: a `hello` event first, then one event per change
+         *     (see `ChangeEvent`; repeats merged), sent in batches at most every 50 ms, and a comment line every 15 s when
+         *     nothing happens. Each client has a bounded queue (256 events): a client that falls behind
+         *     has its backlog dropped and gets one `resync` event, so a stuck reader cannot grow the
+         *     mock's memory. Send the admin token in `Authorization`, as on every call (read the stream
+         *     with `fetch`, since `EventSource` cannot send headers).
+         */
+        get: operations["streamChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard page
+         * @description A page that shows the mock's state live and drives it through this API. It needs no admin
+         *     token to load; it asks for the token once and sends it on every call it makes.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of the dashboard (its script and style sheet) */
+        get: operations["getDashboardFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/smile/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Smile users, newest first */
+        get: operations["listSmileUsers"];
+        put?: never;
+        /** Create a Smile user, as `POST /v1/users` does (USER_CREATED included) */
+        post: operations["createSmileUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/smile/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A Smile user with the link tokens the mock holds for it, each with its state */
+        get: operations["getSmileUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/smile/users/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a link token for a user, as `POST /v1/tokens` does */
+        post: operations["issueSmileToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/smile/users/{id}/tokens/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Use a user's newest usable link token, as the Wink Widget would */
+        post: operations["useLatestSmileToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wukongim/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store a token in a device slot, as `POST /user/token` does (a master kicks the slot's connections) */
+        post: operations["setSlotToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wukongim/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kick every online connection of a device slot with reason 12 */
+        post: operations["kickSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wukongim/connect": {
         parameters: {
             query?: never;
@@ -245,6 +411,23 @@ export interface paths {
          * @description Builds the event (fields left out are seeded), checks it against its schema, and delivers it to every subscription for its type.
          */
         post: operations["emitWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where webhook events go, for both APIs */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -902,6 +1085,130 @@ export interface components {
             };
             requestIds: components["schemas"]["RandomState"];
         };
+        /** @description A Smile `User` (openapi/smile.yaml) as the Smile API answers it. */
+        SmileUser: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            externalMetadata?: {
+                [key: string]: string;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        SmileUsersPage: {
+            /** @description Newest first (by creation). */
+            items: components["schemas"]["SmileUser"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            /** @description Users held, over every page. */
+            total: number;
+        };
+        LinkToken: {
+            id: string;
+            /**
+             * @description `expired` once the mock's clock passes `expiresAt`, or when a scenario expired it early.
+             * @enum {string}
+             */
+            state: "valid" | "used" | "expired" | "revoked";
+            /** @enum {string} */
+            mode: "SANDBOX" | "PRODUCTION";
+            /**
+             * Format: date-time
+             * @description When a valid token expires; for a used, revoked or early-expired one, when it stopped being usable.
+             */
+            expiresAt: string;
+        };
+        SmileUserDetail: {
+            user: components["schemas"]["SmileUser"];
+            /** @description The user's link tokens the mock still holds, oldest first (spent ones are forgotten after the retention period). */
+            tokens: components["schemas"]["LinkToken"][];
+        };
+        SmileUserRequest: {
+            externalMetadata?: {
+                [key: string]: string;
+            };
+        };
+        IssueTokenRequest: {
+            /**
+             * @default SANDBOX
+             * @enum {string}
+             */
+            mode: "SANDBOX" | "PRODUCTION";
+        };
+        IssuedToken: {
+            id: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            mode: "SANDBOX" | "PRODUCTION";
+            accessToken: string;
+        };
+        UseLatestResult: {
+            /** @description Whether the user had a usable token; its newest one is now used. */
+            used: boolean;
+        };
+        SlotToken: {
+            uid: string;
+            token: string;
+            /** @enum {integer} */
+            device_flag: 0 | 1 | 2;
+            /**
+             * @default 1
+             * @enum {integer}
+             */
+            device_level: 0 | 1;
+        };
+        KickRequest: {
+            uid: string;
+            /** @enum {integer} */
+            device_flag: 0 | 1 | 2;
+        };
+        KickResult: {
+            /** @description The connections kicked with reason 12. */
+            kicked: components["schemas"]["Connection"][];
+        };
+        Subscription: {
+            /** @enum {string} */
+            api: "smile" | "wukongim";
+            /** @description The Smile webhook's id; `webhook.httpAddr` for WuKongIM's one configured receiver. */
+            id: string;
+            name: string;
+            url: string;
+            eventTypes: string[];
+            active: boolean;
+        };
+        SubscriptionsPage: {
+            /** @description WuKongIM's receiver first (when configured), then Smile's webhooks oldest first. Secrets are left out. */
+            items: components["schemas"]["Subscription"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
+        };
+        /**
+         * @description The `data` of one Server-Sent Event of `GET /stream`; the SSE `event` field repeats `topic`.
+         *     An event says what changed, so that a client refetches that part; it is not a copy of the state.
+         *     An event that repeats one the client has not read yet (same topic and detail, as the journal's
+         *     and an operation's events are) is merged into it: `count` says how many, `now` is the latest's.
+         */
+        ChangeEvent: {
+            /**
+             * @description `hello` first, on connecting; `resync` when this client fell behind and its backlog was
+             *     dropped: refetch everything. The others name the part of the state that changed.
+             * @enum {string}
+             */
+            topic: "hello" | "clock" | "smile" | "wukongim" | "journal" | "deliveries" | "faults" | "scenarios" | "reset" | "resync";
+            /**
+             * Format: date-time
+             * @description The mock's clock when the event was published.
+             */
+            now: string;
+            frozen: boolean;
+            /** @description How many changes this event stands for (more than 1 once merged). */
+            count?: number;
+            /** @description What changed, when the publisher says (an operation, a user id, a step). */
+            detail?: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: {
         /** @description The mock runs with an admin token and the call did not carry it. */
@@ -1106,6 +1413,253 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    streamChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["Problem"];
+        };
+    };
+    getDashboardFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as text (`text/javascript` or `text/css`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            404: components["responses"]["Problem"];
+        };
+    };
+    listSmileUsers: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmileUsersPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createSmileUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SmileUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmileUser"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getSmileUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user and its tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmileUserDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    issueSmileToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["IssueTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    useLatestSmileToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether there was one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UseLatestResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    setSlotToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotToken"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotToken"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    kickSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KickRequest"];
+            };
+        };
+        responses: {
+            /** @description The connections kicked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KickResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     connectDevice: {
         parameters: {
             query?: never;
@@ -1308,6 +1862,33 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionsPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listDeliveries: {

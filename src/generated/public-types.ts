@@ -103,6 +103,34 @@ export type ControlWukongimSnapshot = admin_components['schemas']['WukongimSnaps
 export type ControlDeviceSlotState = admin_components['schemas']['DeviceSlotState'];
 /** `SmileSnapshot` of openapi/admin.yaml */
 export type ControlSmileSnapshot = admin_components['schemas']['SmileSnapshot'];
+/** `SmileUser` of openapi/admin.yaml: A Smile `User` (openapi/smile.yaml) as the Smile API answers it. */
+export type ControlSmileUser = admin_components['schemas']['SmileUser'];
+/** `SmileUsersPage` of openapi/admin.yaml */
+export type ControlSmileUsersPage = admin_components['schemas']['SmileUsersPage'];
+/** `LinkToken` of openapi/admin.yaml */
+export type ControlLinkToken = admin_components['schemas']['LinkToken'];
+/** `SmileUserDetail` of openapi/admin.yaml */
+export type ControlSmileUserDetail = admin_components['schemas']['SmileUserDetail'];
+/** `SmileUserRequest` of openapi/admin.yaml */
+export type ControlSmileUserRequest = admin_components['schemas']['SmileUserRequest'];
+/** `IssueTokenRequest` of openapi/admin.yaml */
+export type ControlIssueTokenRequest = admin_components['schemas']['IssueTokenRequest'];
+/** `IssuedToken` of openapi/admin.yaml */
+export type ControlIssuedToken = admin_components['schemas']['IssuedToken'];
+/** `UseLatestResult` of openapi/admin.yaml */
+export type ControlUseLatestResult = admin_components['schemas']['UseLatestResult'];
+/** `SlotToken` of openapi/admin.yaml */
+export type ControlSlotToken = admin_components['schemas']['SlotToken'];
+/** `KickRequest` of openapi/admin.yaml */
+export type ControlKickRequest = admin_components['schemas']['KickRequest'];
+/** `KickResult` of openapi/admin.yaml */
+export type ControlKickResult = admin_components['schemas']['KickResult'];
+/** `Subscription` of openapi/admin.yaml */
+export type ControlSubscription = admin_components['schemas']['Subscription'];
+/** `SubscriptionsPage` of openapi/admin.yaml */
+export type ControlSubscriptionsPage = admin_components['schemas']['SubscriptionsPage'];
+/** `ChangeEvent` of openapi/admin.yaml: The `data` of one Server-Sent Event of `GET /stream`; the SSE `event` field repeats `topic`. */
+export type ControlChangeEvent = admin_components['schemas']['ChangeEvent'];
 
 /** Every path of openapi/smile.yaml, as openapi-typescript writes them (for openapi-fetch and the like). */
 export type SmilePaths = smile_paths;

@@ -2,6 +2,7 @@
 
 import type { SmileService } from '../apis/smile/index.js';
 import type { WukongimService } from '../apis/wukongim/index.js';
+import type { ChangeFeed, ChangeTopic } from '../core/changes.js';
 import type { Clock } from '../core/clock.js';
 import { isMockError, MockError, messageOf } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
@@ -18,6 +19,8 @@ export interface ScenarioTargets {
   wukongim: WukongimService;
   webhooks: Webhooks;
   faults: Faults;
+  /** Told of each step that ran, and of the part of the state it changed. */
+  changes?: ChangeFeed;
 }
 
 export interface ScenarioRunner {
@@ -123,6 +126,9 @@ export function createScenarioRunner(targets: ScenarioTargets): ScenarioRunner {
           }
           state.done += 1;
           state.nextAt = following ? new Date(loadedAt + offsetOf(following.step)).toISOString() : null;
+          const area = AREAS[action.name];
+          if (area) targets.changes?.publish(area, { scenario: state.id, step: index, action: action.name });
+          targets.changes?.publish('scenarios', { scenario: state.id, step: index, action: action.name });
         });
         entry.cancels.push(cancel);
       });
@@ -153,6 +159,20 @@ function refuseUnusableFaults(scenario: Scenario, faults: Faults, source: string
   });
   if (problems.length > 0) throw new ScenarioError(source, problems);
 }
+
+/** The part of the state each kind of step changes (an emitted event is published by the delivery log). */
+const AREAS: Partial<Record<StepAction['name'], ChangeTopic>> = {
+  createUser: 'smile',
+  issueToken: 'smile',
+  resetSession: 'smile',
+  expireTokens: 'smile',
+  consumeToken: 'smile',
+  setDeviceToken: 'wukongim',
+  connect: 'wukongim',
+  kick: 'wukongim',
+  close: 'wukongim',
+  faults: 'faults',
+};
 
 /**
  * Replaces every `$name` string with the id an earlier step saved. The ids are of the kind the alias

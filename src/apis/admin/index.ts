@@ -1,20 +1,32 @@
 /** The control API under `/__mock`: reset, clock, journal, the simulated IM client, webhooks and scenarios. */
 import type { Api } from '../../core/api.js';
+import type { ChangeFeed } from '../../core/changes.js';
 import { parseDuration } from '../../core/duration.js';
 import { MockError } from '../../core/errors.js';
+import { type EventStreamOptions, openEventStream } from '../../core/event-stream.js';
+import { decodeCursor, encodeCursor, heldArray, oldestFirst } from '../../core/page.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
-import type { operations as Operations } from '../../generated/admin.types.js';
+import type { components, operations as Operations } from '../../generated/admin.types.js';
 import type { MockServices } from '../../services.js';
+import { builtDashboard, type DashboardFiles, dashboardFile } from './dashboard.js';
 import { answerPage, pageRequest, scenarioPage } from './pages.js';
 import { adminErrors, problem } from './problems.js';
 
+type Schemas = components['schemas'];
+
 /** What the control API drives: the same services the programmatic API exposes. */
 export interface AdminTargets extends MockServices {
-  /** When set, every call needs `Authorization: Bearer <token>`. */
+  /** When set, every call needs `Authorization: Bearer <token>` (the dashboard's files excepted: the page asks for it). */
   token?: string;
   /** The control API's own cap on request bodies, whatever the mocked APIs' cap is. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** What the control API publishes its own changes to, and `GET /stream` reads. */
+  changes: ChangeFeed;
+  /** How each stream client is buffered. */
+  stream?: EventStreamOptions;
+  /** Where the dashboard's files come from. Default: the built ones (`dist/ui`). */
+  dashboard?: DashboardFiles;
 }
 
 /** The control API's default cap: a scenario at its longest text, a snapshot of a busy mock, a link token. */
@@ -25,7 +37,14 @@ export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
  * @example const admin = createAdmin({ clock, journal, wukongim, reset });
  */
 export function createAdmin(targets: AdminTargets): Api {
-  const { clock, journal, wukongim } = targets;
+  const { clock, journal, wukongim, changes } = targets;
+  const smile = targets.smile;
+  const files = targets.dashboard ?? builtDashboard;
+  const knownUser = (id: string) => {
+    const user = smile.user(id);
+    if (!user) throw new MockError('not-found', `Smile user ${id} does not exist`);
+    return user;
+  };
   const clockState = () => ({ now: clock.iso(), frozen: clock.frozen });
 
   const handlers = typedHandlers<Operations>({
@@ -58,7 +77,52 @@ export function createAdmin(targets: AdminTargets): Api {
       status: 200,
       body: answerPage('violations', journal.page({ api: params.api, violations: true, ...pageRequest('violations', params) })),
     }),
-    connectDevice: ({ body }) => ({ status: 200, body: wukongim.connect(body) }),
+    connectDevice({ body }) {
+      const result = wukongim.connect(body);
+      changes.publish('wukongim', { operationId: 'connectDevice', uid: body.uid });
+      return { status: 200, body: result };
+    },
+    streamChanges: () => ({
+      status: 200,
+      stream: openEventStream(changes, clock, targets.stream),
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+    }),
+    getDashboard: () => dashboardFile(files, 'index.html'),
+    getDashboardFile: ({ params }) => dashboardFile(files, params.file),
+    listSmileUsers({ params }) {
+      const before = decodeCursor('smile-users', params.cursor, isUserPosition);
+      const page = smile.userPage(before, params.limit ?? 100);
+      const nextCursor = page.next ? encodeCursor('smile-users', page.next) : null;
+      return { status: 200, body: { items: page.items, nextCursor, total: page.total } };
+    },
+    createSmileUser({ body }) {
+      const user = smile.createUser(body?.externalMetadata);
+      changes.publish('smile', { operationId: 'createSmileUser', userId: user.id });
+      return { status: 201, body: user };
+    },
+    getSmileUser: ({ params }) => ({ status: 200, body: { user: knownUser(params.id), tokens: smile.tokensOf(params.id) } }),
+    async issueSmileToken({ params, body }) {
+      knownUser(params.id);
+      const token = await smile.issueToken(params.id, body?.mode ?? 'SANDBOX');
+      changes.publish('smile', { operationId: 'issueSmileToken', userId: params.id });
+      return { status: 201, body: token };
+    },
+    useLatestSmileToken({ params }) {
+      knownUser(params.id);
+      const used = smile.consumeLatestToken(params.id);
+      changes.publish('smile', { operationId: 'useLatestSmileToken', userId: params.id });
+      return { status: 200, body: { used } };
+    },
+    setSlotToken({ body }) {
+      wukongim.updateToken(body);
+      changes.publish('wukongim', { operationId: 'setSlotToken', uid: body.uid });
+      return { status: 200, body };
+    },
+    kickSlot({ body }) {
+      const kicked = wukongim.kick(body.uid, body.device_flag);
+      changes.publish('wukongim', { operationId: 'kickSlot', uid: body.uid });
+      return { status: 200, body: { kicked } };
+    },
     listConnections({ params }) {
       const { from, limit } = pageRequest('connections', params);
       return { status: 200, body: answerPage('connections', wukongim.connectionPage({ uid: params.uid, state: params.state }, from, limit)) };
@@ -66,6 +130,7 @@ export function createAdmin(targets: AdminTargets): Api {
     closeConnection({ params }) {
       const connection = wukongim.close(params.connectionId);
       if (!connection) throw new MockError('not-found', `connection ${params.connectionId} does not exist`);
+      changes.publish('wukongim', { operationId: 'closeConnection', uid: connection.uid });
       return { status: 200, body: connection };
     },
     listDevices({ params }) {
@@ -73,9 +138,14 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: answerPage('devices', wukongim.devicePage({ uid: params.uid }, from, limit)) };
     },
     // A refused token raises Smile's own INVALID_TOKEN, which Smile's catalogue renders.
-    consumeSmileToken: async ({ body }) => ({ status: 200, body: await targets.smile.consume(body.accessToken) }),
+    async consumeSmileToken({ body }) {
+      const result = await smile.consume(body.accessToken);
+      changes.publish('smile', { operationId: 'consumeSmileToken', userId: result.userId });
+      return { status: 200, body: result };
+    },
     setUserState({ params, body }) {
       wukongim.setUserStatus(params.uid, body.status);
+      changes.publish('wukongim', { operationId: 'setUserState', uid: params.uid });
       return { status: 200, body };
     },
     emitWebhook: ({ body }) => ({ status: 202, body: targets.webhooks.emit(body) }),
@@ -85,6 +155,28 @@ export function createAdmin(targets: AdminTargets): Api {
       const page = answerPage('deliveries', targets.webhooks.deliveryPage(filter, from, limit));
       return { status: 200, body: { ...page, stats: targets.webhooks.stats(), capacity: targets.webhooks.capacity } };
     },
+    listSubscriptions({ params }) {
+      const { from, limit } = pageRequest('subscriptions', params);
+      const all: Schemas['Subscription'][] = [];
+      if (wukongim.webhookUrl !== undefined) {
+        all.push({
+          api: 'wukongim',
+          id: 'webhook.httpAddr',
+          name: 'user.onlinestatus',
+          url: wukongim.webhookUrl,
+          eventTypes: ['user.onlinestatus'],
+          active: true,
+        });
+      }
+      for (const webhook of smile.webhooks()) {
+        all.push({ api: 'smile', id: webhook.id, name: webhook.name, url: webhook.url, eventTypes: [...webhook.eventTypes], active: webhook.active });
+      }
+      // Anchored on a position: subscriptions are few, and a page reads them in a moment.
+      const numbered = all.map((item, index) => ({ position: index + 1, item }));
+      const slice = oldestFirst(heldArray(numbered), (entry) => entry.position, { from, limit });
+      const page = answerPage('subscriptions', { items: slice.items.map((entry) => entry.item), next: slice.next, total: all.length });
+      return { status: 200, body: page };
+    },
     listWebhookEvents({ params }) {
       const { from, limit } = pageRequest('events', params);
       return { status: 200, body: answerPage('events', targets.webhooks.eventPage(from, limit)) };
@@ -93,20 +185,30 @@ export function createAdmin(targets: AdminTargets): Api {
       const { from, limit } = pageRequest('faults', params);
       return { status: 200, body: answerPage('faults', targets.faults.page(from, limit)) };
     },
-    addFault: ({ body }) => ({ status: 201, body: targets.faults.add(body) }),
+    addFault({ body }) {
+      const fault = targets.faults.add(body);
+      changes.publish('faults', { operationId: 'addFault', id: fault.id });
+      return { status: 201, body: fault };
+    },
     clearFaults() {
       targets.faults.clear();
+      changes.publish('faults', { operationId: 'clearFaults' });
       return { status: 204, body: undefined };
     },
     removeFault({ params }) {
       if (!targets.faults.remove(params.id)) throw new MockError('not-found', `fault ${params.id} does not exist`);
+      changes.publish('faults', { operationId: 'removeFault', id: params.id });
       return { status: 204, body: undefined };
     },
     listScenarios({ params }) {
       const { from, limit } = pageRequest('scenarios', params);
       return { status: 200, body: answerPage('scenarios', scenarioPage(targets.scenarios.list(), from, limit)) };
     },
-    loadScenario: async ({ body }) => ({ status: 201, body: await targets.scenarios.load(body, { source: 'request body' }) }),
+    async loadScenario({ body }) {
+      const state = await targets.scenarios.load(body, { source: 'request body' });
+      changes.publish('scenarios', { operationId: 'loadScenario', scenario: state.id });
+      return { status: 201, body: state };
+    },
   });
 
   if (targets.token === '') throw new RangeError('the admin token must not be empty: no request could ever carry it');
@@ -119,10 +221,21 @@ export function createAdmin(targets: AdminTargets): Api {
     handlers,
     errors: adminErrors,
     guard(request) {
-      if (expected === undefined || request.headers.get('authorization') === expected) return undefined;
+      if (expected === undefined || request.headers.get('authorization') === expected || isDashboardFile(request.url)) return undefined;
       const refusal = problem('unauthorized', 'the control API needs Authorization: Bearer <admin token>');
       return { ...refusal, headers: { 'www-authenticate': 'Bearer realm="token-mock control API"' } };
     },
     reset() {},
   };
+}
+
+/** Whether a URL asks for the dashboard's page or files, which load without the admin token (the page then asks for it). */
+function isDashboardFile(url: string): boolean {
+  const { pathname } = new URL(url);
+  return pathname === '/__mock/ui' || pathname.startsWith('/__mock/ui/');
+}
+
+function isUserPosition(value: unknown): value is { at: number; seq: number } {
+  const position = value as { at?: unknown; seq?: unknown } | null;
+  return typeof position === 'object' && position !== null && Number.isFinite(position.at) && Number.isSafeInteger(position.seq);
 }

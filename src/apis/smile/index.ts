@@ -20,7 +20,7 @@ import { createSmileEvents, type SmileEventType } from './events.js';
 import { createRateLimit } from './rate-limit.js';
 import { seedUsers } from './seed.js';
 import { checkSmileState, type SmileSnapshot } from './snapshot.js';
-import { type Consumption, type Token, TokenStore, tokenJson } from './tokens.js';
+import { type Consumption, type LinkToken, type Token, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, sessionPayload, type User, UserStore } from './users.js';
 import { type Webhook, WebhookStore } from './webhooks.js';
 
@@ -100,7 +100,16 @@ export interface SmileService {
   expireTokens(userId: string): number;
   /** Uses a user's newest usable token, as the widget would; returns whether there was one. */
   consumeLatestToken(userId: string): boolean;
+  /** A page of users, newest first, continuing before the position `before` (the previous page's `next`). */
+  userPage(before: UserPosition | undefined, limit: number): { items: User[]; next?: UserPosition; total: number };
+  /** A user's link tokens still held, oldest first, each with its state on the mock's clock. */
+  tokensOf(userId: string): LinkToken[];
+  /** Every webhook subscription, oldest first. */
+  webhooks(): Webhook[];
 }
+
+/** Where a walk through the users stands: a creation instant and its sequence number. */
+export type UserPosition = { at: number; seq: number };
 
 /** What the Smile mock holds, as `GET /__mock/state` shows it. */
 export type SmileCounts = AdminComponents['schemas']['StateSummary']['smile'];
@@ -351,6 +360,12 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     resetSession,
     expireTokens: (userId) => tokens.expire(userId),
     consumeLatestToken: (userId) => tokens.useLatest(userId),
+    userPage(before, limit) {
+      const page = users.page({ size: limit, before });
+      return { items: page.items, next: page.next, total: users.size };
+    },
+    tokensOf: (userId) => tokens.ofUser(userId),
+    webhooks: () => webhooks.all(),
   };
   return { api, service };
 }

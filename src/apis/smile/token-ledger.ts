@@ -154,6 +154,15 @@ export class TokenLedger {
     }
   }
 
+  /** Visits every token of a user still held, spent or not, oldest first: a scan, as only the dashboard's detail asks. */
+  forEachOf(userId: string, visit: (slot: number, id: string) => void): void {
+    for (let slot = this.base; slot < this.next; slot++) {
+      const column = slot % this.bound.max;
+      const id = this.ids[column] as string;
+      if (id !== '' && this.userIds[column] === userId) visit(slot, id);
+    }
+  }
+
   /** The held tokens as plain columns, for persistence. */
   snapshot(): TokenColumns {
     const columns: TokenColumns = { ids: [], userIds: [], expiries: [], flags: [], base: this.base };

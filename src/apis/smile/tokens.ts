@@ -14,6 +14,9 @@ import { EXPIRED, PRODUCTION, REVOKED, type TokenColumns, TokenLedger, USED } fr
 /** A token as the API shows it. */
 export type Token = SmileComponents['schemas']['Token'];
 
+/** A held token and its state, as the control API shows a user's tokens. */
+export type LinkToken = components['schemas']['LinkToken'];
+
 /** The held tokens as the control API counts them. */
 export type TokenCount = components['schemas']['TokenCount'];
 
@@ -171,6 +174,20 @@ export class TokenStore {
     });
     if (latest !== undefined) this.ledger.spend(latest, USED, now);
     return latest !== undefined;
+  }
+
+  /** A user's tokens still held, oldest first, each with its state on the mock's clock. */
+  ofUser(userId: string): LinkToken[] {
+    const now = this.clock.now();
+    this.ledger.sweep(now);
+    const tokens: LinkToken[] = [];
+    this.ledger.forEachOf(userId, (slot, id) => {
+      const flags = this.ledger.flagsOf(slot);
+      const until = this.ledger.untilOf(slot);
+      const state = flags & USED ? 'used' : flags & REVOKED ? 'revoked' : flags & EXPIRED || now >= until ? 'expired' : 'valid';
+      tokens.push({ id, state, mode: flags & PRODUCTION ? 'PRODUCTION' : 'SANDBOX', expiresAt: isoSeconds(until) });
+    });
+    return tokens;
   }
 
   /** The held tokens as plain columns, for persistence. */

@@ -61,6 +61,8 @@ export type DeviceView = AdminSchemas['Device'];
 /** The programmatic face of the WuKongIM mock: the same functions the admin API calls. */
 export interface WukongimService {
   readonly profile: WukongimProfile;
+  /** Where `user.onlinestatus` goes (the server's `webhook.httpAddr`), if anywhere. */
+  readonly webhookUrl: string | undefined;
   /** Plays an IM client's CONNECT. */
   connect(input: ConnectInput): { reason_code: number; connection_id: number };
   /** The client closes a connection; undefined for an unknown id. */
@@ -195,6 +197,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
   };
 
   const service: WukongimService = {
+    webhookUrl: options.webhookUrl,
     profile,
     connect: (input) => connections.connect(input),
     close: (id) => connections.close(id),

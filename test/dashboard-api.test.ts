@@ -1,0 +1,99 @@
+import { createMock, type Mock } from 'token-mock';
+import { describe, expect, it } from 'vitest';
+
+const START = '2026-01-01T00:00:00Z';
+
+async function call(mock: Mock, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const response = await mock.fetch(new Request(`http://localhost${path}`, init));
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type'), text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
+}
+
+describe('the control API behind the dashboard', () => {
+  it('pages through Smile users newest first, with a total', async () => {
+    const mock = createMock({ startTime: START, strict: true, smile: { users: 250 } });
+    const first = await call(mock, 'GET', '/__mock/smile/users?limit=100');
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(100);
+    expect(first.body.total).toBe(250);
+    const second = await call(mock, 'GET', `/__mock/smile/users?limit=100&cursor=${first.body.nextCursor}`);
+    const third = await call(mock, 'GET', `/__mock/smile/users?limit=100&cursor=${second.body.nextCursor}`);
+    expect(third.body.items).toHaveLength(50);
+    expect(third.body.nextCursor).toBeNull();
+    const ids = new Set([...first.body.items, ...second.body.items, ...third.body.items].map((user: { id: string }) => user.id));
+    expect(ids.size).toBe(250);
+    expect((await call(mock, 'GET', '/__mock/smile/users?cursor=bm9wZQ')).status).toBe(400);
+  });
+
+  it("shows a user's link tokens with their state on the mock's clock", async () => {
+    const mock = createMock({ startTime: START, strict: true, smile: { users: 0, tokenTtl: '1h', tokenRetention: '1d' } });
+    const user = (await call(mock, 'POST', '/__mock/smile/users', { externalMetadata: { name: 'ada' } })).body;
+    expect(user.externalMetadata).toEqual({ name: 'ada' });
+    const issued = await call(mock, 'POST', `/__mock/smile/users/${user.id}/tokens`, { mode: 'SANDBOX' });
+    expect(issued.status).toBe(201);
+    await call(mock, 'POST', `/__mock/smile/users/${user.id}/tokens`);
+    expect((await call(mock, 'POST', `/__mock/smile/users/${user.id}/tokens/use`)).body).toEqual({ used: true });
+    const detail = await call(mock, 'GET', `/__mock/smile/users/${user.id}`);
+    expect(detail.body.tokens.map((token: { state: string }) => token.state)).toEqual(['valid', 'used']);
+    expect(detail.body.tokens[0]).toMatchObject({ id: issued.body.id, mode: 'SANDBOX', expiresAt: '2026-01-01T01:00:00Z' });
+    await call(mock, 'POST', '/__mock/clock', { advance: '2h' });
+    const later = await call(mock, 'GET', `/__mock/smile/users/${user.id}`);
+    expect(later.body.tokens.map((token: { state: string }) => token.state)).toEqual(['expired', 'used']);
+  });
+
+  it('answers a problem for an unknown user', async () => {
+    const mock = createMock({ startTime: START, strict: true });
+    const missing = await call(mock, 'GET', '/__mock/smile/users/tenant-00000000000000000000000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.type).toBe('application/problem+json; charset=utf-8');
+    expect(missing.body.detail).toBe('Smile user tenant-00000000000000000000000000000000 does not exist');
+    expect((await call(mock, 'POST', '/__mock/smile/users/nobody/tokens')).status).toBe(404);
+  });
+
+  it('sets a slot token, connects a device with it, and kicks the slot', async () => {
+    const mock = createMock({ startTime: START, strict: true });
+    expect((await call(mock, 'POST', '/__mock/wukongim/tokens', { uid: 'ada', token: 't1', device_flag: 1, device_level: 1 })).status).toBe(200);
+    const connected = await call(mock, 'POST', '/__mock/wukongim/connect', { uid: 'ada', token: 't1', device_flag: 1, device_id: 'phone' });
+    expect(connected.body.reason_code).toBe(1);
+    const kicked = await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 1 });
+    expect(kicked.body.kicked).toMatchObject([{ uid: 'ada', state: 'kicked', reason_code: 12 }]);
+    expect((await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 7 })).status).toBe(400);
+  });
+
+  it('lists where webhook events go, for both APIs, without their secrets', async () => {
+    const mock = createMock({ startTime: START, strict: true, wukongim: { webhookUrl: 'http://127.0.0.1:9/im' } });
+    await mock.fetch(
+      new Request('https://sandbox.smileapi.io/v1/webhooks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('test_key:test_secret')}` },
+        body: JSON.stringify({ name: 'hooks', url: 'https://hooks.example.test/smile', eventTypes: ['USER_CREATED'], active: true, secret: 'shh' }),
+      }),
+    );
+    const page = await call(mock, 'GET', '/__mock/webhooks/subscriptions?limit=1');
+    expect(page.body).toMatchObject({
+      items: [{ api: 'wukongim', id: 'webhook.httpAddr', url: 'http://127.0.0.1:9/im', eventTypes: ['user.onlinestatus'], active: true }],
+      total: 2,
+    });
+    const rest = await call(mock, 'GET', `/__mock/webhooks/subscriptions?cursor=${page.body.nextCursor}`);
+    expect(rest.body.items).toMatchObject([{ api: 'smile', name: 'hooks', url: 'https://hooks.example.test/smile', eventTypes: ['USER_CREATED'] }]);
+    expect(rest.text).not.toContain('shh');
+    expect(rest.body.nextCursor).toBeNull();
+  });
+
+  it('serves the dashboard without the admin token, and nothing else', async () => {
+    const files = async () => ({ 'index.html': { type: 'text/html; charset=utf-8', text: '<!doctype html><title>t</title>' } });
+    const mock = createMock({ startTime: START, strict: true, adminToken: 'secret', dashboard: files });
+    const page = await call(mock, 'GET', '/__mock/ui');
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html; charset=utf-8');
+    expect((await call(mock, 'GET', '/__mock/ui/missing.js')).status).toBe(404);
+    expect((await call(mock, 'GET', '/__mock/ui/../clock')).status).toBe(401);
+    expect((await call(mock, 'GET', '/__mock/uix')).status).toBe(401);
+    expect((await call(mock, 'GET', '/__mock/smile/users')).status).toBe(401);
+  });
+});

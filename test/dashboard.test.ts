@@ -1,0 +1,241 @@
+/**
+ * The dashboard, for real: Debian's Chromium (playwright-core) opens `/__mock/ui` on the standalone
+ * server and drives it, while the mock is also called as an app would. Screenshots of each view go
+ * to `test-results/`; axe-core checks each view for serious accessibility violations. Skips where
+ * Chromium is missing, unless REQUIRE_CHROMIUM is set.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createMock, type Mock } from 'token-mock';
+import { type RunningServer, serve } from 'token-mock/node';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserConfig } from '../examples/browser/vite.config.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const present = existsSync(executablePath);
+if (!present && process.env.REQUIRE_CHROMIUM) throw new Error(`Chromium is required but not at ${executablePath}`);
+if (!present) console.warn(`skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+const results = fileURLToPath(new URL('../test-results/', import.meta.url));
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SMILE_AUTH = `Basic ${btoa('test_key:test_secret')}`;
+
+let browser: Browser;
+let mock: Mock;
+let wukongim: RunningServer;
+let smile: RunningServer;
+let receiver: Receiver;
+let vite: ViteDevServer | undefined;
+
+beforeAll(async () => {
+  if (!present) return;
+  mkdirSync(results, { recursive: true });
+  // 100,000 users: the list pages through them without loading them all.
+  mock = createMock({ startTime: '2026-01-01T00:00:00Z', smile: { users: 100_000, maxUsers: 200_000 } });
+  wukongim = await serve(mock, { api: 'wukongim' });
+  smile = await serve(mock, { api: 'smile' });
+  receiver = await startReceiver(() => ({ status: 202, body: '{"ok":true}' }));
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([wukongim?.close(), smile?.close(), receiver?.close(), vite?.close()]);
+});
+
+async function open(url: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(url);
+  return page;
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations, described. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const found = (await page.evaluate(async () => {
+    const run = (
+      window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe.run;
+    return (await run(document)).violations;
+  })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
+  return found
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${results}dashboard-${name}.png`, fullPage: true });
+}
+
+describe.skipIf(!present)('the dashboard in Chromium', () => {
+  it('shows and drives the mock live: a user whose token expires, a delivery, a kick, a violation', async () => {
+    const page = await open(`${smile.url}/__mock/ui`);
+    await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+    expect(await page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
+    await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 1');
+    expect(await page.locator('#view tbody tr').count()).toBe(50);
+    await page.click('text=Next page');
+    await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 2');
+
+    // A user created from the dashboard, a token issued for it, and the clock past its expiry.
+    await page.click('#create-user');
+    await expect.poll(() => page.textContent('#users-total')).toBe('100001 users, page 1');
+    await page.waitForSelector('#user-detail');
+    await page.click('#issue-token');
+    const state = page.locator('#tokens [data-state]');
+    await expect.poll(() => state.first().textContent()).toBe('valid');
+    expect(await page.textContent('#tokens tbody td:nth-child(5)')).toBe('5:00:00');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'smile');
+    await page.fill('#clock-advance', '6h');
+    await page.click('#advance');
+    await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T06:00:00.000Z');
+    await expect.poll(() => state.first().textContent()).toBe('expired');
+
+    // A master logs in on a second device: the first is kicked with reason 12.
+    await page.click('#view-wukongim');
+    const token = (uid: string, value: string) =>
+      fetch(`${wukongim.url}/user/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ uid, token: value, device_flag: 1, device_level: 1 }),
+      });
+    await token('ada', 'first');
+    await page.fill('#connect input[name=uid]', 'ada');
+    await page.fill('#connect input[name=token]', 'first');
+    await page.fill('#connect input[name=device_id]', 'phone-a');
+    await page.click('#connect button[type=submit]');
+    await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('online');
+    await token('ada', 'second');
+    await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('kicked 12');
+    await expect.poll(() => page.textContent('#slots tbody')).toContain('second');
+    // No IM message log on this mock: no panel for it, and no error either.
+    expect(await page.locator('#messages').count()).toBe(0);
+    expect(await page.textContent('.message')).toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'wukongim');
+
+    // A webhook to a local receiver: the delivery shows with the receiver's status and the signature.
+    const created = await fetch(`${smile.url}/v1/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: SMILE_AUTH },
+      body: JSON.stringify({ name: 'local', url: `${receiver.url}/hooks`, eventTypes: ['USER_CREATED'], active: true, secret: 's3cret' }),
+    });
+    expect(created.status).toBe(200);
+    await page.click('#view-webhooks');
+    await expect.poll(() => page.textContent('#subscriptions tbody')).toContain(`${receiver.url}/hooks`);
+    await page.selectOption('#emit-type', 'USER_CREATED');
+    await page.click('#emit button[type=submit]');
+    await expect.poll(() => page.textContent('#deliveries tbody [data-status]'), { timeout: 10_000 }).toBe('202');
+    await page.click('#deliveries tbody button');
+    expect(await page.textContent('#deliveries .detail')).toMatch(/smile-signature: [0-9a-f]{128}(?![0-9a-f])/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'webhooks');
+
+    // A request that breaks the spec: its violation is listed and its field highlighted.
+    await fetch(`${wukongim.url}/user/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: 'bob', token: 'x', device_flag: 'web', device_level: 1 }),
+    });
+    await page.click('#view-requests');
+    await page.check('#filter-violations');
+    await page.click('#requests tbody button >> nth=0');
+    await expect.poll(() => page.textContent('#violations')).toContain('body/device_flag');
+    expect(await page.textContent('#exchange mark.violation')).toContain('"device_flag": "web"');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'requests');
+
+    // Faults and scenarios: a rule added, a scenario loaded whose steps run as the clock moves.
+    await page.click('#view-faults');
+    await page.fill('#add-fault input[placeholder=createToken]', 'createToken');
+    await page.click('#add-fault button[type=submit]');
+    await expect.poll(() => page.textContent('#faults tbody')).toContain('createToken');
+    await page.click('#load-scenario button[type=submit]');
+    await expect.poll(() => page.textContent('#scenarios tbody')).toContain('1/2');
+    await page.fill('#clock-advance', '1h');
+    await page.click('#advance');
+    await expect.poll(() => page.textContent('#scenarios tbody')).toContain('2/2');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'faults');
+
+    // Reset: everything back to the seeded start, on the page too.
+    await page.click('#reset');
+    await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
+    await expect.poll(() => page.textContent('#faults tbody')).toBe('');
+    await page.close();
+  }, 120_000);
+
+  it('is readable at 800 px wide', async () => {
+    const page = await open(`${wukongim.url}/__mock/ui`, 800);
+    await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+    for (const view of ['smile', 'wukongim', 'webhooks', 'requests', 'faults']) {
+      await page.click(`#view-${view}`);
+      await page.waitForTimeout(200);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+      await shoot(page, `${view}-800`);
+    }
+    await page.close();
+  }, 60_000);
+
+  it('asks for the admin token once, and keeps it in session storage only', async () => {
+    const guarded = createMock({ startTime: '2026-01-01T00:00:00Z', adminToken: 'let-me-in' });
+    const server = await serve(guarded, { api: 'wukongim' });
+    try {
+      const page = await open(`${server.url}/__mock/ui`);
+      await page.waitForSelector('#token-form');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.fill('#admin-token', 'let-me-in');
+      await page.click('#token-form button');
+      await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+      expect(await page.evaluate(() => [sessionStorage.getItem('token-mock.adminToken'), localStorage.length])).toEqual(['let-me-in', 0]);
+      await page.reload();
+      await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("mounts in a page that runs the mock under setupWorker, and follows the app's calls (token-mock/ui)", async () => {
+    const root = fileURLToPath(new URL('./browser', import.meta.url));
+    vite = await createServer({ ...browserConfig(root), configFile: false, server: { ...browserConfig(root).server, port: 0 } });
+    await vite.listen();
+    const page = await open(`${vite.resolvedUrls?.local[0]}dashboard.html`);
+    await page.waitForFunction(() => window.dashboardReady === true, undefined, { timeout: 60_000 });
+    await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+    await page.click('#view-wukongim');
+    await page.click('#login');
+    await expect.poll(() => page.textContent('#slots tbody')).toContain('from-the-app');
+    expect(await page.locator('#messages').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'in-page');
+    await page.close();
+
+    // Where the control API has an IM message log, the WuKongIM view shows it.
+    const withLog = await open(`${vite.resolvedUrls?.local[0]}dashboard.html?messages`);
+    await withLog.waitForFunction(() => window.dashboardReady === true, undefined, { timeout: 60_000 });
+    await withLog.click('#view-wukongim');
+    await expect.poll(() => withLog.textContent('#messages')).toContain('"payload":"hello"');
+    await withLog.close();
+  }, 90_000);
+});
