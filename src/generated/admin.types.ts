@@ -160,7 +160,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A file of the dashboard (its script and style sheet) */
+        /**
+         * A file of the dashboard (its script and style sheet)
+         * @description The dashboard's own script and style sheet, built into the package; like the page, they load without the admin token.
+         */
         get: operations["getDashboardFile"];
         put?: never;
         post?: never;
@@ -177,10 +180,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Smile users, newest first */
+        /**
+         * Smile users, newest first
+         * @description A page of the Smile users the mock holds, newest first, read without the API's Basic credentials; `GET /smile/users/{id}` finds one.
+         */
         get: operations["listSmileUsers"];
         put?: never;
-        /** Create a Smile user, as `POST /v1/users` does (USER_CREATED included) */
+        /**
+         * Create a Smile user, as `POST /v1/users` does (USER_CREATED included)
+         * @description Creates a user through the same service as `POST /v1/users` (without its link token), so the `USER_CREATED` webhook goes out as well.
+         */
         post: operations["createSmileUser"];
         delete?: never;
         options?: never;
@@ -195,7 +204,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A Smile user with the link tokens the mock holds for it, each with its state */
+        /**
+         * A Smile user with the link tokens the mock holds for it, each with its state
+         * @description The user, and every link token the mock still holds for it, each with its state on the mock's clock (valid, used, expired or revoked).
+         */
         get: operations["getSmileUser"];
         put?: never;
         post?: never;
@@ -214,7 +226,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue a link token for a user, as `POST /v1/tokens` does */
+        /**
+         * Issue a link token for a user, as `POST /v1/tokens` does
+         * @description Issues a new link token for the user through the same service as `POST /v1/tokens`, in the mode given (SANDBOX by default).
+         */
         post: operations["issueSmileToken"];
         delete?: never;
         options?: never;
@@ -231,7 +246,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Use a user's newest usable link token, as the Wink Widget would */
+        /**
+         * Use a user's newest usable link token, as the Wink Widget would
+         * @description Spends the user's newest usable link token as the Wink Widget does when the user finishes, so its one use is gone; `used` says whether there was one.
+         */
         post: operations["useLatestSmileToken"];
         delete?: never;
         options?: never;
@@ -248,7 +266,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store a token in a device slot, as `POST /user/token` does (a master kicks the slot's connections) */
+        /**
+         * Store a token in a device slot, as `POST /user/token` does (a master kicks the slot's connections)
+         * @description Stores a token in a device slot through the same rules as `POST /user/token`, so a master token kicks the slot's online connections with reason 12.
+         */
         post: operations["setSlotToken"];
         delete?: never;
         options?: never;
@@ -265,7 +286,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Kick every online connection of a device slot with reason 12 */
+        /**
+         * Kick every online connection of a device slot with reason 12
+         * @description Kicks every online connection of one device slot (uid and device flag) with reason 12, as a master login on another device would.
+         */
         post: operations["kickSlot"];
         delete?: never;
         options?: never;
@@ -424,7 +448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where webhook events go, for both APIs */
+        /**
+         * Where webhook events go, for both APIs
+         * @description The Smile webhook subscriptions and the WuKongIM webhook address, without their secrets.
+         */
         get: operations["listSubscriptions"];
         put?: never;
         post?: never;
