@@ -35,7 +35,20 @@ export function startMock(...args: string[]): Promise<{ wukongim: string; smile:
 /** Like startMock, for any build of the CLI (another checkout's, to compare two builds). */
 export async function startCli(cli: string, ...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
   const { match, child, ms } = await launch(
-    ['--max-semi-space-size=64', cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
+    [
+      '--max-semi-space-size=64',
+      cli,
+      'serve',
+      '--wukongim-port',
+      '0',
+      '--smile-port',
+      '0',
+      '--wukongim-ws-port',
+      '0',
+      '--start-time',
+      '2026-01-01T00:00:00Z',
+      ...args,
+    ],
     /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
   );
   return { wukongim: match[1] as string, smile: match[2] as string, child, ms };

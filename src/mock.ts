@@ -1,6 +1,8 @@
 /** createMock: the composition root. It builds a mock instance's parts and wires them; it holds no logic of its own. */
 import { createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
+import { imJournalEntry } from './apis/wukongim/im/journal-entry.js';
+import type { ImEvent } from './apis/wukongim/im/server.js';
 import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
 import type { Api, ApiName } from './core/api.js';
 import type { NoticeListener } from './core/bounds.js';
@@ -145,7 +147,8 @@ export function createMock(options: MockOptions = {}): Mock {
   const faults = createFaults(settings.seed);
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
   const { onNotice } = options;
-  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice });
+  const onImEvent = (event: ImEvent) => journal.record(imJournalEntry(event));
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice, onImEvent });
   const smile = createSmile(options.smile ?? {}, { clock, random, maxBodyBytes: settings.maxBodyBytes, outbox, allowPrivateHttp, onNotice });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults });

@@ -19,7 +19,9 @@ afterEach(() => {
 
 /** Starts `token-mock serve` on an ephemeral port and resolves with its WuKongIM URL from the start-up line. */
 function start(...args: string[]): Promise<{ url: string; output: () => string }> {
-  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = proc;
   let output = '';
   return new Promise((resolve, reject) => {
@@ -157,7 +159,7 @@ describe('token-mock CLI', () => {
     [['--wukongim-webhook', 'http://[fd00:ec2::254]/'], 'points at a cloud metadata address'],
     [['--wukongim-webhook', 'http://app:3000/hooks'], 'allow private and named hosts with --webhook-allow-private-http'],
   ])('refuses the webhook target %j at start with exit code 2', (args, message) => {
-    const result = run('serve', '--wukongim-port', '0', '--smile-port', '0', ...args);
+    const result = run('serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -204,7 +206,7 @@ describe('token-mock CLI', () => {
   ])('refuses the config %j with exit code 2', (text, message) => {
     const file = join(tmpdir(), `token-mock-config-${process.pid}.yaml`);
     writeFileSync(file, text);
-    const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0');
+    const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -228,7 +230,7 @@ describe('token-mock CLI', () => {
   it('exits 1 with a clear message when the port is taken', async () => {
     const { url } = await start();
     const port = new URL(url).port;
-    const second = run('serve', '--wukongim-port', port, '--smile-port', '0');
+    const second = run('serve', '--wukongim-port', port, '--smile-port', '0', '--wukongim-ws-port', '0');
     expect(second.status).toBe(1);
     expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
   });

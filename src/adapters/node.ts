@@ -6,6 +6,7 @@ import type { FetchOptions, Mock } from '../mock.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
+export { attachIm, type RunningImServer, serveIm } from './im-socket.js';
 export { nodeHmacSha256 } from './node-crypto.js';
 
 /** Where and what to serve. */

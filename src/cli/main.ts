@@ -48,6 +48,10 @@ const url = (value: string) => {
     throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
   }
 };
+const wsUrl = (value: string) => {
+  if (!/^wss?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`"${value}" is not a WebSocket address, such as ws://im.example.test:5200.`);
+  return value;
+};
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const tenantId = (value: string) => {
@@ -67,6 +71,10 @@ program
   .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
   .option('--host <address>', 'address to bind; loopback unless told otherwise', '127.0.0.1')
   .addOption(new Option('--wukongim-port <port>', 'WuKongIM port').argParser(integer('--wukongim-port', 0, 65535)).default(5001))
+  .addOption(
+    new Option('--wukongim-ws-port <port>', 'WuKongIM IM WebSocket port (0: a free port)').argParser(integer('--wukongim-ws-port', 0, 65535)).default(5200),
+  )
+  .addOption(new Option('--wukongim-ws-addr <url>', 'the ws_addr GET /route answers, for a proxy in front (default: the IM port)').argParser(wsUrl))
   .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
   .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
   .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
@@ -165,6 +173,8 @@ program
         seed: options.seed,
         host: options.host,
         wukongimPort: options.wukongimPort,
+        wukongimWsPort: options.wukongimWsPort,
+        wukongimWsAddr: options.wukongimWsAddr,
         profile: options.profile as WukongimProfile,
         managerToken: options.managerToken,
         wukongimTokenTtl: options.wukongimTokenTtl,

@@ -1,7 +1,7 @@
 /** `token-mock serve`: the standalone mock on its ports, until SIGINT or SIGTERM. */
 
 import { readFile } from 'node:fs/promises';
-import { type RunningServer, serve } from '../adapters/node.js';
+import { type RunningImServer, type RunningServer, serve, serveIm } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
@@ -16,6 +16,9 @@ export interface ServeSettings {
   seed: number;
   host: string;
   wukongimPort: number;
+  /** The IM WebSocket port (0: a free one), and the ws_addr `GET /route` answers instead of it. */
+  wukongimWsPort: number;
+  wukongimWsAddr?: string;
   profile: WukongimProfile;
   managerToken?: string;
   wukongimTokenTtl?: number;
@@ -135,9 +138,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     process.exit(2);
   }
   stateFile?.exitIfRefused(settings.seed);
-  const listen = async (api: 'wukongim' | 'smile', port: number): Promise<RunningServer> => {
+  const listen = async <T>(port: number, open: () => Promise<T>): Promise<T> => {
     try {
-      return await serve(mock, { api, port, host: settings.host, maxConnections: settings.maxConnections });
+      return await open();
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
       const reason =
@@ -146,13 +149,20 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       process.exit(1);
     }
   };
-  const wukongim = await listen('wukongim', settings.wukongimPort);
-  const smile = await listen('smile', settings.smilePort);
+  const wukongim: RunningServer = await listen(settings.wukongimPort, () =>
+    serve(mock, { api: 'wukongim', port: settings.wukongimPort, host: settings.host, maxConnections: settings.maxConnections }),
+  );
+  const smile: RunningServer = await listen(settings.smilePort, () =>
+    serve(mock, { api: 'smile', port: settings.smilePort, host: settings.host, maxConnections: settings.maxConnections }),
+  );
+  const im: RunningImServer = await listen(settings.wukongimWsPort, () => serveIm(mock, { port: settings.wukongimWsPort, host: settings.host }));
+  mock.wukongim.im.route.ws_addr = settings.wukongimWsAddr ?? im.url;
   const clockNote = settings.startTime ? `clock frozen at ${mock.clock.iso()}` : 'real clock';
   const chosen = settings.mode === 'production' ? 'PRODUCTION' : 'SANDBOX';
   const example = mock.smile.credentials.find((c) => c.mode === chosen) ?? mock.smile.credentials[0];
   console.log(`token-mock ${version} (seed ${settings.seed}, profile ${settings.profile}, ${clockNote})`);
   console.log(`  WuKongIM  ${wukongim.url}${settings.managerToken ? '  (header token: required)' : ''}`);
+  console.log(`  IM        ${im.url}  (WebSocket; GET /route answers ${mock.wukongim.im.route.ws_addr})`);
   console.log(`  Smile     ${smile.url}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${wukongim.url}/__mock  and  ${smile.url}/__mock${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
@@ -173,7 +183,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     stopping = true;
     console.log(`token-mock: ${signal}, shutting down (webhook deliveries get up to ${settings.shutdownGrace} ms; a second signal exits at once)`);
     // Requests in flight get a moment to finish; a stuck keep-alive client cannot hold the exit.
-    await Promise.race([Promise.all([wukongim.close(), smile.close()]), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    await Promise.race([Promise.all([wukongim.close(), smile.close(), im.close()]), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     const left = await mock.webhooks.drain(settings.shutdownGrace);
     await mock.flush(); // --state-file: the last changes, now that no request can make more
     const dropped = left.queued + left.onTheWire + left.retrying;

@@ -63,6 +63,10 @@ export function createAdmin(targets: AdminTargets): Api {
       if (!connection) throw new MockError('not-found', `connection ${params.connectionId} does not exist`);
       return { status: 200, body: connection };
     },
+    listMessages({ params }) {
+      const { from, limit } = pageRequest('messages', params);
+      return { status: 200, body: answerPage('messages', wukongim.im.messagePage({ uid: params.uid }, from, limit)) };
+    },
     listDevices({ params }) {
       const { from, limit } = pageRequest('devices', params);
       return { status: 200, body: answerPage('devices', wukongim.devicePage({ uid: params.uid }, from, limit)) };
