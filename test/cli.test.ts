@@ -46,6 +46,8 @@ describe('token-mock CLI', () => {
       '--seed',
       '--host',
       '--wukongim-port',
+      '--wukongim-ws-port',
+      '--wukongim-ws-addr',
       '--profile',
       '--manager-token',
       '--wukongim-token-ttl',
@@ -115,6 +117,17 @@ describe('token-mock CLI', () => {
     child?.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output()).toContain('SIGTERM, shutting down');
+  });
+
+  it('opens the IM WebSocket port, shows it in the banner, and routes clients to it (or to --wukongim-ws-addr)', async () => {
+    const { url, output } = await start();
+    const im = /IM\s+(ws:\/\/127\.0\.0\.1:\d+) {2}\(WebSocket/.exec(output())?.[1];
+    expect(im).toBeDefined();
+    expect(await (await fetch(`${url}/route?uid=a`)).json()).toEqual({ tcp_addr: '127.0.0.1:5100', ws_addr: im, wss_addr: '' });
+    expect((await fetch(`${im?.replace('ws:', 'http:')}/`)).status).toBe(426);
+    child?.kill('SIGKILL');
+    const proxied = await start('--wukongim-ws-addr', 'wss://im.example.test/ws');
+    expect(((await (await fetch(`${proxied.url}/route`)).json()) as { ws_addr: string }).ws_addr).toBe('wss://im.example.test/ws');
   });
 
   it('gives pending deliveries the grace period on SIGTERM, says what it dropped, and exits 3; a second signal exits at once', async () => {
