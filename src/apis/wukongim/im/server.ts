@@ -8,7 +8,7 @@ import type { Clock } from '../../../core/clock.js';
 import { createRandom } from '../../../core/random.js';
 import type { Connection, ConnectionRegistry, EndCause } from '../connections.js';
 import { ReasonCode } from '../connections.js';
-import { createSalt, createServerKeys, deriveCipher } from './handshake.js';
+import { createSalt, createServerKeys, deriveCipher, type ServerKeys } from './handshake.js';
 import { type ImMessage, MessageLog } from './message-log.js';
 import { type ConnectPacket, encodeConnack, encodeRecv, encodeSendack, RECV_FLAGS, type SendPacket } from './packets.js';
 import { type ImSocket, Session, type SessionHost } from './session.js';
@@ -67,6 +67,13 @@ const KICKS: Record<EndCause, { reason: string; delayMs: number } | 'close' | un
   'socket-closed': undefined,
 };
 
+/**
+ * Server key pairs are drawn from the seed, and turning 32 seeded bytes into a WebCrypto key costs
+ * about ten times a whole exchange; so the connections take turns over this many seeded pairs, each
+ * made once, and every connection still gets a fresh salt, hence its own AES key and IV.
+ */
+const KEY_PAIRS = 64;
+
 /** The v2 server's limit on a socket that has not authenticated (`internal/server/proto.go`). */
 export const PRE_AUTH_IDLE_MS = 4_000;
 
@@ -83,6 +90,8 @@ export class ImServer implements SessionHost {
   readonly messages: MessageLog;
   private nextSocket = 1;
   private nextMessageId = 0;
+  private readonly keyPairs: Promise<ServerKeys>[] = [];
+  private nextKeyPair = 0;
   private readonly maxSockets: number;
 
   constructor(
@@ -132,6 +141,7 @@ export class ImServer implements SessionHost {
     this.sequences.clear();
     this.messages.clear();
     this.nextSocket = 1;
+    this.nextKeyPair = 0;
     // Message ids start at a seeded point, as snowflake ids would be somewhere large.
     this.nextMessageId = 1_000_000_000 + this.random.int(1_000_000_000);
   }
@@ -144,7 +154,7 @@ export class ImServer implements SessionHost {
       session.close();
       return;
     }
-    const keys = await createServerKeys(this.random);
+    const keys = await this.keyPair();
     const salt = createSalt(this.random);
     const cipher = await deriveCipher(keys.privateKey, packet.clientKey, salt);
     if (session.state === 'closed') return;
@@ -253,6 +263,19 @@ export class ImServer implements SessionHost {
 
   problem(session: Session, kind: 'protocol-error' | 'idle-timeout' | 'ignored', detail: string): void {
     this.emit(session, { type: kind, uid: session.uid || undefined, connectionId: session.connectionId, detail });
+  }
+
+  /** The next seeded key pair in turn; pair i depends only on the seed and i. */
+  private keyPair(): Promise<ServerKeys> {
+    const index = this.nextKeyPair++ % KEY_PAIRS;
+    let pair = this.keyPairs[index];
+    if (!pair) {
+      pair = createServerKeys(createRandom((this.options.seed ^ 0x4b455953 ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0));
+      this.keyPairs[index] = pair;
+      // A runtime without X25519 fails this connection (a protocol error); the next one tries again.
+      pair.catch(() => this.keyPairs.splice(index, 1, undefined as unknown as Promise<ServerKeys>));
+    }
+    return pair;
   }
 
   /** A connection ended in the registry: its socket, if it has one, hears of it as the server would say it. */
