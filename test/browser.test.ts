@@ -70,6 +70,29 @@ describe.skipIf(!present)('in Chromium', () => {
     expect(inBrowser).toEqual(await throughServer());
   }, 90_000);
 
+  it('the published WuKongIM SDK under setupWorker: connected, refused under both profiles, kicked by every path, a message', async () => {
+    const url = await serveRoot(here('./browser'));
+    const page = await newPage();
+    await page.goto(`${url}im.html`);
+    await page.waitForFunction(() => window.im !== undefined || window.imError !== undefined, undefined, { timeout: 90_000 });
+    expect(await page.evaluate(() => window.imError)).toBeUndefined();
+    const im = (await page.evaluate(() => window.im)) as Record<string, unknown>;
+    expect(im.refusedDocs).toContainEqual([3, 2]);
+    expect(im.connected).toEqual([[1, 1]]);
+    expect(im.kickMasterConnect).toEqual([4, 12]);
+    expect(im.kickTokenUpdate).toEqual([4, 12]);
+    expect(im.kicks).toEqual([
+      [4, 12],
+      [4, 12],
+      [4, 12],
+      [4, 12],
+    ]);
+    expect(im.sendack).toEqual([1]);
+    expect(im.received).toEqual(['ann: hello bo']);
+    expect(im.v2BeforeIdle).toEqual([]);
+    expect(im.v2AfterIdle).toEqual([[0, 0]]);
+  }, 120_000);
+
   it('the example page: a user, its token and countdown, a refresh, the widget expiring, the real SDK kicked by a master login, a message', async () => {
     const url = await serveRoot(here('../examples/browser'));
     const page = await newPage();

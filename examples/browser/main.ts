@@ -150,7 +150,11 @@ async function login(id: string, deviceFlag: number) {
 $('login-a').addEventListener('click', () => login('phone-a', 0));
 $('login-b').addEventListener('click', () => login('phone-b', 0));
 $('send-b').addEventListener('click', async () => {
-  if (clients.ben?.status !== 'online') await login('ben', 1);
+  if (clients.ben?.status !== 'online') {
+    await login('ben', 1);
+    // The message goes once ben is online, so that he receives it live.
+    for (let wait = 0; wait < 100 && clients.ben?.status !== 'online'; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const sdk = PhoneB.shared();
   await sdk.chatManager.send(sdk.newMessageText('hello ben'), sdk.newChannel('ben', 1));
 });

@@ -67,7 +67,14 @@ export function createHandlers(mock: Mock, options: MswOptions = {}): (HttpHandl
 function imHandler(mock: Mock, url: string): WebSocketHandler {
   return ws.link(url).addEventListener('connection', ({ client }) => {
     // The interceptor delivers a sent message a task later but a close at once: the close waits its turn, so a CONNACK comes first.
-    const session = mock.wukongim.im.open({ send: (bytes) => client.send(bytes), close: () => setTimeout(() => client.close(), 0) });
+    const close = () => {
+      try {
+        client.close();
+      } catch {
+        // Closed from the page's side in the meantime.
+      }
+    };
+    const session = mock.wukongim.im.open({ send: (bytes) => client.send(bytes), close: () => setTimeout(close, 0) });
     let turn: Promise<void> = Promise.resolve();
     client.addEventListener('message', (event: MessageEvent<WebSocketData>) => {
       const data = event.data;
