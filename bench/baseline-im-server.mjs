@@ -27,8 +27,14 @@ function reader(body) {
   let at = 0;
   return {
     u8: () => body[at++],
-    u32: () => ((at += 4), body.readUInt32BE(at - 4)),
-    i64: () => ((at += 8), Number(body.readBigInt64BE(at - 8))),
+    u32: () => {
+      at += 4;
+      return body.readUInt32BE(at - 4);
+    },
+    i64: () => {
+      at += 8;
+      return Number(body.readBigInt64BE(at - 8));
+    },
     str: () => {
       const length = body.readUInt16BE(at);
       at += 2 + length;
