@@ -162,13 +162,25 @@ export async function imRounds(rounds: number): Promise<ImRound[]> {
   for (let i = 0; i < WORKERS; i++) await register(`bench-${i}`);
   for (let i = 0; i < PAIRS; i++) await Promise.all([register(`relay-a${i}`), register(`relay-b${i}`)]);
   const out: ImRound[] = [];
+  // The machine is shared and its speed drifts: the baseline and the mock take turns in one-second
+  // slices, so that drift falls on both alike.
+  const alternate = async (measure: (url: string, seconds: number) => Promise<number>) => {
+    const sums = { baseline: 0, mock: 0 };
+    for (let slice = 0; slice < SECONDS; slice++) {
+      sums.baseline += await measure(baselineUrl as string, 1);
+      sums.mock += await measure(imUrl, 1);
+    }
+    return { baseline: sums.baseline / SECONDS, mock: sums.mock / SECONDS };
+  };
+  await handshakes(baselineUrl as string, 1);
+  await handshakes(imUrl, 1);
   for (let round = 1; round <= rounds; round++) {
-    await handshakes(baselineUrl as string, 1);
-    const baseline = { handshakes: await handshakes(baselineUrl as string, SECONDS), relay: await relay(baselineUrl as string, SECONDS) };
-    await handshakes(imUrl, 1);
-    const measured = { handshakes: await handshakes(imUrl, SECONDS), relay: await relay(imUrl, SECONDS) };
+    const shakes = await alternate(handshakes);
+    const relayed = await alternate(relay);
+    const baseline = { handshakes: shakes.baseline, relay: relayed.baseline };
+    const measured = { handshakes: shakes.mock, relay: relayed.mock };
     await tokenRate(mock.wukongim, 1);
-    const tokenIdle = await tokenRate(mock.wukongim, SECONDS);
+    const before = await tokenRate(mock.wukongim, SECONDS);
     const keys = await clientKeys();
     const open: WebSocket[] = [];
     for (let i = 0; i < SOCKETS_OPEN; i += 50) {
@@ -182,6 +194,8 @@ export async function imRounds(rounds: number): Promise<ImRound[]> {
     }
     const tokenWithSockets = await tokenRate(mock.wukongim, SECONDS);
     for (const ws of open) ws.terminate();
+    // Idle before and after, against drift.
+    const tokenIdle = (before + (await tokenRate(mock.wukongim, SECONDS))) / 2;
     const result = { baseline, mock: measured, tokenIdle, tokenWithSockets };
     console.log(
       `IM round ${round}/${rounds}: handshakes ${Math.round(measured.handshakes)}/s vs ${Math.round(baseline.handshakes)}/s, relay ${Math.round(measured.relay)}/s vs ${Math.round(baseline.relay)}/s, POST /user/token ${Math.round(tokenWithSockets)} req/s with ${SOCKETS_OPEN} sockets vs ${Math.round(tokenIdle)} without`,

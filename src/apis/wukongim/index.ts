@@ -238,6 +238,8 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     check: checkWukongimState,
     restore(state) {
       const saved = state as WukongimSnapshot;
+      // Live sockets belong to the state being replaced.
+      im.closeAll();
       devices.restore(saved.devices);
       connections.restore(saved.connections);
     },

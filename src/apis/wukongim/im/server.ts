@@ -78,6 +78,7 @@ const KEY_PAIRS = 64;
 export const PRE_AUTH_IDLE_MS = 4_000;
 
 const utf8 = new TextDecoder();
+const toUtf8 = new TextEncoder();
 
 /** The IM port of one mock instance. */
 export class ImServer implements SessionHost {
@@ -134,9 +135,14 @@ export class ImServer implements SessionHost {
     return { sockets: this.sessions.size, online: this.online.size };
   }
 
+  /** Closes every socket now (a restored snapshot's connections have none). */
+  closeAll(): void {
+    for (const session of [...this.sessions]) session.close();
+  }
+
   /** Closes every socket and starts the random stream, ids and message log afresh (the mock's reset). */
   reset(): void {
-    for (const session of [...this.sessions]) session.close();
+    this.closeAll();
     this.random.reset();
     this.sequences.clear();
     this.messages.clear();
@@ -209,11 +215,11 @@ export class ImServer implements SessionHost {
     ack(ReasonCode.success, messageId, messageSeq);
 
     const delivered: number[] = [];
-    for (const connection of this.registry.online(to)) {
-      const recipient = this.online.get(connection.connection_id);
+    for (const connectionId of this.registry.onlineIds(to)) {
+      const recipient = this.online.get(connectionId);
       const recipientCipher = recipient?.cipher;
       if (!recipient || !recipientCipher || recipient.state !== 'online') continue;
-      delivered.push(connection.connection_id);
+      delivered.push(connectionId);
       // The recipient sees the person channel as the sender's uid.
       void recipient.deliver(async () => {
         const encrypted = await recipientCipher.encrypt(content);
@@ -232,7 +238,7 @@ export class ImServer implements SessionHost {
           messageSeq,
           timestamp,
           topic: packet.topic,
-          payload: new TextEncoder().encode(encrypted),
+          payload: toUtf8.encode(encrypted),
         };
         return encodeRecv(recv, recipient.version);
       });
@@ -246,7 +252,7 @@ export class ImServer implements SessionHost {
       channel_type: CHANNEL_TYPE_PERSON,
       payload: content,
       timestamp: new Date(timestamp * 1000).toISOString(),
-      delivered_to: delivered,
+      delivered_to: delivered.sort((x, y) => x - y),
     };
     this.messages.add(message);
   }
