@@ -2,7 +2,8 @@
  * The IM port's rows: full handshakes per second (CONNECT to CONNACK, key exchange included) and
  * messages relayed per second (SEND to RECV between two connections), each against a bare `ws`
  * server doing the same handshake and relay (`baseline-im-server.mjs`) in the same round; and the
- * HTTP row `POST /user/token` with 1000 IM sockets online against none. `npm run bench:im` runs
+ * HTTP row `POST /user/token` on a server with 1000 IM sockets online against the same server with none,
+ * in turns. `npm run bench:im` runs
  * these alone (3 rounds); `npm run bench` includes them.
  */
 import autocannon from 'autocannon';
@@ -157,6 +158,8 @@ export interface ImRound {
 export async function imRounds(rounds: number): Promise<ImRound[]> {
   const [, baselineUrl] = (await launch([here('./baseline-im-server.mjs')], /baseline-im (ws:\/\/\S+)/)).match;
   const mock = await startMock('--users', '0', '--max-ended-im-connections', '1000');
+  // The same server with no IM socket: the HTTP row is measured on both in turns.
+  const plain = await startMock('--users', '0', '--max-ended-im-connections', '1000');
   const imUrl = ((await call(`${mock.wukongim}/route`, 'GET')) as { ws_addr: string }).ws_addr;
   const register = async (uid: string) => call(`${mock.wukongim}/user/token`, 'POST', { uid, token: 'bench', device_flag: 1, device_level: 0 });
   for (let i = 0; i < WORKERS; i++) await register(`bench-${i}`);
@@ -179,8 +182,6 @@ export async function imRounds(rounds: number): Promise<ImRound[]> {
     const relayed = await alternate(relay);
     const baseline = { handshakes: shakes.baseline, relay: relayed.baseline };
     const measured = { handshakes: shakes.mock, relay: relayed.mock };
-    await tokenRate(mock.wukongim, 1);
-    const before = await tokenRate(mock.wukongim, SECONDS);
     const keys = await clientKeys();
     const open: WebSocket[] = [];
     for (let i = 0; i < SOCKETS_OPEN; i += 50) {
@@ -192,10 +193,15 @@ export async function imRounds(rounds: number): Promise<ImRound[]> {
       );
       open.push(...batch);
     }
-    const tokenWithSockets = await tokenRate(mock.wukongim, SECONDS);
+    await tokenRate(mock.wukongim, 1);
+    await tokenRate(plain.wukongim, 1);
+    let tokenWithSockets = 0;
+    let tokenIdle = 0;
+    for (let slice = 0; slice < SECONDS; slice++) {
+      tokenWithSockets += (await tokenRate(mock.wukongim, 1)) / SECONDS;
+      tokenIdle += (await tokenRate(plain.wukongim, 1)) / SECONDS;
+    }
     for (const ws of open) ws.terminate();
-    // Idle before and after, against drift.
-    const tokenIdle = (before + (await tokenRate(mock.wukongim, SECONDS))) / 2;
     const result = { baseline, mock: measured, tokenIdle, tokenWithSockets };
     console.log(
       `IM round ${round}/${rounds}: handshakes ${Math.round(measured.handshakes)}/s vs ${Math.round(baseline.handshakes)}/s, relay ${Math.round(measured.relay)}/s vs ${Math.round(baseline.relay)}/s, POST /user/token ${Math.round(tokenWithSockets)} req/s with ${SOCKETS_OPEN} sockets vs ${Math.round(tokenIdle)} without`,
