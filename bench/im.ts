@@ -152,13 +152,16 @@ export interface ImRound {
   mock: { handshakes: number; relay: number };
   tokenIdle: number;
   tokenWithSockets: number;
+  /** The same ratio before the sockets were opened. */
+  tokenControl: number;
 }
 
 /** Runs the IM rows for `rounds` rounds against a fresh mock and baseline; the caller prints them. */
 export async function imRounds(rounds: number): Promise<ImRound[]> {
   const [, baselineUrl] = (await launch([here('./baseline-im-server.mjs')], /baseline-im (ws:\/\/\S+)/)).match;
   const mock = await startMock('--users', '0', '--max-ended-im-connections', '1000');
-  // The same server with no IM socket: the HTTP row is measured on both in turns.
+  // The same server with no IM socket: the HTTP row is measured on both in turns. The sockets are held
+  // by a process of their own (`im-sockets.mjs`), not by this one, which generates the load.
   const plain = await startMock('--users', '0', '--max-ended-im-connections', '1000');
   const imUrl = ((await call(`${mock.wukongim}/route`, 'GET')) as { ws_addr: string }).ws_addr;
   const register = async (uid: string) => call(`${mock.wukongim}/user/token`, 'POST', { uid, token: 'bench', device_flag: 1, device_level: 0 });
@@ -182,27 +185,27 @@ export async function imRounds(rounds: number): Promise<ImRound[]> {
     const relayed = await alternate(relay);
     const baseline = { handshakes: shakes.baseline, relay: relayed.baseline };
     const measured = { handshakes: shakes.mock, relay: relayed.mock };
-    const keys = await clientKeys();
-    const open: WebSocket[] = [];
-    for (let i = 0; i < SOCKETS_OPEN; i += 50) {
-      const batch = await Promise.all(
-        Array.from({ length: 50 }, async (_, j) => {
-          await register(`idle-${i + j}`);
-          return (await handshake(imUrl, `idle-${i + j}`, keys)).ws;
-        }),
-      );
-      open.push(...batch);
+    // The same pair of servers before any socket is open: what the history of the measured one alone accounts for.
+    let controlMock = 0;
+    let controlPlain = 0;
+    for (let slice = 0; slice < SECONDS; slice++) {
+      controlMock += (await tokenRate(mock.wukongim, 1)) / SECONDS;
+      controlPlain += (await tokenRate(plain.wukongim, 1)) / SECONDS;
     }
-    await tokenRate(mock.wukongim, 1);
-    await tokenRate(plain.wukongim, 1);
+    // One user's slave slot, a device id per socket: every one stays online.
+    await call(`${mock.wukongim}/user/token`, 'POST', { uid: 'idle', token: 'bench', device_flag: 1, device_level: 0 });
+    const connect = Buffer.from(connectOf('idle', await clientKeys(), 'd0000')).toString('hex');
+    const holder = await launch([here('./im-sockets.mjs'), imUrl, String(SOCKETS_OPEN), connect], /held (\d+)/);
+    const { wukongim: state } = (await call(`${mock.wukongim}/__mock/state`, 'GET')) as { wukongim: { online: { count: number } } };
+    if (state.online.count < SOCKETS_OPEN) throw new Error(`only ${state.online.count} IM sockets online`);
     let tokenWithSockets = 0;
     let tokenIdle = 0;
     for (let slice = 0; slice < SECONDS; slice++) {
       tokenWithSockets += (await tokenRate(mock.wukongim, 1)) / SECONDS;
       tokenIdle += (await tokenRate(plain.wukongim, 1)) / SECONDS;
     }
-    for (const ws of open) ws.terminate();
-    const result = { baseline, mock: measured, tokenIdle, tokenWithSockets };
+    holder.child.kill();
+    const result = { baseline, mock: measured, tokenIdle, tokenWithSockets, tokenControl: controlMock / controlPlain };
     console.log(
       `IM round ${round}/${rounds}: handshakes ${Math.round(measured.handshakes)}/s vs ${Math.round(baseline.handshakes)}/s, relay ${Math.round(measured.relay)}/s vs ${Math.round(baseline.relay)}/s, POST /user/token ${Math.round(tokenWithSockets)} req/s with ${SOCKETS_OPEN} sockets vs ${Math.round(tokenIdle)} without`,
     );
@@ -233,8 +236,12 @@ export function imLines(rounds: ImRound[]): string[] {
       IM_TARGET,
     ),
     summary(
-      `POST /user/token with ${SOCKETS_OPEN} IM sockets online against none`,
+      `POST /user/token with ${SOCKETS_OPEN} IM sockets online against the same server with none`,
       rounds.map((r) => r.tokenWithSockets / r.tokenIdle),
+    ),
+    summary(
+      'the same two servers before any socket was open (control)',
+      rounds.map((r) => r.tokenControl),
     ),
   ];
 }

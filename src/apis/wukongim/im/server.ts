@@ -175,9 +175,7 @@ export class ImServer implements SessionHost {
       }
       return;
     }
-    session.connectionId = result.connection_id;
-    session.cipher = cipher;
-    session.state = 'online';
+    session.online(result.connection_id, cipher);
     this.online.set(result.connection_id, session);
     session.write(encodeConnack({ timeDiff, reasonCode: ReasonCode.success, serverKey: keys.publicKey, salt, nodeId: 1 }, packet.version));
     this.emit(session, {

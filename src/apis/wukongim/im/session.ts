@@ -53,6 +53,8 @@ export class Session {
   private outgoing: Promise<void> = Promise.resolve();
   private queued = 0;
   private readonly timers = new Set<() => void>();
+  /** Cancels the pre-auth idle limit. */
+  private readonly stopIdle: () => void;
 
   constructor(
     readonly socket: ImSocket,
@@ -60,7 +62,7 @@ export class Session {
     /** A number for this socket, for the record. */
     readonly socketId: number,
   ) {
-    this.after(host.idleLimitMs, () => {
+    this.stopIdle = this.after(host.idleLimitMs, () => {
       // Not online by now (no CONNECT, or one refused without a CONNACK): closed, as the v2 server's idle limit does.
       if (this.state === 'closed' || this.connectionId !== undefined) return;
       this.host.problem(this, 'idle-timeout', `no CONNECT within ${host.idleLimitMs} ms`);
@@ -143,13 +145,25 @@ export class Session {
     this.after(delayMs, () => this.close());
   }
 
-  /** Runs `task` after `ms` on the mock clock, unless the socket closes first. */
-  after(ms: number, task: () => void): void {
+  /** Runs `task` after `ms` on the mock clock, unless the socket closes first; returns a function that cancels it. */
+  after(ms: number, task: () => void): () => void {
     const cancel = this.host.clock.schedule(this.host.clock.now() + ms, () => {
       this.timers.delete(cancel);
       task();
     });
     this.timers.add(cancel);
+    return () => {
+      this.timers.delete(cancel);
+      cancel();
+    };
+  }
+
+  /** The connection is online: the pre-auth idle limit no longer applies. */
+  online(connectionId: number, cipher: SessionCipher): void {
+    this.connectionId = connectionId;
+    this.cipher = cipher;
+    this.state = 'online';
+    this.stopIdle();
   }
 
   private async handle(frame: Frame): Promise<void> {
