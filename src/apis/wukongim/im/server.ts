@@ -8,7 +8,7 @@ import type { Clock } from '../../../core/clock.js';
 import { createRandom } from '../../../core/random.js';
 import type { Connection, ConnectionRegistry, EndCause } from '../connections.js';
 import { ReasonCode } from '../connections.js';
-import { createSalt, createServerKeys, deriveCipher, type ServerKeys } from './handshake.js';
+import type { ServerKeys } from './handshake.js';
 import { type ImMessage, MessageLog } from './message-log.js';
 import { type ConnectPacket, encodeConnack, encodeRecv, encodeSendack, RECV_FLAGS, type SendPacket } from './packets.js';
 import { type ImSocket, Session, type SessionHost } from './session.js';
@@ -76,6 +76,13 @@ const KEY_PAIRS = 64;
 
 /** The v2 server's limit on a socket that has not authenticated (`internal/server/proto.go`). */
 export const PRE_AUTH_IDLE_MS = 4_000;
+
+/** The crypto (and its MD5) loads with the first CONNECT: a page that never opens an IM socket does not carry it. */
+let handshakeModule: Promise<typeof import('./handshake.js')> | undefined;
+const handshake = () => {
+  handshakeModule ??= import('./handshake.js');
+  return handshakeModule;
+};
 
 const utf8 = new TextDecoder();
 const toUtf8 = new TextEncoder();
@@ -160,6 +167,7 @@ export class ImServer implements SessionHost {
       session.close();
       return;
     }
+    const { createSalt, deriveCipher } = await handshake();
     const keys = await this.keyPair();
     const salt = createSalt(this.random);
     const cipher = await deriveCipher(keys.privateKey, packet.clientKey, salt);
@@ -274,7 +282,8 @@ export class ImServer implements SessionHost {
     const index = this.nextKeyPair++ % KEY_PAIRS;
     let pair = this.keyPairs[index];
     if (!pair) {
-      pair = createServerKeys(createRandom((this.options.seed ^ 0x4b455953 ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0));
+      const random = createRandom((this.options.seed ^ 0x4b455953 ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0);
+      pair = handshake().then(({ createServerKeys }) => createServerKeys(random));
       this.keyPairs[index] = pair;
       // A runtime without X25519 fails this connection (a protocol error); the next one tries again.
       pair.catch(() => this.keyPairs.splice(index, 1, undefined as unknown as Promise<ServerKeys>));
