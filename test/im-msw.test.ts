@@ -63,12 +63,14 @@ describe('the IM engine under MSW setupServer', () => {
   });
 
   it('refuses a wrong token under server-v2 without a CONNACK, closing at the idle limit', async () => {
-    start({ wukongim: { profile: 'server-v2' } });
+    start({ startTime: '2026-01-01T00:00:00Z', wukongim: { profile: 'server-v2' } });
     await post('/user/token', { uid: 'alice', token: 't1', device_flag: 1, device_level: 1 });
     const sdk = await client('alice', 'WRONG');
     await vi.waitFor(() => expect(mock.wukongim.connections({ state: 'closed' })).toHaveLength(1));
+    mock.clock.advance(3_999);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sdk.statuses).toEqual([]);
-    mock.clock.advance(4_000);
+    mock.clock.advance(1);
     await sdk.until((c) => c.saw(Status.disconnect, 0), 'Disconnect');
     expect(sdk.statuses.some(([status]) => status === Status.connectFail)).toBe(false);
   });

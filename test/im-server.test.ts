@@ -94,31 +94,29 @@ describe('the IM port with the real SDK', () => {
   });
 
   it('sends no CONNACK under server-v2, and closes the socket at the 4 s idle limit on the mock clock', async () => {
-    await start({ wukongim: { profile: 'server-v2' } });
+    // A frozen clock: the idle limit runs on it alone, whatever real time the machine takes.
+    await start({ startTime: '2026-01-01T00:00:00Z', wukongim: { profile: 'server-v2' } });
     await post('/user/token', { uid: 'alice', token: 't1', device_flag: 1, device_level: 1 });
     const sdk = await client('alice', 'WRONG');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(mock.wukongim.connections({ state: 'closed' }).map((c) => c.reason_code)).toEqual([2]);
+    await vi.waitFor(() => expect(mock.wukongim.connections({ state: 'closed' }).map((c) => c.reason_code)).toEqual([2]));
+    mock.clock.advance(3_999);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sdk.statuses).toEqual([]);
-    // The clock runs: about 3.4 s of the 4 s have passed after this.
-    mock.clock.advance(3_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sdk.statuses).toEqual([]);
-    mock.clock.advance(1_000);
+    mock.clock.advance(1);
     await sdk.until((c) => c.saw(Status.disconnect, 0), 'Disconnect');
     expect(sdk.statuses.some(([status]) => status === Status.connectFail)).toBe(false);
     expect(mock.journal.entries().some((entry) => entry.operationId === 'im.idle-timeout')).toBe(true);
   });
 
   it('kicks with DISCONNECT 12 on a master POST /user/token, and closes 10 s later on the mock clock', async () => {
-    await start();
+    await start({ startTime: '2026-01-01T00:00:00Z' });
     const sdk = await online('alice', 't1');
     await post('/user/token', { uid: 'alice', token: 't2', device_flag: 1, device_level: 1 });
     await sdk.until((c) => c.saw(Status.connectKick, 12), 'ConnectKick 12');
-    mock.clock.advance(9_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    mock.clock.advance(9_999);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sdk.statuses.some(([status]) => status === Status.disconnect)).toBe(false);
-    mock.clock.advance(1_000);
+    mock.clock.advance(1);
     await closedAfterKick(sdk);
     expect(mock.wukongim.connections({ uid: 'alice' }).map((c) => [c.state, c.reason_code])).toEqual([['kicked', 12]]);
   });
