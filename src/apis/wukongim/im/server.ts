@@ -10,7 +10,8 @@ import type { Connection, ConnectionRegistry, EndCause } from '../connections.js
 import { ReasonCode } from '../connections.js';
 import type { ServerKeys } from './handshake.js';
 import { type ImMessage, MessageLog } from './message-log.js';
-import { type ConnectPacket, encodeConnack, encodeRecv, encodeSendack, RECV_FLAGS, type SendPacket } from './packets.js';
+import { type ConnectPacket, encodeConnack, encodeSendack, type SendPacket } from './packets.js';
+import { CHANNEL_TYPE_PERSON, recvFor, sendVerifyString } from './relay.js';
 import { type ImSocket, Session, type SessionHost } from './session.js';
 
 /** IM reason codes the engine answers with, beyond the registry's (WuKongIMGoProto `common.go`). */
@@ -20,9 +21,6 @@ export const ImReason = {
   payloadDecodeError: 9,
   clientKeyIsEmpty: 21,
 } as const;
-
-/** The person channel type; the only one the mock models. */
-export const CHANNEL_TYPE_PERSON = 1;
 
 /** Something that happened on the IM port, for a request log or a dashboard, and the journal. */
 export interface ImEvent {
@@ -85,7 +83,6 @@ const handshake = () => {
 };
 
 const utf8 = new TextDecoder();
-const toUtf8 = new TextEncoder();
 
 /** The IM port of one mock instance. */
 export class ImServer implements SessionHost {
@@ -201,7 +198,7 @@ export class ImServer implements SessionHost {
     const ack = (reasonCode: number, messageId = 0, messageSeq = 0) =>
       session.write(encodeSendack({ messageId, clientSeq: packet.clientSeq, messageSeq, reasonCode }));
     const payload = utf8.decode(packet.payload);
-    const expected = await cipher.msgKey(`${packet.clientSeq}${packet.clientMsgNo}${packet.channelId}${packet.channelType}${payload}`);
+    const expected = await cipher.msgKey(sendVerifyString(packet, payload));
     if (expected !== packet.msgKey) return ack(ImReason.msgKeyError);
     // Only person channels exist in the mock; the v2 server refuses a sender who is not a subscriber of the channel.
     if (packet.channelType !== CHANNEL_TYPE_PERSON) return ack(ImReason.subscriberNotExist);
@@ -220,34 +217,14 @@ export class ImServer implements SessionHost {
     const timestamp = Math.floor(this.clock.now() / 1000);
     ack(ReasonCode.success, messageId, messageSeq);
 
+    const relayed = { send: packet, fromUid: from, content, messageId, messageSeq, timestamp };
     const delivered: number[] = [];
     for (const connectionId of this.registry.onlineIds(to)) {
       const recipient = this.online.get(connectionId);
       const recipientCipher = recipient?.cipher;
       if (!recipient || !recipientCipher || recipient.state !== 'online') continue;
       delivered.push(connectionId);
-      // The recipient sees the person channel as the sender's uid.
-      void recipient.deliver(async () => {
-        const encrypted = await recipientCipher.encrypt(content);
-        const verify = `${messageId}${messageSeq}${packet.clientMsgNo}${timestamp}${from}${from}${CHANNEL_TYPE_PERSON}${encrypted}`;
-        const msgKey = await recipientCipher.msgKey(verify);
-        const recv = {
-          flags: RECV_FLAGS,
-          setting: packet.setting,
-          msgKey,
-          fromUid: from,
-          channelId: from,
-          channelType: CHANNEL_TYPE_PERSON,
-          expire: packet.expire,
-          clientMsgNo: packet.clientMsgNo,
-          messageId,
-          messageSeq,
-          timestamp,
-          topic: packet.topic,
-          payload: toUtf8.encode(encrypted),
-        };
-        return encodeRecv(recv, recipient.version);
-      });
+      void recipient.deliver(() => recvFor(relayed, recipientCipher, recipient.version));
     }
     const message: ImMessage = {
       message_id: messageId,
