@@ -50,7 +50,20 @@ export async function startCliUnder(
   ...args: string[]
 ): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
   const { match, child, ms } = await launch(
-    ['--max-semi-space-size=64', cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
+    [
+      '--max-semi-space-size=64',
+      cli,
+      'serve',
+      '--wukongim-port',
+      '0',
+      '--smile-port',
+      '0',
+      '--wukongim-ws-port',
+      '0',
+      '--start-time',
+      '2026-01-01T00:00:00Z',
+      ...args,
+    ],
     /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
     wrapper,
   );

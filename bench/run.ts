@@ -2,12 +2,14 @@
  * `npm run bench` (about 2 minutes on 2 cores): the standalone server against a bare node:http
  * baseline started in the same run, under the same autocannon load (20 connections). Each round
  * measures the baseline and then every row, so drift in the machine's speed shows as spread between
- * rounds rather than as a bias. Then start-up, seeding 100,000 users, MSW in-process dispatch and
- * webhook deliveries, and the cost of an open dashboard (`dashboard.ts`). Prints a table and writes bench/results.json.
+ * rounds rather than as a bias. Then start-up, seeding 100,000 users, MSW in-process dispatch, the
+ * IM port against a bare ws server (`im.ts`), webhook deliveries, and the cost of an open dashboard
+ * (`dashboard.ts`). Prints a table and writes bench/results.json.
  */
 import { writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { dashboardCost, describeCost } from './dashboard.js';
+import { imLines, imRounds } from './im.js';
 import { mswDispatch } from './msw.js';
 import { call, here, launch, rssMb, SANDBOX, startMock, stopAll } from './processes.js';
 import { ROWS, type Row } from './rows.js';
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     }
 
     const msw = await mswDispatch(3);
+    const im = await imRounds(ROUNDS);
     const rate = await deliveryRate(small.smile, `${receiverUrl}/hook`, DELIVERIES);
     await call(`${small.smile}/__mock/reset`, 'POST');
     const readRow = ROWS[2] as Row;
@@ -157,9 +160,11 @@ async function main(): Promise<void> {
     lines.push(
       `GET /v1/users?size=10 with ${pendingStats.pending} deliveries pending: ${Math.round(pending.rps)} req/s against ${Math.round(idle.rps)} idle, ${pct(pending.rps / idle.rps)} (target ≥ 80%: ${verdict(pending.rps / idle.rps >= 0.8)})`,
     );
+    lines.push(...imLines(im));
     lines.push(...describeCost(dashboard));
     console.log(lines.join('\n'));
     Object.assign(results, {
+      im,
       dashboardStreaming: dashboard,
       p99WorstMs: p99,
       startupMs: startup,

@@ -2,6 +2,8 @@
 import type { DashboardFiles } from './apis/admin/dashboard.js';
 import { ADMIN_MAX_BODY_BYTES, createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
+import { imJournalEntry } from './apis/wukongim/im/journal-entry.js';
+import type { ImEvent } from './apis/wukongim/im/server.js';
 import { createWukongim, type WukongimOptions } from './apis/wukongim/index.js';
 import type { Api, ApiName } from './core/api.js';
 import type { NoticeListener } from './core/bounds.js';
@@ -139,6 +141,10 @@ export interface Mock extends MockServices {
   >;
 }
 
+// One detail object each, so the stream merges repeats.
+const IM_JOURNAL_DETAIL = Object.freeze({ api: 'wukongim' });
+const IM_DETAIL = Object.freeze({ im: true });
+
 /**
  * Creates a mock instance.
  * @example
@@ -162,7 +168,15 @@ export function createMock(options: MockOptions = {}): Mock {
   const outbox = createOutbox({ clock, log: deliveryLog, ...options.webhooks });
   const allowPrivateHttp = options.webhooks?.allowPrivateHttp ?? false;
   const { onNotice } = options;
-  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice });
+  const onImEvent = (event: ImEvent) => {
+    journal.record(imJournalEntry(event));
+    // Sockets change the connections and the journal outside any request: the dashboard hears of them here.
+    if (changes.subscribers > 0) {
+      changes.publish('journal', IM_JOURNAL_DETAIL);
+      changes.publish('wukongim', IM_DETAIL);
+    }
+  };
+  const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice, onImEvent });
   const smile = createSmile(options.smile ?? {}, { clock, random, outbox, allowPrivateHttp, onNotice });
   const faults = createFaults(settings.seed, { wukongim: Object.keys(wukongim.api.operations), smile: Object.keys(smile.api.operations) });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });

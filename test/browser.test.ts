@@ -70,7 +70,30 @@ describe.skipIf(!present)('in Chromium', () => {
     expect(inBrowser).toEqual(await throughServer());
   }, 90_000);
 
-  it('the example page: a user, its token and countdown, a refresh, the widget expiring, a master login kicking', async () => {
+  it('the published WuKongIM SDK under setupWorker: connected, refused under both profiles, kicked by every path, a message', async () => {
+    const url = await serveRoot(here('./browser'));
+    const page = await newPage();
+    await page.goto(`${url}im.html`);
+    await page.waitForFunction(() => window.im !== undefined || window.imError !== undefined, undefined, { timeout: 90_000 });
+    expect(await page.evaluate(() => window.imError)).toBeUndefined();
+    const im = (await page.evaluate(() => window.im)) as Record<string, unknown>;
+    expect(im.refusedDocs).toContainEqual([3, 2]);
+    expect(im.connected).toEqual([[1, 1]]);
+    expect(im.kickMasterConnect).toEqual([4, 12]);
+    expect(im.kickTokenUpdate).toEqual([4, 12]);
+    expect(im.kicks).toEqual([
+      [4, 12],
+      [4, 12],
+      [4, 12],
+      [4, 12],
+    ]);
+    expect(im.sendack).toEqual([1]);
+    expect(im.received).toEqual(['ann: hello bo']);
+    expect(im.v2BeforeIdle).toEqual([]);
+    expect(im.v2AfterIdle).toEqual([[0, 0]]);
+  }, 120_000);
+
+  it('the example page: a user, its token and countdown, a refresh, the widget expiring, the real SDK kicked by a master login, a message', async () => {
     const url = await serveRoot(here('../examples/browser'));
     const page = await newPage();
     await page.goto(url);
@@ -97,11 +120,16 @@ describe.skipIf(!present)('in Chromium', () => {
     await expect.poll(() => page.textContent('#log'), { timeout: 5000 }).toContain('onTokenExpired()');
     expect(await page.locator('.token-mock-wink').count()).toBe(0);
 
+    // The published SDK, three copies in the page, through MSW's WebSocket interception.
     await page.click('#login-a');
     await expect.poll(() => page.textContent('#phone-a')).toBe('online');
     await page.click('#login-b');
     await expect.poll(() => page.textContent('#phone-a')).toBe('kicked (reason 12)');
-    expect(await page.textContent('#phone-b')).toBe('online');
+    await expect.poll(() => page.textContent('#phone-b')).toBe('online');
+    await page.click('#send-b');
+    await expect.poll(() => page.textContent('#ben-inbox')).toBe('ana: hello ben');
+    expect(await page.textContent('#ben')).toBe('online');
+    expect(await page.textContent('#log')).toContain('phone B: SENDACK reason 1');
 
     mkdirSync(here('../test-results'), { recursive: true });
     await page.screenshot({ path: here('../test-results/browser-example.png'), fullPage: true });

@@ -19,7 +19,9 @@ afterEach(() => {
 
 /** Starts `token-mock serve` on an ephemeral port and resolves with its WuKongIM URL from the start-up line. */
 function start(...args: string[]): Promise<{ url: string; output: () => string }> {
-  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = proc;
   let output = '';
   return new Promise((resolve, reject) => {
@@ -44,6 +46,8 @@ describe('token-mock CLI', () => {
       '--seed',
       '--host',
       '--wukongim-port',
+      '--wukongim-ws-port',
+      '--wukongim-ws-addr',
       '--profile',
       '--manager-token',
       '--wukongim-token-ttl',
@@ -115,6 +119,17 @@ describe('token-mock CLI', () => {
     expect(output()).toContain('SIGTERM, shutting down');
   });
 
+  it('opens the IM WebSocket port, shows it in the banner, and routes clients to it (or to --wukongim-ws-addr)', async () => {
+    const { url, output } = await start();
+    const im = /IM\s+(ws:\/\/127\.0\.0\.1:\d+) {2}\(WebSocket/.exec(output())?.[1];
+    expect(im).toBeDefined();
+    expect(await (await fetch(`${url}/route?uid=a`)).json()).toEqual({ tcp_addr: '127.0.0.1:5100', ws_addr: im, wss_addr: '' });
+    expect((await fetch(`${im?.replace('ws:', 'http:')}/`)).status).toBe(426);
+    child?.kill('SIGKILL');
+    const proxied = await start('--wukongim-ws-addr', 'wss://im.example.test/ws');
+    expect(((await (await fetch(`${proxied.url}/route`)).json()) as { ws_addr: string }).ws_addr).toBe('wss://im.example.test/ws');
+  });
+
   it('gives pending deliveries the grace period on SIGTERM, says what it dropped, and exits 3; a second signal exits at once', async () => {
     const hung = createTcpServer(() => {}); // accepts, never answers
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
@@ -157,7 +172,7 @@ describe('token-mock CLI', () => {
     [['--wukongim-webhook', 'http://[fd00:ec2::254]/'], 'points at a cloud metadata address'],
     [['--wukongim-webhook', 'http://app:3000/hooks'], 'allow private and named hosts with --webhook-allow-private-http'],
   ])('refuses the webhook target %j at start with exit code 2', (args, message) => {
-    const result = run('serve', '--wukongim-port', '0', '--smile-port', '0', ...args);
+    const result = run('serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -208,7 +223,7 @@ describe('token-mock CLI', () => {
   ])('refuses the config %j with exit code 2', (text, message) => {
     const file = join(tmpdir(), `token-mock-config-${process.pid}.yaml`);
     writeFileSync(file, text);
-    const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0');
+    const result = run('serve', '--config', file, '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -232,12 +247,12 @@ describe('token-mock CLI', () => {
   it('exits 2, as every failure to start does, naming the port and the flag that picks a free one, when the port is taken', async () => {
     const { url } = await start();
     const port = new URL(url).port;
-    const second = run('serve', '--wukongim-port', port, '--smile-port', '0');
+    const second = run('serve', '--wukongim-port', port, '--smile-port', '0', '--wukongim-ws-port', '0');
     expect(second.status).toBe(2);
     expect(second.stderr).toContain(
       `cannot listen on 127.0.0.1:${port}: port ${port} is already in use; pick another with --wukongim-port <port>, or --wukongim-port 0`,
     );
-    const single = run('serve', '--port', port);
+    const single = run('serve', '--port', port, '--wukongim-ws-port', '0');
     expect(single.status).toBe(2);
     expect(single.stderr).toContain(`port ${port} is already in use; pick another with --port <port>, or --port 0 for a free one`);
   });

@@ -200,7 +200,7 @@ describe('token-mock serve --scenario', () => {
   it('exits 2 with the file, line and reason for a bad scenario file', () => {
     const file = join(tmpdir(), `token-mock-bad-${process.pid}.yaml`);
     writeFileSync(file, 'steps:\n  - at: 1m\n    createUser: { as: 9lives }\n');
-    const result = spawnSync(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--scenario', file], {
+    const result = spawnSync(process.execPath, [cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', '--scenario', file], {
       encoding: 'utf8',
       timeout: 10_000,
     });

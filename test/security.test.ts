@@ -29,7 +29,7 @@ describe('the admin token', () => {
   });
 
   it('is required to serve off loopback', () => {
-    const refused = spawnSync(process.execPath, [cli, 'serve', '--host', '0.0.0.0', '--wukongim-port', '0', '--smile-port', '0'], {
+    const refused = spawnSync(process.execPath, [cli, 'serve', '--host', '0.0.0.0', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0'], {
       encoding: 'utf8',
       timeout: 10_000,
     });
@@ -38,9 +38,13 @@ describe('the admin token', () => {
   });
 
   it('lets the server start off loopback when given', async () => {
-    const child = spawn(process.execPath, [cli, 'serve', '--host', '0.0.0.0', '--admin-token', 't', '--wukongim-port', '0', '--smile-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'serve', '--host', '0.0.0.0', '--admin-token', 't', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const banner = await new Promise<string>((resolve, reject) => {
         let output = '';

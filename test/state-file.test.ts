@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The CLI runs from the built JavaScript, as `npm start` does; `npm test` builds before testing.
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const AUTH = { authorization: `Basic ${btoa('test_key:test_secret')}` };
-const serveArgs = ['serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z'];
+const serveArgs = ['serve', '--wukongim-port', '0', '--smile-port', '0', '--wukongim-ws-port', '0', '--start-time', '2026-01-01T00:00:00Z'];
 
 let folder: string;
 let stateFile: string;

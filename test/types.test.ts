@@ -3,7 +3,7 @@
  * from `token-mock` fails there (as msw's test/typings and hono's types.test.ts do). The runtime halves
  * check that the values really have the types claimed for them.
  */
-import type { HttpHandler } from 'msw';
+import type { HttpHandler, WebSocketHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   type ControlClockState,
@@ -55,8 +55,8 @@ describe('createMock', () => {
 });
 
 describe('MSW handlers', () => {
-  it('are MSW HttpHandlers that setupServer takes as they are', () => {
-    expectTypeOf(createHandlers).returns.toEqualTypeOf<HttpHandler[]>();
+  it('are MSW HTTP handlers and the IM WebSocket handler, which setupServer takes as they are', () => {
+    expectTypeOf(createHandlers).returns.toEqualTypeOf<(HttpHandler | WebSocketHandler)[]>();
     expectTypeOf(createHandlers).parameter(1).toEqualTypeOf<MswOptions | undefined>();
     const handlers = createHandlers(createMock({ seed: 1 }));
     const server = setupServer(...handlers);

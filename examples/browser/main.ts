@@ -1,8 +1,12 @@
 /**
  * A page that talks to the real API hosts, with MSW's service worker answering from token-mock in the
  * page. State survives a reload (localStorage). The app code below is what a front end would write:
- * plain fetch calls to Smile and WuKongIM, and the Wink Widget (here its stand-in).
+ * plain fetch calls to Smile and WuKongIM, the published WuKongIM SDK, and the Wink Widget (here its stand-in).
  */
+
+import Ben from 'virtual:wukongimjssdk/ben';
+import PhoneA from 'virtual:wukongimjssdk/phone-a';
+import PhoneB from 'virtual:wukongimjssdk/phone-b';
 import { setupWorker } from 'msw/browser';
 import { createMock, type SmileToken, type SmileUser } from 'token-mock';
 import { createHandlers } from 'token-mock/msw';
@@ -84,42 +88,73 @@ $('advance-clock').addEventListener('click', async () => {
   await tick();
 });
 
-/** A master login: the app server stores the device's token; the IM client then connects with it. */
-async function masterLogin(deviceId: string, label: string) {
-  const tokenValue = `token-${deviceId}`;
+/**
+ * Three IM clients, each a copy of the published SDK talking to the mock in this page through MSW's
+ * WebSocket interception: ana on two phones, and ben. The app server stores a token with
+ * POST /user/token; the SDK then connects with it to the address GET /route gives.
+ */
+interface ImClient {
+  sdk: typeof PhoneA;
+  uid: string;
+  label: string;
+  status: string;
+}
+const clients: Record<string, ImClient> = {
+  'phone-a': { sdk: PhoneA, uid: 'ana', label: 'phone A', status: 'offline' },
+  'phone-b': { sdk: PhoneB, uid: 'ana', label: 'phone B', status: 'offline' },
+  ben: { sdk: Ben, uid: 'ben', label: 'ben', status: 'offline' },
+};
+for (const [id, client] of Object.entries(clients)) {
+  const sdk = client.sdk.shared();
+  sdk.connectManager.addConnectStatusListener((status: number, reasonCode?: number) => {
+    // 0 Disconnect, 1 Connected, 3 ConnectFail, 4 ConnectKick; the socket closing after a kick keeps the kick shown.
+    if (status === 1) client.status = 'online';
+    else if (status === 3) client.status = `refused (reason ${reasonCode})`;
+    else if (status === 4) client.status = `kicked (reason ${reasonCode})`;
+    else if (status === 0 && client.status === 'online') client.status = 'offline';
+    else return;
+    $(id).textContent = client.status;
+    log(`${client.label}: ${client.status}`);
+  });
+  sdk.chatManager.addMessageStatusListener((ack: { reasonCode: number; messageSeq: number }) =>
+    log(`${client.label}: SENDACK reason ${ack.reasonCode}, messageSeq ${ack.messageSeq}`),
+  );
+  sdk.chatManager.addMessageListener((message: { send: boolean; fromUID: string; content: { text?: string } }) => {
+    if (message.send) return;
+    if (id === 'ben') $('ben-inbox').textContent = `${message.fromUID}: ${message.content.text}`;
+    log(`${client.label} received from ${message.fromUID}: ${message.content.text}`);
+  });
+}
+
+async function login(id: string, deviceFlag: number) {
+  const client = clients[id] as ImClient;
+  const token = `token-${id}`;
   await fetch(`${WUKONGIM}/user/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uid: 'ana', token: tokenValue, device_flag: 0, device_level: 1 }),
+    body: JSON.stringify({ uid: client.uid, token, device_flag: deviceFlag, device_level: 1 }),
   });
-  const connected = await fetch(`${WUKONGIM}/__mock/wukongim/connect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uid: 'ana', token: tokenValue, device_flag: 0, device_id: deviceId }),
-  });
-  log(`${label} connected: ${JSON.stringify(await connected.json())}`);
-  // Oldest first, a page at a time: the last connection of each phone says how it stands.
-  const connections: { device_id: string; state: string; reason_code: number }[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor === null ? '' : `&cursor=${cursor}`;
-    const page = (await (await fetch(`${WUKONGIM}/__mock/wukongim/connections?uid=ana${query}`)).json()) as {
-      items: typeof connections;
-      nextCursor: string | null;
-    };
-    connections.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  for (const id of ['phone-a', 'phone-b']) {
-    const latest = connections.filter((c) => c.device_id === id).at(-1);
-    $(id).textContent = latest ? `${latest.state}${latest.state === 'online' ? '' : ` (reason ${latest.reason_code})`}` : 'offline';
-  }
+  const sdk = client.sdk.shared();
+  Object.assign(sdk.config, { uid: client.uid, token, deviceFlag });
+  sdk.config.provider.connectAddrCallback = async (connect: (addr: string) => void) => {
+    connect(((await (await fetch(`${WUKONGIM}/route?uid=${client.uid}`)).json()) as { ws_addr: string }).ws_addr);
+  };
+  sdk.connect();
 }
-$('login-a').addEventListener('click', () => masterLogin('phone-a', 'phone A'));
-$('login-b').addEventListener('click', () => masterLogin('phone-b', 'phone B'));
+$('login-a').addEventListener('click', () => login('phone-a', 0));
+$('login-b').addEventListener('click', () => login('phone-b', 0));
+$('send-b').addEventListener('click', async () => {
+  if (clients.ben?.status !== 'online') {
+    await login('ben', 1);
+    // The message goes once ben is online, so that he receives it live.
+    for (let wait = 0; wait < 100 && clients.ben?.status !== 'online'; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const sdk = PhoneB.shared();
+  await sdk.chatManager.send(sdk.newMessageText('hello ben'), sdk.newChannel('ben', 1));
+});
 
 mock.webhooks.on('*', (event) => log(`event ${event.type} (${event.deliveries} deliveries)`));
-for (const id of ['create-user', 'advance-clock', 'login-a', 'login-b']) ($(id) as HTMLButtonElement).disabled = false;
+for (const id of ['create-user', 'advance-clock', 'login-a', 'login-b', 'send-b']) ($(id) as HTMLButtonElement).disabled = false;
 showToken();
 await tick();
 $('status').textContent = `Ready: ${mock.smile.userCount} Smile users, mock clock ${mock.clock.iso()}`;

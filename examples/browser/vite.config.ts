@@ -4,7 +4,9 @@
  * so it always matches the installed msw.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -26,12 +28,38 @@ function mockServiceWorker(): Plugin {
   };
 }
 
+/**
+ * `virtual:wukongimjssdk/<name>`: the published WuKongIM SDK, one copy per name. `WKSDK.shared()` is a
+ * singleton, so two IM clients in one page need two copies; its `lib/` (ESM with extensionless
+ * imports) is bundled once with esbuild.
+ */
+function wukongimSdkCopies(): Plugin {
+  const prefix = 'virtual:wukongimjssdk/';
+  let bundled: Promise<string> | undefined;
+  return {
+    name: 'token-mock:wukongimjssdk-copies',
+    resolveId: (id) => (id.startsWith(prefix) ? `\0${id}` : undefined),
+    load(id) {
+      if (!id.startsWith(`\0${prefix}`)) return undefined;
+      bundled ??= build({
+        entryPoints: [createRequire(import.meta.url).resolve('wukongimjssdk')],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        write: false,
+        logLevel: 'error',
+      }).then((result) => result.outputFiles[0]?.text ?? '');
+      return bundled;
+    },
+  };
+}
+
 /** The Vite settings of a page that runs the mock in the browser, rooted at `root`. */
 export function browserConfig(root: string): UserConfig {
   return {
     root,
     logLevel: 'warn',
-    plugins: [mockServiceWorker()],
+    plugins: [mockServiceWorker(), wukongimSdkCopies()],
     resolve: {
       alias: [
         { find: /^token-mock$/, replacement: repo('src/index.ts') },

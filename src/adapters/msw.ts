@@ -1,9 +1,9 @@
 /**
  * `token-mock/msw`: request handlers for Mock Service Worker, in Node (`setupServer`) and in the
  * browser (`setupWorker`). They forward what the mock serves to `mock.fetch` and let everything else
- * pass through untouched.
+ * pass through untouched. A `ws.link` handler takes the IM client's WebSocket to the mock's IM engine.
  */
-import { type HttpHandler, http, passthrough } from 'msw';
+import { type HttpHandler, http, passthrough, type WebSocketData, type WebSocketHandler, ws } from 'msw';
 import { toResponse } from '../core/reply.js';
 import type { Mock } from '../mock.js';
 
@@ -15,6 +15,12 @@ export interface MswOptions {
   smileSandboxUrl?: string;
   /** Default `https://open.smileapi.io/v1`: PRODUCTION keys only. */
   smileProductionUrl?: string;
+  /**
+   * The IM WebSocket address the app's IM client connects to (the SDK's `addr`, or what its
+   * `connectAddrCallback` gets from `GET /route`, which answers it). Default `ws://localhost:5200`;
+   * `false` leaves WebSockets alone. In Node 20 the WebSocket global must exist before `listen()`.
+   */
+  imUrl?: string | false;
 }
 
 /** The origins the Smile mock treats as the sandbox and production hosts. */
@@ -32,7 +38,7 @@ interface Mount {
  * Creates the handlers. Put them first in `setupServer(...)` or `setupWorker(...)`.
  * @example const server = setupServer(...createHandlers(createMock({ seed: 7 }))); server.listen();
  */
-export function createHandlers(mock: Mock, options: MswOptions = {}): HttpHandler[] {
+export function createHandlers(mock: Mock, options: MswOptions = {}): (HttpHandler | WebSocketHandler)[] {
   const trim = (url: string) => url.replace(/\/+$/, '');
   const mounts: Mount[] = [
     { api: 'wukongim', base: trim(options.wukongimUrl ?? 'http://localhost:5001'), target: 'http://wukongim.mock' },
@@ -40,7 +46,12 @@ export function createHandlers(mock: Mock, options: MswOptions = {}): HttpHandle
     { api: 'smile', base: trim(options.smileSandboxUrl ?? `${SMILE_ORIGINS.sandbox}/v1`), target: `${SMILE_ORIGINS.sandbox}/v1` },
     { api: 'smile', base: trim(options.smileProductionUrl ?? `${SMILE_ORIGINS.production}/v1`), target: `${SMILE_ORIGINS.production}/v1` },
   ];
-  const handlers: HttpHandler[] = [];
+  const handlers: (HttpHandler | WebSocketHandler)[] = [];
+  const imUrl = options.imUrl ?? 'ws://localhost:5200';
+  if (imUrl !== false) {
+    mock.wukongim.im.route.ws_addr = imUrl;
+    handlers.push(imHandler(mock, imUrl));
+  }
   for (const mount of mounts) {
     handlers.push(http.all(`${mount.base}/*`, ({ request }) => forward(mock, mount, mount.base, mount.target, request)));
     // The control API sits beside Smile's /v1, at the origin's /__mock (WuKongIM's is under its base).
@@ -50,6 +61,40 @@ export function createHandlers(mock: Mock, options: MswOptions = {}): HttpHandle
     }
   }
   return handlers;
+}
+
+/** Each intercepted WebSocket becomes an IM socket of the mock; its messages are read in order, Blobs included. */
+function imHandler(mock: Mock, url: string): WebSocketHandler {
+  return ws.link(url).addEventListener('connection', ({ client }) => {
+    // The interceptor delivers a sent message a task later but a close at once: the close waits its turn, so a CONNACK comes first.
+    const close = () => {
+      try {
+        client.close();
+      } catch {
+        // Closed from the page's side in the meantime.
+      }
+    };
+    const session = mock.wukongim.im.open({ send: (bytes) => client.send(bytes), close: () => setTimeout(close, 0) });
+    let turn: Promise<void> = Promise.resolve();
+    client.addEventListener('message', (event: MessageEvent<WebSocketData>) => {
+      const data = event.data;
+      if (typeof Blob !== 'undefined' && data instanceof Blob) {
+        turn = turn.then(async () => session.receive(new Uint8Array(await data.arrayBuffer())));
+        return;
+      }
+      const bytes = toBytes(data as Exclude<WebSocketData, Blob>);
+      turn = turn.then(() => session.receive(bytes));
+    });
+    client.addEventListener('close', () => {
+      turn = turn.then(() => session.closed());
+    });
+  });
+}
+
+function toBytes(data: string | ArrayBufferLike | ArrayBufferView): Uint8Array {
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  return new Uint8Array(data).slice();
 }
 
 async function forward(mock: Mock, mount: Mount, from: string, to: string, request: Request): Promise<Response> {

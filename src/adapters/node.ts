@@ -11,6 +11,7 @@ import { endStreams, IncomingRequest, writeFailure, writeWire } from './node-bri
 import { inTurn } from './pipelining.js';
 
 export type { EdgeEvent, EdgeOptions } from './edge.js';
+export { attachIm, type RunningImServer, serveIm } from './im-socket.js';
 export { nodeHmacSha256 } from './node-crypto.js';
 
 /**

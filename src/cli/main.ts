@@ -50,6 +50,10 @@ const url = (value: string) => {
     throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
   }
 };
+const wsUrl = (value: string) => {
+  if (!/^wss?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`"${value}" is not a WebSocket address, such as ws://im.example.test:5200.`);
+  return value;
+};
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const list = (value: string, previous: string[] = []) => [
   ...previous,
@@ -99,6 +103,10 @@ const serveCommand = program
   .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
   .option('--host <address>', 'address to bind; loopback unless told otherwise', '127.0.0.1')
   .addOption(new Option('--wukongim-port <port>', 'WuKongIM port').argParser(integer('--wukongim-port', 0, 65535)).default(5001))
+  .addOption(
+    new Option('--wukongim-ws-port <port>', 'WuKongIM IM WebSocket port (0: a free port)').argParser(integer('--wukongim-ws-port', 0, 65535)).default(5200),
+  )
+  .addOption(new Option('--wukongim-ws-addr <url>', 'the ws_addr GET /route answers, for a proxy in front (default: the IM port)').argParser(wsUrl))
   .addOption(
     new Option('--port <port>', 'serve everything on this one port: WuKongIM at /, Smile at /v1, the control API at /__mock; 0 picks a free one')
       .argParser(integer('--port', 0, 65535))
@@ -224,6 +232,8 @@ const serveCommand = program
         allowedHosts: options.allowedHosts,
         logFormat: options.logFormat as LogFormat,
         quiet: options.quiet,
+        wukongimWsPort: options.wukongimWsPort,
+        wukongimWsAddr: options.wukongimWsAddr,
         profile: options.profile as WukongimProfile,
         managerToken: options.managerToken,
         wukongimTokenTtl: options.wukongimTokenTtl,

@@ -53,11 +53,14 @@ export type LogEvent =
   | {
       kind: 'im';
       time: number;
-      /** What happened to the connection: online, offline, and from the IM socket, refused or kicked. */
+      /** What happened: online or offline (any connection), and on an IM socket connect, refuse, kick, close, protocol-error, idle-timeout or ignored. */
       event: string;
-      uid: string;
-      deviceFlag: number;
-      connectionId: number;
+      /** The IM socket, counted from 1; absent for a simulated connection. */
+      socket?: number;
+      /** Absent for a socket that never said who it was. */
+      uid?: string;
+      deviceFlag?: number;
+      connectionId?: number;
       reason?: number;
       detail?: string;
     };
@@ -109,13 +112,29 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
 }
 
 /**
- * Subscribes a log to a mock: its journal (every request it answered), its deliveries and its
- * online-status changes. Returns the listener for the server's edge, and the way to stop.
+ * Subscribes a log to a mock: its journal (every request it answered), its deliveries, its IM
+ * sockets and its online-status changes. Returns the listener for the server's edge, and the way to stop.
  * @example const { edge } = attachRequestLog(mock, log); await serve(mock, { onEdge: edge });
  */
 export function attachRequestLog(mock: Mock, log: RequestLog): { edge: (event: EdgeEvent) => void; stop: () => void } {
   const stops = [
-    mock.journal.onRecord((entry) => log.write(requestEvent(entry))),
+    // IM socket events are journaled too (method WS); they get their own lines below.
+    mock.journal.onRecord((entry) => {
+      if (entry.method !== 'WS') log.write(requestEvent(entry));
+    }),
+    mock.wukongim.im.subscribe((event) =>
+      log.write({
+        kind: 'im',
+        time: event.time,
+        event: event.type,
+        socket: event.socket,
+        uid: event.uid,
+        deviceFlag: event.deviceFlag,
+        connectionId: event.connectionId,
+        reason: event.reasonCode,
+        detail: event.detail || undefined,
+      }),
+    ),
     mock.webhooks.onAttempt((attempt) => log.write(webhookEvent(attempt))),
     mock.webhooks.on('user.onlinestatus', (event) => {
       for (const entry of Array.isArray(event.body) ? event.body : []) {
@@ -204,8 +223,13 @@ function prettyLine(event: LogEvent, color: boolean): string {
       const error = event.error ? ` (${event.error})` : '';
       return `${time} webhook  ${event.type} → ${event.url} ${statusText(event.status)} ${event.ms}ms attempt ${event.attempt}/${event.maxAttempts} ${outcome}${retry}${error}`;
     }
-    case 'im':
-      return `${time} im       ${event.uid}/${event.deviceFlag} connection ${event.connectionId} ${event.event}${event.reason === undefined ? '' : ` (reason ${event.reason})`}${event.detail ? ` ${event.detail}` : ''}`;
+    case 'im': {
+      const socket = event.socket === undefined ? '' : `socket ${event.socket} `;
+      const who = event.uid === undefined ? '' : `${event.uid}/${event.deviceFlag} `;
+      const connection = event.connectionId === undefined ? '' : `connection ${event.connectionId} `;
+      const reason = event.reason === undefined ? '' : ` (reason ${event.reason})`;
+      return `${time} im       ${socket}${who}${connection}${event.event}${reason}${event.detail ? ` ${event.detail}` : ''}`;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /** `token-mock serve`: the standalone mock on its ports, until SIGINT or SIGTERM. */
 
 import { readFile } from 'node:fs/promises';
-import { type RunningServer, serve } from '../adapters/node.js';
+import { attachIm, serve, serveIm } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
@@ -27,6 +27,9 @@ export interface ServeSettings {
   logFormat: LogFormat;
   /** No request log: the banner and errors only. */
   quiet: boolean;
+  /** The IM WebSocket port (0: a free one; none with `port`, whose server takes the upgrade), and the ws_addr `GET /route` answers instead of it. */
+  wukongimWsPort: number;
+  wukongimWsAddr?: string;
   profile: WukongimProfile;
   managerToken?: string;
   wukongimTokenTtl?: number;
@@ -158,17 +161,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     write: output.write,
   });
   const { edge } = attachRequestLog(mock, log);
-  const listen = async (api: 'wukongim' | 'smile' | undefined, port: number, flag: string): Promise<RunningServer> => {
+  const listen = async <T>(port: number, flag: string, open: () => Promise<T>): Promise<T> => {
     try {
-      return await serve(mock, {
-        api,
-        port,
-        host: settings.host,
-        maxConnections: settings.maxConnections,
-        corsOrigins: settings.corsOrigins,
-        allowedHosts: settings.allowedHosts,
-        onEdge: edge,
-      });
+      return await open();
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
       const reason =
@@ -181,27 +176,48 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       process.exit(EXIT_START);
     }
   };
-  const servers: RunningServer[] = [];
+  const http = (api: 'wukongim' | 'smile' | undefined, port: number) =>
+    serve(mock, {
+      api,
+      port,
+      host: settings.host,
+      maxConnections: settings.maxConnections,
+      corsOrigins: settings.corsOrigins,
+      allowedHosts: settings.allowedHosts,
+      onEdge: edge,
+    });
+  const servers: { close(): Promise<void> }[] = [];
   let wukongimUrl: string;
   let smileUrl: string;
-  if (settings.port !== undefined) {
-    const one = await listen(undefined, settings.port, '--port');
-    servers.push(one);
+  let imUrl: string;
+  const port = settings.port;
+  if (port !== undefined) {
+    const one = await listen(port, '--port', () => http(undefined, port));
+    // The IM socket upgrades on the same port, as the one-port mode promises.
+    const im = attachIm(mock, one.server, { allowedHosts: settings.allowedHosts, onEdge: edge });
+    servers.push({ close: () => im.close().then(() => one.close()) });
     wukongimUrl = one.url;
     smileUrl = one.url;
+    imUrl = one.url.replace(/^http/, 'ws');
   } else {
-    const wukongim = await listen('wukongim', settings.wukongimPort, '--wukongim-port');
-    const smile = await listen('smile', settings.smilePort, '--smile-port');
-    servers.push(wukongim, smile);
+    const wukongim = await listen(settings.wukongimPort, '--wukongim-port', () => http('wukongim', settings.wukongimPort));
+    const smile = await listen(settings.smilePort, '--smile-port', () => http('smile', settings.smilePort));
+    const im = await listen(settings.wukongimWsPort, '--wukongim-ws-port', () =>
+      serveIm(mock, { port: settings.wukongimWsPort, host: settings.host, allowedHosts: settings.allowedHosts, onEdge: edge }),
+    );
+    servers.push(wukongim, smile, im);
     wukongimUrl = wukongim.url;
     smileUrl = smile.url;
+    imUrl = im.url;
   }
+  mock.wukongim.im.route.ws_addr = settings.wukongimWsAddr ?? imUrl;
   const clockNote = settings.startTime ? `clock frozen at ${mock.clock.iso()}` : 'real clock';
   const chosen = settings.mode === 'production' ? 'PRODUCTION' : 'SANDBOX';
   const example = mock.smile.credentials.find((c) => c.mode === chosen) ?? mock.smile.credentials[0];
   const control = settings.port !== undefined ? `${wukongimUrl}/__mock` : `${wukongimUrl}/__mock  and  ${smileUrl}/__mock`;
   console.log(`token-mock ${version} (seed ${settings.seed}, profile ${settings.profile}, ${clockNote})`);
   console.log(`  WuKongIM  ${wukongimUrl}${settings.managerToken ? '  (header token: required)' : ''}`);
+  console.log(`  IM        ${imUrl}  (WebSocket; GET /route answers ${mock.wukongim.im.route.ws_addr})`);
   console.log(`  Smile     ${smileUrl}/v1  (${mock.smile.userCount} users)`);
   console.log(`  control   ${control}${settings.adminToken ? '  (Authorization: Bearer <admin token>)' : ''}`);
   console.log(`  dashboard ${control.replaceAll('/__mock', '/__mock/ui')}`);

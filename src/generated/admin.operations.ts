@@ -4,7 +4,7 @@ import type { OperationSpec, Validator } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listMessages' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -175,6 +175,15 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: v.closeConnection_params,
     body: undefined,
     responses: { '200': { mediaType: 'application/json', validate: v.closeConnection_200 }, '400': { mediaType: 'application/problem+json', validate: v.closeConnection_400 }, '401': { mediaType: 'application/problem+json', validate: v.closeConnection_401 }, '403': { mediaType: 'application/problem+json', validate: v.closeConnection_403 }, '404': { mediaType: 'application/problem+json', validate: v.closeConnection_404 } },
+  },
+  listMessages: {
+    id: 'listMessages',
+    method: 'GET',
+    path: '/wukongim/messages',
+    parameters: [{"name":"uid","in":"query","required":false,"type":"string"},{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
+    validateParams: v.listMessages_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.listMessages_200 }, '400': { mediaType: 'application/problem+json', validate: v.listMessages_400 }, '401': { mediaType: 'application/problem+json', validate: v.listMessages_401 } },
   },
   listDevices: {
     id: 'listDevices',

@@ -360,6 +360,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wukongim/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Person-to-person messages relayed by the IM port, oldest first
+         * @description The newest 1000 are kept. With `uid`, those the user sent or was sent.
+         */
+        get: operations["listMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wukongim/devices": {
         parameters: {
             query?: never;
@@ -805,6 +825,33 @@ export interface components {
             connected_at: string;
             /** Format: date-time */
             closed_at: string | null;
+        };
+        /** @description A person-to-person message the IM port relayed. */
+        ImMessage: {
+            /** @description Increasing; the first is drawn from the seed. */
+            message_id: number;
+            /** @description Increasing within the conversation of the two users, from 1. */
+            message_seq: number;
+            client_msg_no: string;
+            from_uid: string;
+            /** @description The recipient's uid. */
+            channel_id: string;
+            /** @description 1, a person channel. */
+            channel_type: number;
+            /** @description The decrypted content, as the client wrote it (for the SDK, JSON such as {"content":"hi","type":1}). */
+            payload: string;
+            /**
+             * Format: date-time
+             * @description The mock clock when it was relayed, to the second.
+             */
+            timestamp: string;
+            /** @description The connection ids of the recipient's sockets that were sent a RECV. */
+            delivered_to: number[];
+        };
+        ImMessagesPage: {
+            items: components["schemas"]["ImMessage"][];
+            nextCursor: components["schemas"]["NextCursor"];
+            total: number;
         };
         Device: {
             uid: string;
@@ -1768,6 +1815,34 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                uid?: string;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImMessagesPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     listDevices: {

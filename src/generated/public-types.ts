@@ -51,6 +51,10 @@ export type ControlConnectRequest = admin_components['schemas']['ConnectRequest'
 export type ControlConnectResult = admin_components['schemas']['ConnectResult'];
 /** `Connection` of openapi/admin.yaml */
 export type ControlConnection = admin_components['schemas']['Connection'];
+/** `ImMessage` of openapi/admin.yaml: A person-to-person message the IM port relayed. */
+export type ControlImMessage = admin_components['schemas']['ImMessage'];
+/** `ImMessagesPage` of openapi/admin.yaml */
+export type ControlImMessagesPage = admin_components['schemas']['ImMessagesPage'];
 /** `Device` of openapi/admin.yaml */
 export type ControlDevice = admin_components['schemas']['Device'];
 /** `ConsumeRequest` of openapi/admin.yaml */
@@ -253,6 +257,14 @@ export type WukongimUpdateTokenRequest = wukongim_components['schemas']['UpdateT
 export type WukongimDeviceQuitRequest = wukongim_components['schemas']['DeviceQuitRequest'];
 /** `OnlineStatusRequest` of openapi/wukongim.yaml */
 export type WukongimOnlineStatusRequest = wukongim_components['schemas']['OnlineStatusRequest'];
+/** `RouteAddress` of openapi/wukongim.yaml: Where IM clients connect. */
+export type WukongimRouteAddress = wukongim_components['schemas']['RouteAddress'];
+/** `RouteBatchRequest` of openapi/wukongim.yaml */
+export type WukongimRouteBatchRequest = wukongim_components['schemas']['RouteBatchRequest'];
+/** `RouteBatchEntry` of openapi/wukongim.yaml */
+export type WukongimRouteBatchEntry = wukongim_components['schemas']['RouteBatchEntry'];
+/** `RouteBatchResult` of openapi/wukongim.yaml: One entry for every uid, as the single-node server answers. */
+export type WukongimRouteBatchResult = wukongim_components['schemas']['RouteBatchResult'];
 /** `OnlineStatusEntry` of openapi/wukongim.yaml */
 export type WukongimOnlineStatusEntry = wukongim_components['schemas']['OnlineStatusEntry'];
 /** `OnlineStatusList` of openapi/wukongim.yaml: One entry per online connection. */

@@ -4,7 +4,7 @@ import type { EventSpec, OperationSpec } from '../core/operation.js';
 import * as v from './wukongim.validators.js';
 
 /** Every operation of openapi/wukongim.yaml, keyed by operationId. */
-export const operations: Record<'health' | 'updateToken' | 'deviceQuit' | 'onlineStatus', OperationSpec> = {
+export const operations: Record<'health' | 'updateToken' | 'deviceQuit' | 'onlineStatus' | 'route' | 'routeBatch', OperationSpec> = {
   health: {
     id: 'health',
     method: 'GET',
@@ -40,6 +40,24 @@ export const operations: Record<'health' | 'updateToken' | 'deviceQuit' | 'onlin
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.onlineStatus_body },
     responses: { '200': { mediaType: 'application/json', validate: v.onlineStatus_200, profiles: { 'docs': v.onlineStatus_200_docs, 'server-v2': v.onlineStatus_200_server_v2 } }, '400': { mediaType: 'application/json', validate: v.onlineStatus_400 }, '401': {} },
+  },
+  route: {
+    id: 'route',
+    method: 'GET',
+    path: '/route',
+    parameters: [{"name":"uid","in":"query","required":false,"type":"string"},{"name":"intranet","in":"query","required":false,"type":"string"}],
+    validateParams: v.route_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.route_200 }, '401': {} },
+  },
+  routeBatch: {
+    id: 'routeBatch',
+    method: 'POST',
+    path: '/route/batch',
+    parameters: [{"name":"intranet","in":"query","required":false,"type":"string"}],
+    validateParams: v.routeBatch_params,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.routeBatch_body },
+    responses: { '200': { mediaType: 'application/json', validate: v.routeBatch_200 }, '400': { mediaType: 'application/json', validate: v.routeBatch_400 }, '401': {} },
   },
 };
 

@@ -82,6 +82,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IM address a user's client connects to
+         * @description The uid is not looked at; every user is on the one node.
+         */
+        get: operations["route"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/route/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The IM address of several users at once
+         * @description One entry per group of uids; every user is on the one node, so there is one entry with all of them.
+         */
+        post: operations["routeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "user.onlinestatus": {
@@ -162,6 +202,30 @@ export interface components {
          *     ]
          */
         OnlineStatusRequest: string[];
+        /**
+         * @description Where IM clients connect. `ws_addr` is the mock's IM WebSocket port; the mock has no TCP
+         *     port, and `tcp_addr` and `wss_addr` are the configured texts. With `intranet=1` only
+         *     `tcp_addr` is set, as on the server.
+         */
+        RouteAddress: {
+            /** @example 127.0.0.1:5100 */
+            tcp_addr: string;
+            /** @example ws://127.0.0.1:5200 */
+            ws_addr: string;
+            wss_addr: string;
+        };
+        /**
+         * @example [
+         *       "user1",
+         *       "user2"
+         *     ]
+         */
+        RouteBatchRequest: string[];
+        RouteBatchEntry: components["schemas"]["RouteAddress"] & {
+            uids: string[] | null;
+        };
+        /** @description One entry for every uid, as the single-node server answers. */
+        RouteBatchResult: components["schemas"]["RouteBatchEntry"][];
         OnlineStatusEntry: {
             uid: string;
             device_flag: number;
@@ -303,6 +367,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OnlineStatusResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    route: {
+        parameters: {
+            query?: {
+                uid?: string;
+                /** @description 1 gives the intranet TCP address only. */
+                intranet?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteAddress"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    routeBatch: {
+        parameters: {
+            query?: {
+                /** @description 1 gives the intranet TCP address only. */
+                intranet?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description One entry holding every uid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteBatchResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -133,6 +133,10 @@ export function createAdmin(targets: AdminTargets): Api {
       changes.publish('wukongim', { operationId: 'closeConnection', uid: connection.uid });
       return { status: 200, body: connection };
     },
+    listMessages({ params }) {
+      const { from, limit } = pageRequest('messages', params);
+      return { status: 200, body: answerPage('messages', wukongim.im.messagePage({ uid: params.uid }, from, limit)) };
+    },
     listDevices({ params }) {
       const { from, limit } = pageRequest('devices', params);
       return { status: 200, body: answerPage('devices', wukongim.devicePage({ uid: params.uid }, from, limit)) };

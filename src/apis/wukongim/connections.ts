@@ -22,6 +22,16 @@ export type ConnectInput = components['schemas']['ConnectRequest'];
  */
 export type OnlineStatusListener = (entries: string[]) => void;
 
+/**
+ * Why a connection ended, so that a real socket hears what the server would say: a newer connection
+ * of the same device replaced it; a master connected on another device; a master token update, a
+ * device quit, a ban, the control API's kick or close, the online bound; or its socket closed.
+ */
+export type EndCause = 'replaced' | 'master-connect' | 'token-update' | 'device-quit' | 'ban' | 'kick' | 'closed' | 'bound' | 'socket-closed';
+
+/** Told of each connection that ends, with why. */
+export type EndListener = (connection: Readonly<Connection>, cause: EndCause) => void;
+
 /** The bounds on connections: online ones (past it the oldest is kicked), and ended ones kept for inspection. */
 export interface ConnectionBounds {
   online: Bound;
@@ -42,6 +52,7 @@ export class ConnectionRegistry {
   private readonly order = new OrderedIndex<Pick<Connection, 'connection_id'>, Connection>((a, b) => a.connection_id - b.connection_id);
   private changes: string[] = [];
   private nextId = 1;
+  private onEnded: EndListener = () => {};
 
   constructor(
     private readonly devices: DeviceStore,
@@ -49,6 +60,11 @@ export class ConnectionRegistry {
     private readonly onStatusChange: OnlineStatusListener = () => {},
     private readonly bounds: ConnectionBounds = { online: createBound('wukongim-online-connections'), ended: createBound('wukongim-ended-connections') },
   ) {}
+
+  /** Sets who hears of ended connections (the IM port, which tells their sockets). */
+  setEndListener(listener: EndListener): void {
+    this.onEnded = listener;
+  }
 
   /** Plays CONNECT: authenticates the token against the slot, then applies the master/slave rules. */
   connect(input: ConnectInput): { reason_code: number; connection_id: number } {
@@ -76,8 +92,8 @@ export class ConnectionRegistry {
     const online = this.onlineBySlot.get(key) ?? new Set();
     for (const older of [...online]) {
       // The same device reconnecting replaces its old connection; a master also evicts other devices.
-      if (older.device_id === input.device_id) this.end(older, 'closed', ReasonCode.success);
-      else if (connection.device_level === DeviceLevel.master) this.end(older, 'kicked', ReasonCode.connectKick);
+      if (older.device_id === input.device_id) this.end(older, 'closed', ReasonCode.success, 'replaced');
+      else if (connection.device_level === DeviceLevel.master) this.end(older, 'kicked', ReasonCode.connectKick, 'master-connect');
     }
     // Room is made before the new connection comes online, as a kick would make it.
     if (this.onlineCount >= this.bounds.online.max) this.kickOldest();
@@ -92,17 +108,31 @@ export class ConnectionRegistry {
   }
 
   /** Kicks every online connection of a slot with reason 12, as a master token update or a device quit does. */
-  kickSlot(uid: string, deviceFlag: number): Connection[] {
+  kickSlot(uid: string, deviceFlag: number, cause: EndCause = 'kick'): Connection[] {
     const online = [...(this.onlineBySlot.get(slotKey(uid, deviceFlag)) ?? [])];
-    for (const connection of online) this.end(connection, 'kicked', ReasonCode.connectKick);
+    for (const connection of online) this.end(connection, 'kicked', ReasonCode.connectKick, cause);
     this.flush();
     return online;
   }
 
-  /** The client closes its connection. Returns undefined for an unknown id. */
-  close(connectionId: number): Connection | undefined {
+  /** Kicks every online connection of a uid with reason 12, as a ban does. */
+  kickUid(uid: string, cause: EndCause): Connection[] {
+    const online = [...(this.onlineByUid.get(uid) ?? [])];
+    for (const connection of online) this.end(connection, 'kicked', ReasonCode.connectKick, cause);
+    this.flush();
+    return online;
+  }
+
+  /** The connection of an id, as it stands (a copy); undefined once forgotten. */
+  get(connectionId: number): Connection | undefined {
     const connection = this.all.get(connectionId);
-    if (connection?.state === 'online') this.end(connection, 'closed', ReasonCode.success);
+    return connection && { ...connection };
+  }
+
+  /** The client closes its connection (through the control API, or its socket closed). Returns undefined for an unknown id. */
+  close(connectionId: number, cause: EndCause = 'closed'): Connection | undefined {
+    const connection = this.all.get(connectionId);
+    if (connection?.state === 'online') this.end(connection, 'closed', ReasonCode.success, cause);
     this.flush();
     return connection;
   }
@@ -111,6 +141,13 @@ export class ConnectionRegistry {
   online(uid: string): Connection[] {
     const online = [...(this.onlineByUid.get(uid) ?? [])].map((connection) => ({ ...connection }));
     return online.sort((a, b) => a.connection_id - b.connection_id);
+  }
+
+  /** The ids of a uid's online connections, without copying them: the relay's hot path. */
+  onlineIds(uid: string): number[] {
+    const ids: number[] = [];
+    for (const connection of this.onlineByUid.get(uid) ?? []) ids.push(connection.connection_id);
+    return ids;
   }
 
   /** The online entries a uid's connections would report now, in connect order. */
@@ -217,7 +254,7 @@ export class ConnectionRegistry {
     return undefined;
   }
 
-  private end(connection: Connection, state: 'kicked' | 'closed', reason: number): void {
+  private end(connection: Connection, state: 'kicked' | 'closed', reason: number, cause: EndCause): void {
     connection.state = state;
     connection.reason_code = reason;
     connection.closed_at = this.clock.iso();
@@ -228,6 +265,7 @@ export class ConnectionRegistry {
     this.onlineCount -= 1;
     this.changed(connection, 0);
     this.retire(connection);
+    this.onEnded(connection, cause);
     if (this.onlineOrder.length > 2 * this.onlineCount + 1024) this.onlineOrder.keepIf((queued) => queued.state === 'online');
   }
 
@@ -235,7 +273,7 @@ export class ConnectionRegistry {
   private kickOldest(): void {
     for (let oldest = this.onlineOrder.shift(); oldest; oldest = this.onlineOrder.shift()) {
       if (oldest.state !== 'online') continue;
-      this.end(oldest, 'kicked', ReasonCode.connectKick);
+      this.end(oldest, 'kicked', ReasonCode.connectKick, 'bound');
       this.bounds.online.noteEviction();
       return;
     }

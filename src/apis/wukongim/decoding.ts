@@ -21,6 +21,7 @@ export const GO_TARGETS: Record<string, GoTarget> = {
     fields: { uid: 'string', device_flag: 'int' },
   },
   onlineStatus: { kind: 'slice', type: '[]string', element: 'string' },
+  routeBatch: { kind: 'slice', type: '[]string', element: 'string' },
 };
 
 /** Go types of integer fields, and whether they are unsigned (a leading minus sign is refused). */

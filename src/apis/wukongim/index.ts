@@ -15,6 +15,9 @@ import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } fr
 import { decodeBody } from './decoding.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, type DeviceSlot, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
+import type { ImMessage } from './im/message-log.js';
+import { type ImEventListener, ImServer } from './im/server.js';
+import type { ImSocket, Session } from './im/session.js';
 import { checkWukongimState, type WukongimSnapshot } from './snapshot.js';
 import { createOnlineStatusWebhook } from './webhook.js';
 
@@ -42,7 +45,16 @@ export interface WukongimOptions {
   maxOnlineConnections?: number;
   /** The most ended (kicked, closed or refused) connections kept for inspection; past it the oldest is forgotten. Default 10,000. */
   maxEndedConnections?: number;
+  /** The addresses `GET /route` and `POST /route/batch` answer. Default: the IM port's default, `ws://127.0.0.1:5200`. */
+  route?: Partial<RouteAddress>;
+  /** IM sockets open at once at most; more are closed at once. Default 10,000. */
+  maxImSockets?: number;
+  /** Relayed messages the log keeps (`GET /__mock/wukongim/messages`). Default 1000. */
+  maxImMessages?: number;
 }
+
+/** Where IM clients connect, as `GET /route` answers. */
+export type RouteAddress = components['schemas']['RouteAddress'];
 
 /** What a WuKongIM mock shares with the rest of its mock instance. */
 export interface WukongimContext {
@@ -53,6 +65,8 @@ export interface WukongimContext {
   allowPrivateHttp?: boolean;
   /** Told when a kind of state first reaches its bound. */
   onNotice?: NoticeListener;
+  /** Told of every IM socket event (connect, refusal, kick, close, protocol error). */
+  onImEvent?: ImEventListener;
 }
 
 /** A device slot as the admin API shows it. */
@@ -86,6 +100,25 @@ export interface WukongimService {
    * `uid` (or an online entry for a made-up connection). Throws a MockError of kind `invalid-event` when an entry breaks the spec.
    */
   emitOnlineStatus(options?: { uid?: string; entries?: string[] }): WebhookEvent;
+  /** The IM port: sockets from any transport, their events, and the messages relayed. */
+  readonly im: ImPort;
+}
+
+/** The IM port as adapters and tools see it. */
+export interface ImPort {
+  /**
+   * Accepts a socket: feed the session each message's bytes (`receive`) and the close (`closed`).
+   * @example const session = mock.wukongim.im.open({ send: (b) => ws.send(b), close: () => ws.close() });
+   */
+  open(socket: ImSocket): Pick<Session, 'receive' | 'closed'>;
+  /** Listens to IM events (connect, refusal, kick, close, protocol error); returns a function that stops. */
+  subscribe: ImServer['subscribe'];
+  /** A page of relayed messages, oldest first, after the message id `from`. */
+  messagePage(filter: { uid?: string }, from: number | undefined, limit: number): Slice<ImMessage, number>;
+  /** Sockets open now, and how many of them are online. */
+  counts(): { sockets: number; online: number };
+  /** Where clients are told to connect (`GET /route`); an adapter sets it once its port is known. */
+  route: RouteAddress;
 }
 
 type AdminSchemas = AdminComponents['schemas'];
@@ -121,11 +154,22 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     seed: context.seed,
   });
   const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries), bounds);
+  const im = new ImServer(clock, connections, {
+    profile,
+    seed: context.seed,
+    maxSockets: options.maxImSockets,
+    maxMessages: options.maxImMessages,
+    onEvent: context.onImEvent,
+  });
+  const route: RouteAddress = { tcp_addr: '127.0.0.1:5100', ws_addr: 'ws://127.0.0.1:5200', wss_addr: '', ...options.route };
   const storeToken = (uid: string, token: string, deviceFlag: number, deviceLevel: number) => {
     const now = clock.now();
     devices.put({ uid, deviceFlag, deviceLevel, token, updatedAt: now, expiresAt: ttl === null ? null : now + ttl });
-    if (deviceLevel === DeviceLevel.master) connections.kickSlot(uid, deviceFlag);
+    if (deviceLevel === DeviceLevel.master) connections.kickSlot(uid, deviceFlag, 'token-update');
   };
+  const addresses = (intranet: string | undefined) =>
+    // The server reads `intranet` as an integer: anything that parses to non-zero asks for the intranet address.
+    Number.parseInt(intranet ?? '', 10) ? { tcp_addr: route.tcp_addr, ws_addr: '', wss_addr: '' } : { ...route };
   const ok = () => (profile === 'docs' ? { status: 'ok' as const } : { status: 200 as const });
 
   // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
@@ -155,7 +199,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
         const slot = devices.get(uid, flag);
         if (!slot) continue;
         devices.put({ ...slot, token: '', deviceLevel: DeviceLevel.master, updatedAt: clock.now() });
-        connections.kickSlot(uid, flag);
+        connections.kickSlot(uid, flag, 'device-quit');
       }
       return { status: 200, body: ok() };
     },
@@ -165,6 +209,10 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       const entries = body.flatMap((uid) => connections.online(uid).map((c) => ({ uid: c.uid, device_flag: c.device_flag, online: 1 as const })));
       return { status: 200, body: entries };
     },
+
+    route: ({ params }) => ({ status: 200, body: addresses(params.intranet) }),
+
+    routeBatch: ({ params, body }) => ({ status: 200, body: [{ uids: body, ...addresses(params.intranet) }] }),
   });
 
   const api: Api = {
@@ -182,6 +230,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
         : (request: RequestLike) => (request.headers.get('token') === options.managerToken ? undefined : unauthorized()),
     decodeBody: (operation, text) => decodeBody(operation.id, text),
     reset() {
+      im.reset();
       devices.clear();
       connections.clear();
       webhook.reset();
@@ -191,6 +240,8 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     check: checkWukongimState,
     restore(state) {
       const saved = state as WukongimSnapshot;
+      // Live sockets belong to the state being replaced.
+      im.closeAll();
       devices.restore(saved.devices);
       connections.restore(saved.connections);
     },
@@ -200,7 +251,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     webhookUrl: options.webhookUrl,
     profile,
     connect: (input) => connections.connect(input),
-    close: (id) => connections.close(id),
+    close: (id) => connections.close(id, 'closed'),
     connections: (filter) => connections.list(filter),
     connectionPage: (filter, from, limit) => connections.page(filter, from, limit),
     devices: (filter = {}) => devices.list(filter.uid).map(deviceView),
@@ -208,18 +259,29 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       const page = devices.page({ uid: filter.uid, after: from, limit });
       return { ...page, items: page.items.map(deviceView) };
     },
-    setUserStatus: (uid, status) => devices.setStatus(uid, status),
+    setUserStatus(uid, status) {
+      devices.setStatus(uid, status);
+      // A banned or disbanded user's connections are kicked (their next connect is refused with 19 or 24).
+      if (status !== 'active') connections.kickUid(uid, 'ban');
+    },
     counts() {
       const { online, ended } = connections.counts();
       return { slots: bounds.slots.state(devices.size), online: bounds.online.state(online), ended: bounds.ended.state(ended) };
     },
-    kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag),
+    kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag, 'kick'),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
     emitOnlineStatus({ uid = 'user-1', entries } = {}) {
       const online = connections.statusEntries(uid);
       // A uid with no connection gets one online entry for a connection that never was (id 0).
       const seeded = online.length > 0 ? online : [`${uid}-1-1-0-1-1`];
       return webhook.send(entries ?? seeded);
+    },
+    im: {
+      open: (socket) => im.open(socket),
+      subscribe: (listener) => im.subscribe(listener),
+      messagePage: (filter, from, limit) => im.messages.page(filter, from, limit),
+      counts: () => im.counts(),
+      route,
     },
   };
   return { api, service };

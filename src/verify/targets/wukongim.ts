@@ -82,6 +82,22 @@ export function wukongimTarget({ document, operations }: Contract, options: { pr
           }
         },
       },
+      {
+        name: 'route a user to the IM address, one and in a batch',
+        async run(steps: FlowSteps) {
+          const one = (await steps.call('route', { path: `/route?uid=${uid}`, headers }, [200])) as { ws_addr?: string } | undefined;
+          steps.expect(/^wss?:\/\/\S+$/.test(one?.ws_addr ?? ''), `GET /route answers ws_addr ${JSON.stringify(one?.ws_addr)}, not a WebSocket address`);
+          const batch = (await steps.call('routeBatch', { path: '/route/batch', headers: json, body: JSON.stringify([uid, `${uid}-2`]) }, [200])) as
+            | { uids?: string[]; ws_addr?: string }[]
+            | undefined;
+          const entry = Array.isArray(batch) ? batch[0] : undefined;
+          steps.expect(JSON.stringify(entry?.uids) === JSON.stringify([uid, `${uid}-2`]), `POST /route/batch answers uids ${JSON.stringify(entry?.uids)}`);
+          steps.expect(
+            entry?.ws_addr === one?.ws_addr,
+            `POST /route/batch answers ws_addr ${JSON.stringify(entry?.ws_addr)}, GET /route ${JSON.stringify(one?.ws_addr)}`,
+          );
+        },
+      },
     ],
   };
 }
