@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { provideWebSocket, SdkClient, Status } from './support/sdk.js';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const launcher = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
@@ -18,9 +20,9 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-/** Starts a script's `serve`; resolves with the process, the WuKongIM and Smile URLs, and what it printed. */
-function start(script: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [script, 'serve', '--start-time', '2026-01-01T00:00:00Z', '--quiet', ...args], {
+/** Starts a script's `serve` (without its request log unless `logged`); resolves with the process, the WuKongIM and Smile URLs, and what it printed. */
+function start(script: string, args: string[], env: Record<string, string> = {}, logged = false) {
+  const child = spawn(process.execPath, [script, 'serve', '--start-time', '2026-01-01T00:00:00Z', ...(logged ? [] : ['--quiet']), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -53,6 +55,50 @@ describe('one port', () => {
     expect((await fetch(`${wukongim}/health`)).status).toBe(200);
     expect((await fetch(`${wukongim}/v1/users?size=1`, { headers: { authorization: BASIC } })).status).toBe(200);
     expect((await (await fetch(`${wukongim}/__mock/clock`)).json()).now).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('takes the IM upgrade on --port too: /route points there, the real SDK connects, and the log says so', async () => {
+    const { wukongim, output } = await start(cli, ['--port', '0', '--log-format', 'json'], {}, true);
+    const route = await (await fetch(`${wukongim}/route?uid=ana`)).json();
+    expect(route.ws_addr).toBe(wukongim.replace('http://', 'ws://'));
+    expect(output()).toContain(`IM        ${route.ws_addr}  (WebSocket`);
+    await fetch(`${wukongim}/user/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: 'ana', token: 't1', device_flag: 1, device_level: 1 }),
+    });
+    provideWebSocket();
+    const client = await SdkClient.create();
+    try {
+      client.connect(route.ws_addr, 'ana', 't1');
+      await client.until((sdk) => sdk.saw(Status.connected, 1), 'Connected');
+    } finally {
+      client.disconnect();
+    }
+    const connections = await (await fetch(`${wukongim}/__mock/wukongim/connections`)).json();
+    expect(connections.items).toEqual(expect.arrayContaining([expect.objectContaining({ uid: 'ana', device_flag: 1 })]));
+    await expect
+      .poll(() =>
+        output()
+          .split('\n')
+          .filter((line) => line.startsWith('{') && JSON.parse(line).kind === 'im' && JSON.parse(line).event === 'connect'),
+      )
+      .toEqual([expect.stringContaining('"uid":"ana"')]);
+    expect(output()).not.toContain('"token"');
+  });
+
+  it('refuses an IM upgrade under a rebound Host, as it refuses a request', async () => {
+    const { wukongim } = await start(cli, ['--wukongim-ws-port', '0']);
+    const { ws_addr } = await (await fetch(`${wukongim}/route`)).json();
+    const status = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(ws_addr, { headers: { host: 'evil.test' } });
+      socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.on('open', () => reject(new Error('the upgrade was accepted')));
+      socket.on('error', () => undefined);
+    });
+    expect(status).toBe(403);
+    const journal = await (await fetch(`${wukongim}/__mock/journal`)).json();
+    expect(journal.items.filter((entry: { method: string }) => entry.method === 'WS')).toEqual([]);
   });
 
   it('refuses --port with a port of its own API', () => {

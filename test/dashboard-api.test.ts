@@ -85,6 +85,31 @@ describe('the control API behind the dashboard', () => {
     expect(rest.body.nextCursor).toBeNull();
   });
 
+  it('goes on after a subscription that was deleted while its page was read', async () => {
+    const mock = createMock({ startTime: START, strict: true });
+    const ids: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      const created = await mock.fetch(
+        new Request('https://sandbox.smileapi.io/v1/webhooks', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('test_key:test_secret')}` },
+          body: JSON.stringify({ name, url: `https://hooks.example.test/${name}`, eventTypes: ['USER_CREATED'], active: true, secret: 'shh' }),
+        }),
+      );
+      ids.push(((await created.json()) as { data: { id: string } }).data.id);
+    }
+    const page = await call(mock, 'GET', '/__mock/webhooks/subscriptions?limit=2');
+    expect(page.body.items.map((item: { name: string }) => item.name)).toEqual(['first', 'second']);
+    await mock.fetch(
+      new Request(`https://sandbox.smileapi.io/v1/webhooks/${ids[1]}`, {
+        method: 'DELETE',
+        headers: { authorization: `Basic ${btoa('test_key:test_secret')}` },
+      }),
+    );
+    const rest = await call(mock, 'GET', `/__mock/webhooks/subscriptions?cursor=${page.body.nextCursor}`);
+    expect(rest.body.items.map((item: { name: string }) => item.name)).toEqual(['third']);
+  });
+
   it('serves the dashboard without the admin token, and nothing else', async () => {
     const files = async () => ({ 'index.html': { type: 'text/html; charset=utf-8', text: '<!doctype html><title>t</title>' } });
     const mock = createMock({ startTime: START, strict: true, adminToken: 'secret', dashboard: files });

@@ -161,24 +161,28 @@ export function createAdmin(targets: AdminTargets): Api {
     },
     listSubscriptions({ params }) {
       const { from, limit } = pageRequest('subscriptions', params);
-      const all: Schemas['Subscription'][] = [];
+      // Each subscription keeps its number: WuKongIM's one address 0, Smile's their own numbers, never
+      // reused, so a page anchored on a deleted subscription goes on after it.
+      const numbered: { position: number; item: Schemas['Subscription'] }[] = [];
       if (wukongim.webhookUrl !== undefined) {
-        all.push({
+        const item = {
           api: 'wukongim',
           id: 'webhook.httpAddr',
           name: 'user.onlinestatus',
           url: wukongim.webhookUrl,
           eventTypes: ['user.onlinestatus'],
           active: true,
+        } as const;
+        numbered.push({ position: 0, item: { ...item, eventTypes: [...item.eventTypes] } });
+      }
+      for (const { seq, webhook } of smile.webhooks()) {
+        numbered.push({
+          position: seq,
+          item: { api: 'smile', id: webhook.id, name: webhook.name, url: webhook.url, eventTypes: [...webhook.eventTypes], active: webhook.active },
         });
       }
-      for (const webhook of smile.webhooks()) {
-        all.push({ api: 'smile', id: webhook.id, name: webhook.name, url: webhook.url, eventTypes: [...webhook.eventTypes], active: webhook.active });
-      }
-      // Anchored on a position: subscriptions are few, and a page reads them in a moment.
-      const numbered = all.map((item, index) => ({ position: index + 1, item }));
       const slice = oldestFirst(heldArray(numbered), (entry) => entry.position, { from, limit });
-      const page = answerPage('subscriptions', { items: slice.items.map((entry) => entry.item), next: slice.next, total: all.length });
+      const page = answerPage('subscriptions', { items: slice.items.map((entry) => entry.item), next: slice.next, total: numbered.length });
       return { status: 200, body: page };
     },
     listWebhookEvents({ params }) {

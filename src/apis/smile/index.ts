@@ -104,8 +104,8 @@ export interface SmileService {
   userPage(before: UserPosition | undefined, limit: number): { items: User[]; next?: UserPosition; total: number };
   /** A user's link tokens still held, oldest first, each with its state on the mock's clock. */
   tokensOf(userId: string): LinkToken[];
-  /** Every webhook subscription, oldest first. */
-  webhooks(): Webhook[];
+  /** Every webhook subscription, oldest first, with the number it was given when added (ascending; never reused). */
+  webhooks(): readonly { seq: number; webhook: Webhook }[];
 }
 
 /** Where a walk through the users stands: a creation instant and its sequence number. */
@@ -365,7 +365,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       return { items: page.items, next: page.next, total: users.size };
     },
     tokensOf: (userId) => tokens.ofUser(userId),
-    webhooks: () => webhooks.all(),
+    webhooks: () => webhooks.numbered(),
   };
   return { api, service };
 }

@@ -5,7 +5,8 @@ import type { components } from '../../generated/smile.types.js';
 /** A subscription as the API shows it. */
 export type Webhook = components['schemas']['Webhook'];
 
-interface Entry {
+/** A subscription and the number it was given when added. */
+export interface Entry {
   /** Numbered as added, never reused, so a page anchored on a deleted subscription goes on after it. */
   seq: number;
   webhook: Webhook;
@@ -63,6 +64,11 @@ export class WebhookStore {
   /** Every subscription, in creation order. */
   all(): Webhook[] {
     return this.ordered.map((entry) => entry.webhook);
+  }
+
+  /** Every subscription with its number, in creation order (the numbers ascend). */
+  numbered(): readonly Entry[] {
+    return this.ordered;
   }
 
   clear(): void {
