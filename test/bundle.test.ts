@@ -9,7 +9,12 @@ import { gzipSync } from 'node:zlib';
 import { build, type Plugin, type Rolldown } from 'vite';
 import { describe, expect, it } from 'vitest';
 
-const BUDGET_GZIP_BYTES = 250 * 1024;
+/**
+ * 250 KB until the control API gained the dashboard's calls and its event stream, the IM message
+ * log and the route operations (their precompiled validators are about 15 KB of it, gzipped): 270 KB
+ * since. The IM handshake and the browser's own worker code load on demand, outside this budget.
+ */
+const BUDGET_GZIP_BYTES = 270 * 1024;
 const source = (path: string) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
 const ENTRY = fileURLToPath(new URL('./browser/bundle-entry.ts', import.meta.url));
 

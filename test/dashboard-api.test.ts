@@ -85,6 +85,31 @@ describe('the control API behind the dashboard', () => {
     expect(rest.body.nextCursor).toBeNull();
   });
 
+  it('filters the journal by operation and status on the mock side, counting what matches', async () => {
+    const mock = createMock({ startTime: START, journalSize: 200 });
+    const token = (uid: string, deviceFlag: unknown) =>
+      mock.fetch(
+        new Request('http://localhost:5001/user/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ uid, token: 't', device_flag: deviceFlag, device_level: 1 }),
+        }),
+      );
+    for (let i = 0; i < 60; i++) await token(`u${i}`, 1);
+    await token('bad', 'web');
+    for (let i = 0; i < 60; i++) await mock.fetch(new Request('http://localhost:5001/health'));
+    const failed = await call(mock, 'GET', '/__mock/journal?status=4&limit=10');
+    expect(failed.body.items.map((entry: { status: number; operationId: string }) => [entry.status, entry.operationId])).toEqual([[400, 'updateToken']]);
+    expect(failed.body.total).toBe(1);
+    const tokens = await call(mock, 'GET', '/__mock/journal?operation=TOKEN&status=200&limit=50');
+    expect(tokens.body.items).toHaveLength(50);
+    expect(tokens.body.total).toBe(60);
+    expect(tokens.body.items.every((entry: { operationId: string }) => entry.operationId === 'updateToken')).toBe(true);
+    const after = await call(mock, 'GET', `/__mock/journal?operation=TOKEN&status=200&cursor=${tokens.body.nextCursor}`);
+    expect(after.body.items).toHaveLength(10);
+    expect((await call(mock, 'GET', '/__mock/journal?status=6')).status).toBe(400);
+  });
+
   it('goes on after a subscription that was deleted while its page was read', async () => {
     const mock = createMock({ startTime: START, strict: true });
     const ids: string[] = [];

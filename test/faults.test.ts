@@ -145,11 +145,11 @@ describe('faults', () => {
     const refused = await addFault({ operationId: 'createTokens', status: 503 });
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ path: '/body/operationId', message: expect.stringContaining('"createTokens" is not an operation') }]);
-    expect(refused.body.detail).toContain('wukongim: health, updateToken, deviceQuit, onlineStatus; smile: listUsers, createUser, getUser,');
+    expect(refused.body.detail).toContain('wukongim: health, updateToken, deviceQuit, onlineStatus, route, routeBatch; smile: listUsers, createUser, getUser,');
     const elsewhere = await addFault({ api: 'wukongim', operationId: 'createToken', status: 503 });
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.detail).toBe(
-      'operationId "createToken" is not an operation of wukongim: the known ids are wukongim: health, updateToken, deviceQuit, onlineStatus',
+      'operationId "createToken" is not an operation of wukongim: the known ids are wukongim: health, updateToken, deviceQuit, onlineStatus, route, routeBatch',
     );
     const unknownApi = await addFault({ api: 'im', status: 503 });
     expect(unknownApi.status).toBe(400);

@@ -20,6 +20,10 @@ export function reported(violation: Violation): ReportedViolation {
 export interface JournalQuery {
   /** Only the entries of this API. */
   api?: string;
+  /** Only the entries whose operationId contains this text, in any case. */
+  operation?: string;
+  /** Only the entries whose status starts with these digits (`4`: every 4xx). */
+  status?: string;
   /** The id of the last entry the previous page showed: this page starts just below it. */
   from?: number;
   limit: number;
@@ -91,10 +95,17 @@ export function createJournal(capacity: number): Journal {
     violations: () => broken.entries.items().map(shown),
     page(query) {
       const { entries, held } = query.violations ? broken : ring;
-      const api = query.api;
-      const matches = api === undefined ? undefined : (entry: Stored) => entry.api === api;
+      const { api, operation, status } = query;
+      const matches = entryFilter(query);
       const { items, next } = newestFirst(entries, (entry) => entry.id, { from: query.from, limit: query.limit, matches });
-      return { items: items.map(shown), next, total: api === undefined ? entries.size : (held.get(api) ?? 0) };
+      // Counts are kept per API; a filter by operation or status counts what it matches (a scan of what is held).
+      const total =
+        operation === undefined && status === undefined
+          ? api === undefined
+            ? entries.size
+            : (held.get(api) ?? 0)
+          : countMatching(entries, matches as (entry: Stored) => boolean);
+      return { items: items.map(shown), next, total };
     },
     clear() {
       ring.clear();
@@ -104,6 +115,22 @@ export function createJournal(capacity: number): Journal {
 }
 
 type Stored = StoredEntry;
+
+/** The query's filters as one test, or undefined when it has none. */
+function entryFilter({ api, operation, status }: JournalQuery): ((entry: Stored) => boolean) | undefined {
+  if (api === undefined && operation === undefined && status === undefined) return undefined;
+  const text = operation?.toLowerCase();
+  return (entry) =>
+    (api === undefined || entry.api === api) &&
+    (text === undefined || (entry.operationId ?? '').toLowerCase().includes(text)) &&
+    (status === undefined || String(entry.status).startsWith(status));
+}
+
+function countMatching(entries: Ring<Stored>, matches: (entry: Stored) => boolean): number {
+  let count = 0;
+  for (const entry of entries.items()) if (matches(entry)) count++;
+  return count;
+}
 
 /** A ring of entries with a count of those held per API, kept as entries come and go. */
 function createCountedRing(capacity: number): { entries: Ring<Stored>; held: Map<string, number>; push(entry: Stored): void; clear(): void } {

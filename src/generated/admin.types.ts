@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * The bounded log of requests and responses, newest first
-         * @description One entry per answered request, with bodies and headers cut to a bound; filter by API.
+         * @description One entry per answered request, with bodies and headers cut to a bound; filter by API, operation and status.
          */
         get: operations["getJournal"];
         put?: never;
@@ -1314,6 +1314,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description Only the entries whose operationId contains this text, in any case (`token` finds updateToken and createToken). */
+        JournalOperation: string;
+        /** @description Only the entries whose status starts with these digits (`4` for every 4xx, `404` for that one). */
+        JournalStatus: string;
         /** @description Items per page. */
         Limit: number;
         /**
@@ -1412,6 +1416,10 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
                 cursor?: components["parameters"]["Cursor"];
                 api?: "wukongim" | "smile" | "admin";
+                /** @description Only the entries whose operationId contains this text, in any case (`token` finds updateToken and createToken). */
+                operation?: components["parameters"]["JournalOperation"];
+                /** @description Only the entries whose status starts with these digits (`4` for every 4xx, `404` for that one). */
+                status?: components["parameters"]["JournalStatus"];
             };
             header?: never;
             path?: never;
@@ -1459,6 +1467,10 @@ export interface operations {
         parameters: {
             query?: {
                 api?: "wukongim" | "smile" | "admin";
+                /** @description Only the entries whose operationId contains this text, in any case (`token` finds updateToken and createToken). */
+                operation?: components["parameters"]["JournalOperation"];
+                /** @description Only the entries whose status starts with these digits (`4` for every 4xx, `404` for that one). */
+                status?: components["parameters"]["JournalStatus"];
                 /**
                  * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
                  *     violations are cut), so a page is at most 18 MiB.
@@ -1843,6 +1855,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listDevices: {

@@ -13,15 +13,7 @@ declare global {
 const mock = createMock({ startTime: '2026-01-01T00:00:00Z' });
 const worker = setupWorker(...createHandlers(mock));
 await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
-// With ?messages, the control API also has an IM message log, as a mock with the IM port does.
-const withMessages = new URLSearchParams(location.search).has('messages');
-const log = { items: [{ from: 'ada', to: 'bob', payload: 'hello' }], nextCursor: null, total: 1 };
-mountDashboard(document.getElementById('dashboard') as HTMLElement, {
-  mock: {
-    fetch: (request) =>
-      withMessages && new URL(request.url).pathname === '/__mock/wukongim/messages' ? Promise.resolve(Response.json(log)) : mock.fetch(request),
-  },
-});
+mountDashboard(document.getElementById('dashboard') as HTMLElement, { mock });
 // The app's own call goes to the real host's URL; MSW answers it from the mock.
 document.getElementById('login')?.addEventListener('click', () => {
   void fetch('http://localhost:5001/user/token', {

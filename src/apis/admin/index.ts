@@ -60,7 +60,7 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: clockState() };
     },
     getJournal({ params }) {
-      const page = journal.page({ api: params.api, ...pageRequest('journal', params) });
+      const page = journal.page({ api: params.api, operation: params.operation, status: params.status, ...pageRequest('journal', params) });
       return { status: 200, body: { ...answerPage('journal', page), capacity: journal.capacity, recorded: journal.total } };
     },
     getState: () => ({
@@ -75,7 +75,10 @@ export function createAdmin(targets: AdminTargets): Api {
     }),
     listViolations: ({ params }) => ({
       status: 200,
-      body: answerPage('violations', journal.page({ api: params.api, violations: true, ...pageRequest('violations', params) })),
+      body: answerPage(
+        'violations',
+        journal.page({ api: params.api, operation: params.operation, status: params.status, violations: true, ...pageRequest('violations', params) }),
+      ),
     }),
     connectDevice({ body }) {
       const result = wukongim.connect(body);

@@ -13,15 +13,16 @@ export function RequestsView() {
   const [status, setStatus] = useState('');
   const [violationsOnly, setViolationsOnly] = useState(false);
   const [open, setOpen] = useState<number | undefined>(undefined);
-  const { data } = useLoaded(
-    ['journal'],
-    () => client.call<Schemas['JournalPage']>('GET', `/${violationsOnly ? 'violations' : 'journal'}?limit=50${api ? `&api=${api}` : ''}`),
-    [api, violationsOnly],
-  );
-  const shown = (data?.items ?? []).filter(
-    (entry) =>
-      (!operation || (entry.operationId ?? '').toLowerCase().includes(operation.toLowerCase())) && (!status || String(entry.status).startsWith(status)),
-  );
+  // The journal filters on the mock's side, so a filter reaches past the newest page.
+  const query = new URLSearchParams({ limit: '50' });
+  if (api) query.set('api', api);
+  if (operation.trim()) query.set('operation', operation.trim());
+  if (/^[1-5][0-9]{0,2}$/.test(status)) query.set('status', status);
+  const { data } = useLoaded(['journal'], () => client.call<Schemas['JournalPage']>('GET', `/${violationsOnly ? 'violations' : 'journal'}?${query}`), [
+    query.toString(),
+    violationsOnly,
+  ]);
+  const shown = data?.items ?? [];
   const selected = shown.find((entry) => entry.id === open);
   return (
     <div>

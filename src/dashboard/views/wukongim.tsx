@@ -208,7 +208,7 @@ function MessagesPanel() {
   const { data } = useLoaded(
     ['wukongim'],
     () =>
-      client.call<{ items: unknown[]; total: number }>('GET', '/wukongim/messages?limit=50').catch((error: unknown) => {
+      client.call<Schemas['ImMessagesPage']>('GET', '/wukongim/messages?limit=50').catch((error: unknown) => {
         if (error instanceof ControlError && error.status === 404) return null;
         throw error;
       }),
@@ -218,13 +218,30 @@ function MessagesPanel() {
   return (
     <section aria-labelledby="messages-title">
       <h2 id="messages-title">Messages ({data.total})</h2>
-      <ol id="messages" class="list">
-        {data.items.map((item, index) => (
-          <li key={index}>
-            <code>{JSON.stringify(item)}</code>
-          </li>
-        ))}
-      </ol>
+      <table class="list" id="messages">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">Message</th>
+            <th scope="col">Delivered to</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.items.map((message) => (
+            <tr key={message.message_id} data-message={message.message_id}>
+              <td>{message.timestamp}</td>
+              <td>{message.from_uid}</td>
+              <td>{message.channel_id}</td>
+              <td>
+                <code>{message.payload}</code>
+              </td>
+              <td>{message.delivered_to.length === 0 ? 'nobody online' : `connections ${message.delivered_to.join(', ')}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
