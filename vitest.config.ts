@@ -19,5 +19,7 @@ export default defineConfig({
     // The README's first test and the recipes under examples/ are tests themselves, run as users would run them.
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
+    // The WuKongIM SDK's ES modules import without file extensions: vitest transforms it, as the SDK recipe says.
+    server: { deps: { inline: ['wukongimjssdk'] } },
   },
 });

@@ -5,18 +5,15 @@
  * cannot drive the control API, and a rebound Host is refused. `evil.test` is mapped to 127.0.0.1
  * inside Chromium, so every byte stays on loopback. Skips without Chromium unless REQUIRE_CHROMIUM.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPresent, launchChromium } from './support/chromium.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(executablePath);
-if (!present && process.env.REQUIRE_CHROMIUM) throw new Error(`Chromium is required but not at ${executablePath}`);
-if (!present) console.warn(`skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const present = chromiumPresent;
 
 let browser: Browser;
 let mock: Mock;
@@ -35,20 +32,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   pagePort = (pages.address() as AddressInfo).port;
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP evil.test 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium(['--host-resolver-rules=MAP evil.test 127.0.0.1']);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,19 +4,17 @@
  * reload that keeps state. Where Chromium is missing the test says so and skips, unless
  * REQUIRE_CHROMIUM is set (as .ci/run does).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConfig } from '../examples/browser/vite.config.js';
 import { throughServer } from './parity/paths.js';
 import type { Answered } from './parity/script.js';
+import { chromiumPresent, launchChromium } from './support/chromium.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(executablePath);
-if (!present && process.env.REQUIRE_CHROMIUM) throw new Error(`Chromium is required but not at ${executablePath}`);
-if (!present) console.warn(`skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const present = chromiumPresent;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 let browser: Browser;
@@ -39,19 +37,7 @@ async function newPage(): Promise<Page> {
 
 beforeAll(async () => {
   if (!present) return;
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

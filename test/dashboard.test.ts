@@ -4,22 +4,20 @@
  * to `test-results/`; axe-core checks each view for serious accessibility violations. Skips where
  * Chromium is missing, unless REQUIRE_CHROMIUM is set.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningImServer, type RunningServer, serve, serveIm } from 'token-mock/node';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConfig } from '../examples/browser/vite.config.js';
+import { chromiumPresent, launchChromium } from './support/chromium.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 import { provideWebSocket, SdkClient, Status } from './support/sdk.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(executablePath);
-if (!present && process.env.REQUIRE_CHROMIUM) throw new Error(`Chromium is required but not at ${executablePath}`);
-if (!present) console.warn(`skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const present = chromiumPresent;
 
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -42,19 +40,7 @@ beforeAll(async () => {
   smile = await serve(mock, { api: 'smile' });
   im = await serveIm(mock);
   receiver = await startReceiver(() => ({ status: 202, body: '{"ok":true}' }));
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
