@@ -14,10 +14,12 @@ const children: ChildProcess[] = [];
  */
 export function launch(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
   const started = performance.now();
-  // Without the request log (TOKEN_MOCK_QUIET; older builds ignore it): a line per request would be
-  // measured too, and kept here in `output`.
+  // Set through the environment, which older builds ignore (so bench:compare can start them too):
+  // no request log, since a line per request would be measured as well and kept here in `output`;
+  // and a free IM port, so runs side by side do not meet on 5200.
   const [command, ...rest] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
-  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOKEN_MOCK_QUIET: '1' } });
+  const env = { ...process.env, TOKEN_MOCK_QUIET: '1', TOKEN_MOCK_WUKONGIM_WS_PORT: '0' };
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'], env });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -50,20 +52,7 @@ export async function startCliUnder(
   ...args: string[]
 ): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
   const { match, child, ms } = await launch(
-    [
-      '--max-semi-space-size=64',
-      cli,
-      'serve',
-      '--wukongim-port',
-      '0',
-      '--smile-port',
-      '0',
-      '--wukongim-ws-port',
-      '0',
-      '--start-time',
-      '2026-01-01T00:00:00Z',
-      ...args,
-    ],
+    ['--max-semi-space-size=64', cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
     /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
     wrapper,
   );
