@@ -4,11 +4,12 @@
  * built checkout, the same count for that build beside it.
  *
  * Requests per second swing by ±15–55% between rounds on a shared machine; an instruction count
- * does not depend on what else the machine is doing, so a change of a few percent in the cost of
- * one request shows here when autocannon's rows cannot resolve it. It counts only the server
- * process's own work in user space (not the kernel's, nor the client's): one keep-alive connection,
- * requests one at a time, counters zeroed after a warm-up so start-up and the JIT's first tiers fall
- * outside the count.
+ * does not depend on what else the machine is doing. It is not exact either: when V8's JIT tiers
+ * code up differs from run to run, and the same build has counted from 613k to 634k on one row in
+ * one sitting and further apart between sittings. Run it twice and trust differences larger than
+ * that. It counts only the server process's own work in user space (not the kernel's, nor the
+ * client's): one keep-alive connection, requests one at a time, counters zeroed after a warm-up so
+ * start-up and the JIT's first tiers fall outside the count.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
