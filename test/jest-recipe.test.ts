@@ -3,12 +3,13 @@
  * --experimental-vm-modules, token-mock resolved by its package name to the built `dist/`.
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const jest = createRequire(import.meta.url).resolve('jest/bin/jest.js');
+// jest's exports map does not expose its bin; npm puts it here.
+const jest = join(repo, 'node_modules/jest/bin/jest.js');
 
 it('passes under jest with setupServer, a reset after each test and the mock clock', () => {
   const run = spawnSync(
