@@ -77,6 +77,8 @@ export interface RequestLogOptions {
 
 /** A request log: events in, lines out. */
 export interface RequestLog {
+  /** Prints nothing (`--quiet`): nothing need be told to it. */
+  readonly quiet: boolean;
   write(event: LogEvent): void;
   /** Writes the lines batched so far (they go out on the next turn of the event loop otherwise). */
   flush(): void;
@@ -99,6 +101,7 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
   };
   const line = options.format === 'json' ? jsonLine : (event: LogEvent) => prettyLine(event, options.color);
   return {
+    quiet: options.quiet,
     write(event) {
       if (options.quiet) return;
       pending.push(redact(line(event)));
@@ -117,6 +120,8 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
  * @example const { edge } = attachRequestLog(mock, log); await serve(mock, { onEdge: edge });
  */
 export function attachRequestLog(mock: Mock, log: RequestLog): { edge: (event: EdgeEvent) => void; stop: () => void } {
+  // A quiet log listens to nothing: no request pays for lines nobody prints.
+  if (log.quiet) return { edge: () => {}, stop: () => {} };
   const stops = [
     // IM socket events are journaled too (method WS); they get their own lines below.
     mock.journal.onRecord((entry) => {
