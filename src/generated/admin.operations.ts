@@ -66,7 +66,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '200': { mediaType: 'text/event-stream', validate: v.streamChanges_200 }, '401': { mediaType: 'application/problem+json', validate: v.streamChanges_401 } },
+    responses: { '200': { mediaType: 'text/event-stream', validate: v.streamChanges_200 }, '401': { mediaType: 'application/problem+json', validate: v.streamChanges_401 }, '403': { mediaType: 'application/problem+json', validate: v.streamChanges_403 } },
   },
   getDashboard: {
     id: 'getDashboard',
@@ -75,7 +75,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: undefined,
-    responses: { '200': { mediaType: 'text/html', validate: v.getDashboard_200 }, '404': { mediaType: 'application/problem+json', validate: v.getDashboard_404 } },
+    responses: { '200': { mediaType: 'text/html', validate: v.getDashboard_200 }, '403': { mediaType: 'application/problem+json', validate: v.getDashboard_403 }, '404': { mediaType: 'application/problem+json', validate: v.getDashboard_404 } },
   },
   getDashboardFile: {
     id: 'getDashboardFile',
@@ -84,7 +84,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"file","in":"path","required":true,"type":"string"}],
     validateParams: v.getDashboardFile_params,
     body: undefined,
-    responses: { '200': { mediaType: 'text/javascript', validate: v.getDashboardFile_200 }, '404': { mediaType: 'application/problem+json', validate: v.getDashboardFile_404 } },
+    responses: { '200': { mediaType: 'text/javascript', validate: v.getDashboardFile_200 }, '403': { mediaType: 'application/problem+json', validate: v.getDashboardFile_403 }, '404': { mediaType: 'application/problem+json', validate: v.getDashboardFile_404 } },
   },
   listSmileUsers: {
     id: 'listSmileUsers',
@@ -93,7 +93,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listSmileUsers_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listSmileUsers_200 }, '400': { mediaType: 'application/problem+json', validate: v.listSmileUsers_400 }, '401': { mediaType: 'application/problem+json', validate: v.listSmileUsers_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listSmileUsers_200 }, '400': { mediaType: 'application/problem+json', validate: v.listSmileUsers_400 }, '401': { mediaType: 'application/problem+json', validate: v.listSmileUsers_401 }, '403': { mediaType: 'application/problem+json', validate: v.listSmileUsers_403 } },
   },
   createSmileUser: {
     id: 'createSmileUser',
@@ -102,7 +102,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: false, mediaTypes: ["application/json"], validate: v.createSmileUser_body },
-    responses: { '201': { mediaType: 'application/json', validate: v.createSmileUser_201 }, '400': { mediaType: 'application/problem+json', validate: v.createSmileUser_400 }, '401': { mediaType: 'application/problem+json', validate: v.createSmileUser_401 } },
+    responses: { '201': { mediaType: 'application/json', validate: v.createSmileUser_201 }, '400': { mediaType: 'application/problem+json', validate: v.createSmileUser_400 }, '401': { mediaType: 'application/problem+json', validate: v.createSmileUser_401 }, '403': { mediaType: 'application/problem+json', validate: v.createSmileUser_403 } },
   },
   getSmileUser: {
     id: 'getSmileUser',
@@ -111,7 +111,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
     validateParams: v.getSmileUser_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.getSmileUser_200 }, '401': { mediaType: 'application/problem+json', validate: v.getSmileUser_401 }, '404': { mediaType: 'application/problem+json', validate: v.getSmileUser_404 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.getSmileUser_200 }, '401': { mediaType: 'application/problem+json', validate: v.getSmileUser_401 }, '403': { mediaType: 'application/problem+json', validate: v.getSmileUser_403 }, '404': { mediaType: 'application/problem+json', validate: v.getSmileUser_404 } },
   },
   issueSmileToken: {
     id: 'issueSmileToken',
@@ -120,7 +120,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
     validateParams: v.issueSmileToken_params,
     body: { required: false, mediaTypes: ["application/json"], validate: v.issueSmileToken_body },
-    responses: { '201': { mediaType: 'application/json', validate: v.issueSmileToken_201 }, '400': { mediaType: 'application/problem+json', validate: v.issueSmileToken_400 }, '401': { mediaType: 'application/problem+json', validate: v.issueSmileToken_401 }, '404': { mediaType: 'application/problem+json', validate: v.issueSmileToken_404 } },
+    responses: { '201': { mediaType: 'application/json', validate: v.issueSmileToken_201 }, '400': { mediaType: 'application/problem+json', validate: v.issueSmileToken_400 }, '401': { mediaType: 'application/problem+json', validate: v.issueSmileToken_401 }, '403': { mediaType: 'application/problem+json', validate: v.issueSmileToken_403 }, '404': { mediaType: 'application/problem+json', validate: v.issueSmileToken_404 } },
   },
   useLatestSmileToken: {
     id: 'useLatestSmileToken',
@@ -129,7 +129,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"id","in":"path","required":true,"type":"string"}],
     validateParams: v.useLatestSmileToken_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.useLatestSmileToken_200 }, '401': { mediaType: 'application/problem+json', validate: v.useLatestSmileToken_401 }, '404': { mediaType: 'application/problem+json', validate: v.useLatestSmileToken_404 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.useLatestSmileToken_200 }, '401': { mediaType: 'application/problem+json', validate: v.useLatestSmileToken_401 }, '403': { mediaType: 'application/problem+json', validate: v.useLatestSmileToken_403 }, '404': { mediaType: 'application/problem+json', validate: v.useLatestSmileToken_404 } },
   },
   setSlotToken: {
     id: 'setSlotToken',
@@ -138,7 +138,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.setSlotToken_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.setSlotToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.setSlotToken_400 }, '401': { mediaType: 'application/problem+json', validate: v.setSlotToken_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.setSlotToken_200 }, '400': { mediaType: 'application/problem+json', validate: v.setSlotToken_400 }, '401': { mediaType: 'application/problem+json', validate: v.setSlotToken_401 }, '403': { mediaType: 'application/problem+json', validate: v.setSlotToken_403 } },
   },
   kickSlot: {
     id: 'kickSlot',
@@ -147,7 +147,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [],
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.kickSlot_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.kickSlot_200 }, '400': { mediaType: 'application/problem+json', validate: v.kickSlot_400 }, '401': { mediaType: 'application/problem+json', validate: v.kickSlot_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.kickSlot_200 }, '400': { mediaType: 'application/problem+json', validate: v.kickSlot_400 }, '401': { mediaType: 'application/problem+json', validate: v.kickSlot_401 }, '403': { mediaType: 'application/problem+json', validate: v.kickSlot_403 } },
   },
   connectDevice: {
     id: 'connectDevice',
@@ -228,7 +228,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"limit","in":"query","required":false,"type":"integer"},{"name":"cursor","in":"query","required":false,"type":"string"}],
     validateParams: v.listSubscriptions_params,
     body: undefined,
-    responses: { '200': { mediaType: 'application/json', validate: v.listSubscriptions_200 }, '400': { mediaType: 'application/problem+json', validate: v.listSubscriptions_400 }, '401': { mediaType: 'application/problem+json', validate: v.listSubscriptions_401 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.listSubscriptions_200 }, '400': { mediaType: 'application/problem+json', validate: v.listSubscriptions_400 }, '401': { mediaType: 'application/problem+json', validate: v.listSubscriptions_401 }, '403': { mediaType: 'application/problem+json', validate: v.listSubscriptions_403 } },
   },
   listDeliveries: {
     id: 'listDeliveries',
