@@ -37,50 +37,53 @@ export interface EdgeOptions {
   onEdge?: (event: EdgeEvent) => void;
 }
 
-/** The edge's decision: answer now, or go on to the mock and add these headers. */
-export type EdgeDecision = { answer: WireReply; event: EdgeEvent } | { answer?: undefined; headers?: Record<string, string> };
+/** The edge's decision: answer now (a refusal or a preflight, already reported to `onEdge`), or go on to the mock and add these headers. */
+export type EdgeDecision = { answer: WireReply } | { answer?: undefined; headers?: Record<string, string> };
+
+/** One adapter's edge: decides a request (its path defaults to the request's URL). */
+export type Edge = (incoming: IncomingMessage, path?: string) => EdgeDecision;
 
 /**
- * Applies the rules to a request. `scope` limits which APIs may answer (one port per API); `withCors`
- * is false where the app owns CORS (express).
- * @example const decision = edge(mock, incoming, { api: 'wukongim' }, {}, true); if (decision.answer) writeWire(decision.answer, outgoing);
+ * Builds the edge of one adapter, its rules worked out once. `scope` limits which APIs may answer
+ * (one port per API); `withCors` is false where the app owns CORS (express). What the edge answers
+ * itself is reported to `onEdge` as it is decided.
+ * @example const decide = createEdge(mock, { api: 'wukongim' }, {}, true); const decision = decide(incoming); if (decision.answer) writeWire(decision.answer, outgoing);
  */
-export function edge(
-  mock: Mock,
-  incoming: IncomingMessage,
-  scope: FetchOptions,
-  options: EdgeOptions,
-  withCors: boolean,
-  path = incoming.url ?? '/',
-): EdgeDecision {
-  const api = mock.owner(path, scope);
-  const method = incoming.method ?? 'GET';
-  const headers = incoming.headers;
-  const origin = one(headers.origin);
+export function createEdge(mock: Mock, scope: FetchOptions, options: EdgeOptions, withCors: boolean): Edge {
   const rules: EdgeRules = { corsOrigins: options.corsOrigins, allowedHosts: options.allowedHosts, adminToken: mock.options.adminToken };
-  const refused = refusal(
-    { api, host: hostHeader(headers.host), origin, authorization: one(headers.authorization), clientAddress: incoming.socket.remoteAddress },
-    rules,
-  );
-  if (refused) {
-    const answer = toWire(problem(REFUSALS[refused.rule], refused.detail));
-    answer.headers.connection = 'close';
-    return { answer, event: { kind: 'refused', api, method, path, status: 403, rule: refused.rule, detail: refused.detail } };
-  }
-  if (!withCors) return {};
-  const answer = cors(
-    api,
-    { method, origin, requestMethod: one(headers['access-control-request-method']), requestHeaders: one(headers['access-control-request-headers']) },
-    options.corsOrigins,
-  );
-  const notAllowed = answer.allowed
-    ? {}
-    : { rule: 'cors' as const, detail: `CORS does not allow the origin ${origin}; start with --cors-origin ${origin} to allow it` };
-  if (answer.preflight) {
-    return { answer: { status: 204, headers: { ...answer.headers }, body: null }, event: { kind: 'preflight', api, method, path, status: 204, ...notAllowed } };
-  }
-  // A request that is not a preflight goes on whatever its origin: the browser keeps the answer from a page CORS does not allow.
-  return { headers: answer.headers };
+  const answered = (answer: WireReply, event: EdgeEvent): EdgeDecision => {
+    options.onEdge?.(event);
+    return { answer };
+  };
+  return (incoming, path = incoming.url ?? '/') => {
+    const api = mock.owner(path, scope);
+    const method = incoming.method ?? 'GET';
+    const headers = incoming.headers;
+    const origin = one(headers.origin);
+    const refused = refusal(
+      { api, host: hostHeader(headers.host), origin, authorization: one(headers.authorization), clientAddress: incoming.socket.remoteAddress },
+      rules,
+    );
+    if (refused) {
+      const answer = toWire(problem(REFUSALS[refused.rule], refused.detail));
+      answer.headers.connection = 'close';
+      return answered(answer, { kind: 'refused', api, method, path, status: 403, rule: refused.rule, detail: refused.detail });
+    }
+    if (!withCors) return {};
+    const answer = cors(
+      api,
+      { method, origin, requestMethod: one(headers['access-control-request-method']), requestHeaders: one(headers['access-control-request-headers']) },
+      options.corsOrigins,
+    );
+    if (answer.preflight) {
+      const notAllowed = answer.allowed
+        ? {}
+        : { rule: 'cors' as const, detail: `CORS does not allow the origin ${origin}; start with --cors-origin ${origin} to allow it` };
+      return answered({ status: 204, headers: { ...answer.headers }, body: null }, { kind: 'preflight', api, method, path, status: 204, ...notAllowed });
+    }
+    // A request that is not a preflight goes on whatever its origin: the browser keeps the answer from a page CORS does not allow.
+    return { headers: answer.headers };
+  };
 }
 
 /** Two Host headers (joined with a comma) are malformed, and the mock answers them with its 400: no rule to apply. */

@@ -1,7 +1,7 @@
 /** Express middleware: mounts the mock in an existing express app and passes on what it does not own. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchOptions, Mock } from '../mock.js';
-import { type EdgeOptions, edge } from './edge.js';
+import { createEdge, type EdgeOptions } from './edge.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 
 type Next = (error?: unknown) => void;
@@ -26,11 +26,11 @@ function prereadBody(request: IncomingMessage & { body?: unknown }): string | un
  */
 export function tokenMock(mock: Mock, options: FetchOptions & EdgeOptions = {}) {
   const scope: FetchOptions = { api: options.api };
+  const decide = createEdge(mock, scope, options, false);
   return (request: IncomingMessage & { body?: unknown }, response: ServerResponse, next: Next): void => {
     if (mock.owner(request.url ?? '/', scope) === 'admin') {
-      const decision = edge(mock, request, scope, options, false, request.url);
+      const decision = decide(request);
       if (decision.answer) {
-        options.onEdge?.(decision.event);
         writeWire(decision.answer, response, request);
         return;
       }

@@ -4,12 +4,12 @@
  * `serveIm` opens a port of its own, as the real server's 5200.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { WireReply } from '../core/reply.js';
 import type { Mock } from '../mock.js';
-import { type EdgeOptions, edge } from './edge.js';
+import { createEdge, type EdgeOptions } from './edge.js';
+import { listenOn } from './listen.js';
 
 /** A listening IM port. */
 export interface RunningImServer {
@@ -37,11 +37,11 @@ export interface AttachedIm {
  */
 export function attachIm(mock: Mock, server: Server, options: EdgeOptions = {}): AttachedIm {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const decide = createEdge(mock, { api: 'wukongim' }, options, false);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const decision = edge(mock, request, { api: 'wukongim' }, options, false, request.url);
+    const decision = decide(request);
     if (decision.answer) {
-      options.onEdge?.(decision.event);
       refuse(socket, decision.answer);
       return;
     }
@@ -88,7 +88,7 @@ function toBytes(data: RawData): Uint8Array {
  * Opens the IM WebSocket port. Plain HTTP requests to it get 426 Upgrade Required.
  * @example const im = await serveIm(mock, { port: 5200 }); mock.wukongim.im.route.ws_addr = im.url;
  */
-export function serveIm(mock: Mock, options: { port?: number; host?: string } & EdgeOptions = {}): Promise<RunningImServer> {
+export async function serveIm(mock: Mock, options: { port?: number; host?: string } & EdgeOptions = {}): Promise<RunningImServer> {
   const server = createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'close' });
     response.end('the WuKongIM IM port speaks WebSocket');
@@ -96,25 +96,17 @@ export function serveIm(mock: Mock, options: { port?: number; host?: string } & 
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   const sockets = attachIm(mock, server, options);
-  const host = options.host ?? '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        server,
-        port,
-        url: `ws://${shownHost}:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            // Upgraded sockets still count as the server's connections: they go first, or the close would wait on them.
-            void sockets.close();
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const { port, url } = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', 'ws');
+  return {
+    server,
+    port,
+    url,
+    close: () =>
+      new Promise<void>((done) => {
+        // Upgraded sockets still count as the server's connections: they go first, or the close would wait on them.
+        void sockets.close();
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -3,10 +3,10 @@
  * on one port (no `api`). The edge (`edge.ts`) answers CORS and refuses hostile pages first.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FetchOptions, Mock } from '../mock.js';
-import { type EdgeOptions, edge } from './edge.js';
+import { createEdge, type EdgeOptions } from './edge.js';
+import { listenOn } from './listen.js';
 import { endStreams, IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
@@ -50,6 +50,7 @@ const HEADER_FIELDS = 100;
  */
 export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOptions = {}) {
   const scope: FetchOptions = { api: options.api };
+  const decide = createEdge(mock, scope, options, true);
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     // node:http keeps one field over the limit (see serve), so a request that had more shows it.
     if (incoming.rawHeaders.length > 2 * HEADER_FIELDS) {
@@ -59,9 +60,8 @@ export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOp
       return;
     }
     inTurn(incoming.socket, outgoing, () => {
-      const decision = edge(mock, incoming, scope, options, true);
+      const decision = decide(incoming);
       if (decision.answer) {
-        options.onEdge?.(decision.event);
         writeWire(decision.answer, outgoing, incoming);
         return Promise.resolve();
       }
@@ -98,7 +98,7 @@ function answerRaw(mock: Mock, options: FetchOptions, incoming: IncomingMessage,
  * Serves the mock on a port.
  * @example const wukongim = await serve(mock, { api: 'wukongim', port: 5001 }); await wukongim.close();
  */
-export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningServer> {
+export async function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningServer> {
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = createServer(
     {
@@ -118,24 +118,16 @@ export function serve(mock: Mock, options: ServeOptions = {}): Promise<RunningSe
   server.maxConnections = options.maxConnections ?? 1024;
   // node:http drops a CONNECT request's socket without a word unless someone answers it.
   server.on('connect', (incoming: IncomingMessage, socket: Duplex) => answerRaw(mock, options, incoming, socket));
-  const host = options.host ?? '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        server,
-        port,
-        url: `http://${shownHost}:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeIdleConnections();
-            endStreams(server);
-          }),
-      });
-    });
-  });
+  const { port, url } = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', 'http');
+  return {
+    server,
+    port,
+    url,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeIdleConnections();
+        endStreams(server);
+      }),
+  };
 }
