@@ -168,15 +168,17 @@ export function createAdmin(targets: AdminTargets): Api {
       // reused, so a page anchored on a deleted subscription goes on after it.
       const numbered: { position: number; item: Schemas['Subscription'] }[] = [];
       if (wukongim.webhookUrl !== undefined) {
-        const item = {
-          api: 'wukongim',
-          id: 'webhook.httpAddr',
-          name: 'user.onlinestatus',
-          url: wukongim.webhookUrl,
-          eventTypes: ['user.onlinestatus'],
-          active: true,
-        } as const;
-        numbered.push({ position: 0, item: { ...item, eventTypes: [...item.eventTypes] } });
+        numbered.push({
+          position: 0,
+          item: {
+            api: 'wukongim',
+            id: 'webhook.httpAddr',
+            name: 'user.onlinestatus',
+            url: wukongim.webhookUrl,
+            eventTypes: ['user.onlinestatus'],
+            active: true,
+          },
+        });
       }
       for (const { seq, webhook } of smile.webhooks()) {
         numbered.push({
