@@ -12,6 +12,7 @@ import { createClock } from './core/clock.js';
 import { createDeliveryLog } from './core/delivery-log.js';
 import { createDispatcher, type ErrorListener } from './core/dispatch.js';
 import type { EventStreamOptions } from './core/event-stream.js';
+import { knownOperations } from './core/fault-rule.js';
 import { createFaults, type FaultRule, type Faults } from './core/faults.js';
 import { createJournal } from './core/journal.js';
 import { createOutbox } from './core/outbox.js';
@@ -178,7 +179,7 @@ export function createMock(options: MockOptions = {}): Mock {
   };
   const wukongim = createWukongim(options.wukongim ?? {}, { clock, outbox, seed: settings.seed, allowPrivateHttp, onNotice, onImEvent });
   const smile = createSmile(options.smile ?? {}, { clock, random, outbox, allowPrivateHttp, onNotice });
-  const faults = createFaults(settings.seed, { wukongim: Object.keys(wukongim.api.operations), smile: Object.keys(smile.api.operations) });
+  const faults = createFaults(settings.seed, { wukongim: knownOperations(wukongim.api), smile: knownOperations(smile.api) });
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults, changes });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));

@@ -233,12 +233,14 @@ describe('webhook deliveries and events', () => {
 
 describe('faults and scenarios', () => {
   it('page faults in the order they are tried, even when the anchor is removed', async () => {
-    for (let i = 1; i <= 5; i++) await im.post('/__mock/faults', { id: `f${i}`, path: `/p${i}`, status: 503 });
+    const paths = ['/user/token', '/user/*', '/health', '/user/t*', '/user/to*'];
+    // Real paths that never apply (probability 0), so that the file's other tests are untouched.
+    for (let i = 1; i <= 5; i++) await im.post('/__mock/faults', { id: `f${i}`, path: paths[i - 1], status: 503, probability: 0 });
     const first = (await im.get('/__mock/faults?limit=2')).body;
     expect(first.items.map((f: { id: string }) => f.id)).toEqual(['f1', 'f2']);
     expect(first.total).toBe(5);
     await fetch(`${im.url}/__mock/faults/f2`, { method: 'DELETE' });
-    await im.post('/__mock/faults', { id: 'f6', path: '/p6', status: 503 });
+    await im.post('/__mock/faults', { id: 'f6', path: '/health', status: 503, probability: 0 });
     const rest = await walk('/__mock/faults', 2, first.nextCursor);
     expect(rest.flatMap((page) => page.items.map((f) => f.id))).toEqual(['f3', 'f4', 'f5', 'f6']);
   });

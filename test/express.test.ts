@@ -16,6 +16,13 @@ beforeAll(async () => {
   app.use(tokenMock(mock));
   // The app's own parser after the mock, and a second mount behind express.json().
   app.use('/parsed', express.json(), tokenMock(mock));
+  // A reply Node refuses to write (a header value it cannot carry), as a defect of the mock would make one.
+  const broken = Object.create(mock) as typeof mock;
+  broken.handle = (async (request: Parameters<typeof mock.handle>[0], options?: Parameters<typeof mock.handle>[1]) => {
+    const reply = await mock.handle(request, options as never);
+    return reply && { ...reply, status: 503, headers: { ...reply.headers, 'x-broken': '不' } };
+  }) as typeof mock.handle;
+  app.use('/broken', tokenMock(broken));
   app.use((_request, response) => {
     response.status(404).send('app 404');
   });
@@ -34,6 +41,14 @@ describe('express middleware', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
     expect(mock.wukongim.devices({ uid: 'alice' })).toHaveLength(1);
+  });
+
+  it('answers a reply Node cannot write with a plain 500, never a hung request', async () => {
+    const answer = await fetch(`${base}/broken/health`, { signal: AbortSignal.timeout(4000) });
+    expect(answer.status).toBe(500);
+    expect(answer.statusText).toBe('Internal Server Error');
+    expect(answer.headers.get('x-broken')).toBeNull();
+    expect(await answer.text()).toBe('internal error');
   });
 
   it('calls next() for paths it does not own, so the app keeps its routes and its 404', async () => {

@@ -141,6 +141,38 @@ describe('faults', () => {
     expect(refused.body.detail).toContain(detail);
   });
 
+  it.each([
+    [{ id: 'héllo✓', api: 'wukongim', status: 503 }, '/body/id', 'id "héllo✓" cannot travel in the x-token-mock-fault header'],
+    [{ id: 'two words', status: 503 }, '/body/id', 'cannot travel in the x-token-mock-fault header'],
+    [{ method: 'BREW', path: '/nowhere', status: 503 }, '/body/method', 'method "BREW" is not served by any mocked API'],
+    [{ path: '/nowhere', status: 503 }, '/body/path', 'path "/nowhere" reaches no operation of any mocked API'],
+    [
+      { api: 'wukongim', path: '/v1/users', status: 503 },
+      '/body/path',
+      'path "/v1/users" reaches no operation of wukongim: its paths are /health, /user/token',
+    ],
+    [{ operationId: 'getUser', method: 'POST', status: 503 }, '/body/method', 'method "POST" is not served by getUser: the methods it serves are GET'],
+    [{ api: 'smile', method: 'DELETE', path: '/v1/users', status: 503 }, '/body/path', 'path "/v1/users" reaches no operation of smile on DELETE'],
+  ])('refuses the rule %j, which could never apply or be sent', async (rule, path, message) => {
+    const refused = await addFault(rule);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ path, message: expect.stringContaining(message) }]);
+    expect((await smile.call('GET', '/__mock/faults', { auth: null })).body.items).toEqual([]);
+    // Nothing else changed: the API still answers in its own shape.
+    const answer = await im.post('/user/token', { uid: 'a', token: 't', device_flag: 1 });
+    expect(answer.status).toBe(200);
+  });
+
+  it.each([
+    { path: '/v1/users/*', status: 503 },
+    { path: '/v1/users/u-1', method: 'get', status: 503 },
+    { path: '/v1/us*', status: 503 },
+    { api: 'wukongim', path: '/health', method: 'HEAD', status: 503 },
+    { path: '/health', method: 'OPTIONS', latency: '1ms' },
+  ])('takes the rule %j, which can apply', async (rule) => {
+    expect((await addFault(rule)).status).toBe(201);
+  });
+
   it('refuses a rule naming an operationId no spec has, listing the known ids', async () => {
     const refused = await addFault({ operationId: 'createTokens', status: 503 });
     expect(refused.status).toBe(400);

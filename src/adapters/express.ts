@@ -37,9 +37,10 @@ export function tokenMock(mock: Mock, options: FetchOptions & EdgeOptions = {}) 
     }
     const incoming = new IncomingRequest(request, mock.options.maxBodyBytes, request.url, prereadBody(request));
     // The mock routes the request once: a path it does not serve comes back undefined, unread, for the app.
-    mock.handle(incoming, { ...scope, passUnowned: true }).then(
-      (wire) => (wire ? writeWire(wire, response, request) : next()),
-      () => writeFailure(response),
-    );
+    // A reply Node refuses to write (writeWire throws) is a failure too: it gets the 500, never a hung request.
+    mock
+      .handle(incoming, { ...scope, passUnowned: true })
+      .then((wire) => (wire ? writeWire(wire, response, request) : next()))
+      .catch(() => writeFailure(response));
   };
 }

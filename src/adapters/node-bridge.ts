@@ -189,6 +189,9 @@ export function writeFailure(outgoing: ServerResponse): void {
     outgoing.destroy();
     return;
   }
+  // A reply whose headers Node refused has left its status text and headers behind: none of it is the 500's.
+  for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+  outgoing.statusMessage = 'Internal Server Error';
   outgoing.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
   outgoing.end('internal error');
 }

@@ -4,17 +4,11 @@
  * They let a front-end team exercise its retry and timeout paths.
  */
 import type { components } from '../generated/admin.types.js';
-import type { ApiName } from './api.js';
 import { parseDuration } from './duration.js';
-import { type ErrorDetail, MockError } from './errors.js';
+import { MockError } from './errors.js';
+import { type FaultApi, type FaultRule, type KnownOperations, ruleProblem } from './fault-rule.js';
 import { heldArray, oldestFirst, type Slice } from './page.js';
 import { createRandom } from './random.js';
-
-/**
- * A rule as it is given (the control API's `FaultRule`). Every matcher is optional; at least one
- * effect is required. `latency` is one duration or `[min, max]` for a seeded pick between them.
- */
-export type FaultRule = components['schemas']['FaultRule'];
 
 /** A rule in force, with its counters: `applied` so far, and `remaining` (null for no limit). */
 export type ActiveFault = components['schemas']['ActiveFault'];
@@ -27,16 +21,15 @@ export interface FaultEffect {
   drop: boolean;
 }
 
+export type { FaultRule, KnownOperation, KnownOperations } from './fault-rule.js';
+
 /** What a rule is matched against. */
 export interface FaultTarget {
-  api: Exclude<ApiName, 'admin'>;
+  api: FaultApi;
   method: string;
   path: string;
   operationId: string | undefined;
 }
-
-/** The operationIds each mocked API serves: the only ones a rule may name. */
-export type KnownOperations = Readonly<Record<FaultTarget['api'], readonly string[]>>;
 
 export interface Faults {
   readonly size: number;
@@ -47,7 +40,8 @@ export interface Faults {
   /**
    * Throws a MockError of kind `invalid-fault` when a rule could never be used: no effect, a status
    * out of range, an `api` that is not mocked, an `operationId` no spec has (its detail lists the
-   * known ids). Its `errors` point into the list (`/0/operationId`).
+   * known ids), an id that cannot travel in a header, a method or path that no operation of the API
+   * serves. Its `errors` point into the list (`/0/operationId`).
    */
   check(rules: readonly FaultRule[]): void;
   remove(id: string): boolean;
@@ -65,7 +59,7 @@ export interface Faults {
 /**
  * Creates an empty rule set drawing its probabilities and latencies from `seed`; rules may name the
  * APIs and operations in `known`.
- * @example const faults = createFaults(1, { wukongim: ['updateToken'], smile: ['createToken'] }); faults.add({ operationId: 'createToken', status: 503, times: 2 });
+ * @example const faults = createFaults(1, { wukongim: [], smile: [{ id: 'createToken', method: 'POST', path: '/v1/tokens' }] }); faults.add({ operationId: 'createToken', status: 503, times: 2 });
  */
 export function createFaults(seed: number, known: KnownOperations): Faults {
   const random = createRandom(seed ^ 0xfa017);
@@ -147,36 +141,4 @@ function latencyOf(rule: FaultRule, random: { next(): number }): number {
   if (!Array.isArray(rule.latency)) return parseDuration(rule.latency);
   const [min, max] = rule.latency.map(parseDuration) as [number, number];
   return Math.round(min + random.next() * (max - min));
-}
-
-/** Why a rule cannot be used, pointing into the rule, or undefined. The control API's schema checks shapes; this checks sense. */
-function ruleProblem(rule: FaultRule, known: KnownOperations): ErrorDetail | undefined {
-  const at = (path: string, message: string) => ({ path, message });
-  const apis = Object.keys(known) as FaultTarget['api'][];
-  // A rule that names what no spec has would be accepted and never match.
-  if (rule.api !== undefined && !apis.includes(rule.api)) return at('/api', `api "${rule.api}" is not a mocked API: the known ones are ${apis.join(', ')}`);
-  const operationId = rule.operationId;
-  if (operationId !== undefined) {
-    const scope = rule.api === undefined ? apis : [rule.api];
-    if (!scope.some((api) => known[api].includes(operationId))) {
-      const ids = scope.map((api) => `${api}: ${known[api].join(', ')}`).join('; ');
-      return at('/operationId', `operationId "${operationId}" is not an operation of ${rule.api ?? 'any mocked API'}: the known ids are ${ids}`);
-    }
-  }
-  if (rule.latency === undefined && rule.status === undefined && !rule.drop) return at('', 'a fault needs an effect: latency, status or drop');
-  if (rule.status !== undefined && rule.drop) return at('/drop', 'a fault either answers a status or drops the connection, not both');
-  if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))
-    return at('/status', 'status must be an integer from 400 to 599');
-  if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) return at('/probability', 'probability must be from 0 to 1');
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) return at('/times', 'times must be an integer of at least 1');
-  if (rule.latency === undefined) return undefined;
-  if (Array.isArray(rule.latency) && rule.latency.length !== 2) return at('/latency', 'latency is one duration, or [min, max]');
-  try {
-    const [min, max] = (Array.isArray(rule.latency) ? rule.latency : [rule.latency, rule.latency]).map(parseDuration) as [number, number];
-    if (min > max) return at('/latency', 'latency [min, max] must have min ≤ max');
-    if (max > 600_000) return at('/latency', 'latency must be at most 10m');
-  } catch (error) {
-    return at('/latency', (error as Error).message);
-  }
-  return undefined;
 }

@@ -561,7 +561,7 @@ export interface paths {
         put?: never;
         /**
          * Add a fault rule (one with the same id is replaced)
-         * @description A rule that could never apply is refused, naming why; one without an effect, or one naming an api or operationId that no spec has (the answer lists the known ids).
+         * @description A rule that could never apply is refused, naming why; one without an effect, or one naming an api or operationId that no spec has (the answer lists the known ids), a method or path that no operation of the named API serves, or an id that cannot travel in a header.
          */
         post: operations["addFault"];
         /**
@@ -1035,6 +1035,7 @@ export interface components {
          */
         FaultRule: components["schemas"]["FaultFields"];
         FaultFields: {
+            /** @description Visible ASCII without spaces, since it travels in the `x-token-mock-fault` header of every answer the rule shapes. */
             id?: string;
             /** @enum {string} */
             api?: "wukongim" | "smile";

@@ -34,7 +34,7 @@ const context = (strict: boolean) => ({
   journal: createJournal(10),
   strict,
   maxBodyBytes: 1024,
-  faults: createFaults(1, { wukongim: Object.keys(operations), smile: [] }),
+  faults: createFaults(1, { wukongim: Object.values(operations), smile: [] }),
 });
 
 /** Dispatches one request; every request here reaches an API, so there is always an answer. */
