@@ -156,17 +156,20 @@ describe('GET /__mock/wukongim/devices', () => {
     expect(pages[0]?.total).toBe(3);
   });
 
-  it('answers a page of 200,000 slots in a few milliseconds, without reading them all', async () => {
+  it('answers a page of 200,000 slots without reading them all, in a fraction of one read of every slot', async () => {
     for (let i = 0; i < 200_000; i++) im.mock.wukongim.updateToken({ uid: `user-${i}`, token: 't', device_flag: 1 });
     const started = performance.now();
     const answer = await im.get('/__mock/wukongim/devices?limit=100');
     const next = await im.get(`/__mock/wukongim/devices?limit=100&cursor=${encodeURIComponent(answer.body.nextCursor)}`);
-    const elapsed = performance.now() - started;
+    const paging = performance.now() - started;
     expect(answer.body.total).toBe(200_000);
     expect(next.body.items).toHaveLength(100);
     expect(next.body.items[0].uid).toBe('user-100');
-    // Sorting and serialising every slot took seconds; two pages over HTTP take a few milliseconds.
-    expect(elapsed).toBeLessThan(50);
+    // Against a read of every slot in the same run, not a wall-clock bound: a busy machine slows both alike.
+    const reading = performance.now();
+    JSON.stringify(im.mock.snapshot());
+    const readAll = performance.now() - reading;
+    expect(paging).toBeLessThan(readAll / 4);
   });
 });
 

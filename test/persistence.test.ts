@@ -4,7 +4,7 @@
  * leaves the previous one; saves are batched.
  */
 import { createMock, type ErrorListener, isMockError, type StorageLike } from 'token-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 /** A Storage in memory; with `capacity`, a write that would hold more characters than that fails as a full localStorage does. */
 function memoryStorage(capacity = Number.POSITIVE_INFINITY): StorageLike & { data: Map<string, string>; writes: number } {
@@ -148,17 +148,32 @@ describe('persistence', () => {
   });
 
   it('saves at most once per interval, whatever the number of requests', async () => {
-    const storage = memoryStorage();
-    const mock = createMock({ persist: { storage, interval: 40 } });
-    for (let i = 0; i < 20; i++) await createUser(mock);
-    expect(storage.writes).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(storage.writes).toBe(1);
-    expect(JSON.parse(storage.getItem('token-mock') as string).state.smile.users).toHaveLength(45);
-    // Reads change nothing, so they never cost a save.
-    await mock.fetch(new Request('http://localhost/v1/users?size=5', { headers: AUTH }));
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(storage.writes).toBe(1);
+    // The interval's timer is faked, so the count cannot depend on how long 20 requests take on a busy machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const storage = memoryStorage();
+      const mock = createMock({ persist: { storage, interval: 40 } });
+      for (let i = 0; i < 20; i++) await createUser(mock);
+      expect(storage.writes).toBe(0);
+      vi.advanceTimersByTime(39);
+      expect(storage.writes).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(storage.writes).toBe(1);
+      expect(JSON.parse(storage.getItem('token-mock') as string).state.smile.users).toHaveLength(45);
+      vi.advanceTimersByTime(400);
+      expect(storage.writes).toBe(1);
+      // Reads change nothing, so they never cost a save.
+      await mock.fetch(new Request('http://localhost/v1/users?size=5', { headers: AUTH }));
+      vi.advanceTimersByTime(400);
+      expect(storage.writes).toBe(1);
+      // The next change is saved one interval after it, once.
+      await createUser(mock);
+      await createUser(mock);
+      vi.advanceTimersByTime(40);
+      expect(storage.writes).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('saves a snapshot restored in code, as it saves a request', async () => {
