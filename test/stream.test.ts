@@ -172,16 +172,28 @@ describe('GET /__mock/stream', () => {
     const server = setupServer(...createHandlers(mock));
     server.listen({ onUnhandledRequest: 'bypass' });
     try {
-      const response = await fetch('http://localhost:5001/__mock/stream');
+      const reader = new AbortController();
+      const opened = performance.now();
+      const response = await fetch('http://localhost:5001/__mock/stream', { signal: reader.signal });
       await readEvents(response, (events) => events.length > 0);
+      const first = performance.now() - opened;
+      const changed = performance.now();
       await fetch('http://localhost:5001/user/token', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ uid: 'ada', token: 't', device_flag: 1, device_level: 1 }),
       });
       const events = await readEvents(response, (seen) => seen.some((event) => event.topic === 'wukongim'));
+      const next = performance.now() - changed;
       expect(events.find((event) => event.topic === 'wukongim')?.detail).toEqual({ operationId: 'updateToken' });
-      await response.body?.cancel();
+      // The first event at once and the next one batch (50 ms) after its change; the bounds leave room for a busy core,
+      // and stay far below the 15 s keep-alive a missed wake-up would wait for.
+      expect(first).toBeLessThan(1000);
+      expect(next).toBeLessThan(1000);
+      // Aborting ends the mock's side at once (a cancelled body does not reach it under setupServer: see adapters/msw.ts).
+      expect(mock.changes.subscribers).toBe(1);
+      reader.abort();
+      await expect.poll(() => mock.changes.subscribers, { timeout: 2000, interval: 5 }).toBe(0);
     } finally {
       server.close();
     }

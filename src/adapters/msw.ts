@@ -100,5 +100,11 @@ function toBytes(data: string | ArrayBufferLike | ArrayBufferView): Uint8Array {
 async function forward(mock: Mock, mount: Mount, from: string, to: string, request: Request): Promise<Response> {
   const url = to + request.url.slice(from.length);
   const wire = await mock.handle({ method: request.method, url, headers: request.headers, text: () => request.text() }, { api: mount.api, passUnowned: true });
+  // Under setupServer, cancelling the response's body never reaches the stream: @mswjs/interceptors'
+  // fetch interceptor tees the body for its "response" event (FetchResponse.clone), and the clone that
+  // nobody reads keeps the source open, so `body.cancel()` waits for the stream's next chunk (up to the
+  // keep-alive). An aborted request ends the stream at once instead (EventSource.close aborts too).
+  const stream = wire?.stream;
+  if (stream) request.signal.addEventListener('abort', () => stream.close(), { once: true });
   return wire ? toResponse(wire) : passthrough();
 }
