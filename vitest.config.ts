@@ -19,6 +19,12 @@ export default defineConfig({
     // The README's first test and the recipes under examples/ are tests themselves, run as users would run them.
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
+    // Both cores: the default leaves one idle on a 2-core machine, and the suite waits on sockets,
+    // child processes and a browser as much as it computes (238 s on one worker, 118 s on two).
+    maxWorkers: 2,
+    // A backstop, not pacing: a poll passes the moment its condition holds, and on a loaded machine
+    // a browser's WebSocket login through MSW can take longer than the default second.
+    expect: { poll: { timeout: 10_000 } },
     // The WuKongIM SDK's ES modules import without file extensions: vitest transforms it, as the SDK recipe says.
     server: { deps: { inline: ['wukongimjssdk'] } },
   },

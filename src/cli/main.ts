@@ -13,11 +13,8 @@ import { DEFAULT_BOUNDS } from '../core/bounds.js';
 import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import type { FaultRule } from '../core/faults.js';
-import { ConfigError, readConfig } from './config.js';
 import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
 import { LOG_FORMATS, type LogFormat } from './request-log.js';
-import { runServe } from './serve.js';
-import { runVerify } from './verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -222,6 +219,8 @@ const serveCommand = program
     if (options.maxUsers !== undefined && options.maxUsers < options.users) {
       usage(`--max-users ${options.maxUsers} is below --users ${options.users}: the seeded users would not fit. Raise --max-users, or leave it out.`);
     }
+    // Each command loads what it runs only when it runs: --help and a refused flag load neither.
+    const { runServe } = await import('./serve.js');
     await runServe(
       {
         seed: options.seed,
@@ -300,6 +299,7 @@ program
     if (options.api === 'wukongim' && options.key !== undefined) usage('--key and --secret are for --api smile.');
     if (options.api === 'smile' && options.managerToken !== undefined) usage('--manager-token is for --api wukongim.');
     if (options.api === 'wukongim' && options.mode !== undefined) usage('--mode is for --api smile.');
+    const { runVerify } = await import('./verify.js');
     process.exitCode = await runVerify({
       api: options.api,
       baseUrl: options.baseUrl,
@@ -348,6 +348,7 @@ async function withSettings(argv: string[]): Promise<string[]> {
   const settings = new Map<string, string[]>();
   if (file) {
     const flags = new Set(serveCommand.options.map((option) => option.long?.slice(2) ?? ''));
+    const { ConfigError, readConfig } = await import('./config.js');
     try {
       const config = await readConfig(file, flags, new Set(['scenario', 'state-file']));
       configured = config;

@@ -21,7 +21,7 @@ export type DashboardFiles = () => Promise<Record<string, DashboardFile>>;
  */
 export const builtDashboard: DashboardFiles = async () => {
   let failure: unknown;
-  for (const specifier of ['../../ui/files.js', '../../../dist/ui/files.js']) {
+  for (const specifier of ['../../ui/files.js', '../ui/files.js', '../../../dist/ui/files.js']) {
     try {
       // A specifier bundlers leave alone: a browser bundle of the mock has no use for the page.
       const module = (await import(/* @vite-ignore */ specifier)) as { default: Record<string, DashboardFile> };

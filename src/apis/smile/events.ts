@@ -2,7 +2,6 @@
  * Smile webhook events: the envelope, plausible seeded `data` for every type the spec defines, and
  * the fan-out to subscriptions with the `Smile-Signature` header.
  */
-import { base, en, Faker } from '@faker-js/faker';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import type { WebhookSigner } from '../../core/hmac.js';
@@ -10,6 +9,7 @@ import type { Message, Outbox } from '../../core/outbox.js';
 import { createRandom } from '../../core/random.js';
 import { check, rejection } from '../../core/validation.js';
 import { events } from '../../generated/smile.operations.js';
+import { seededFaker } from './faker.js';
 import { sessionPayload, type User } from './users.js';
 import type { WebhookStore } from './webhooks.js';
 
@@ -51,7 +51,7 @@ export interface SmileEvents {
  */
 export function createSmileEvents(context: SmileEventsContext): SmileEvents {
   const random = createRandom(context.seed ^ 0xe7e47);
-  let faker = new Faker({ locale: [en, base], seed: context.seed });
+  let faker = seededFaker(context.seed);
 
   /** Seeded `data` for an event type, about `user` (or a made-up one); only what the type needs is drawn. */
   const sample = (type: SmileEventType, user: User | undefined): Data => {
@@ -101,7 +101,7 @@ export function createSmileEvents(context: SmileEventsContext): SmileEvents {
     },
     reset() {
       random.reset();
-      faker = new Faker({ locale: [en, base], seed: context.seed });
+      faker = seededFaker(context.seed);
     },
   };
 }

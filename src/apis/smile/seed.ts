@@ -1,7 +1,7 @@
 /** Seeded Smile users: realistic, and identical for the same seed and clock start. */
-import { base, en, Faker } from '@faker-js/faker';
 import { isoSeconds } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
+import { seededFaker } from './faker.js';
 import type { User, UserSession } from './users.js';
 
 const DAY = 86_400_000;
@@ -13,7 +13,7 @@ const STATUSES: UserSession['status'][] = ['IN_PROGRESS', 'COMPLETED', 'REVOKED'
  * @example seedUsers(25, 'tenant', createRandom(1), Date.parse('2026-01-01T00:00:00Z'))
  */
 export function seedUsers(count: number, tenantId: string, random: Random, start: number): User[] {
-  const faker = new Faker({ locale: [en, base], seed: random.seed });
+  const faker = seededFaker(random.seed);
   const times = Array.from({ length: count }, () => start - DAY + 1 - Math.floor(random.next() * 364 * DAY)).sort((a, b) => a - b);
   return times.map((time, i) => {
     const id = `${tenantId}-${random.hex(32)}`;
