@@ -76,118 +76,131 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!present)('the dashboard in Chromium', () => {
-  it('shows and drives the mock live: a user whose token expires, a delivery, a kick, a violation', async () => {
-    const page = await open(`${smile.url}/__mock/ui`);
-    await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
-    expect(await page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
-    await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 1');
-    expect(await page.locator('#view tbody tr').count()).toBe(50);
-    await page.click('text=Next page');
-    await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 2');
+  // One page, driven through every view in turn: each test goes on from where the one before left it.
+  describe('shows and drives the mock live', () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await open(`${smile.url}/__mock/ui`);
+    });
+    afterAll(() => page?.close());
 
-    // A user created from the dashboard, a token issued for it, and the clock past its expiry.
-    await page.click('#create-user');
-    await expect.poll(() => page.textContent('#users-total')).toBe('100001 users, page 1');
-    await page.waitForSelector('#user-detail');
-    await page.click('#issue-token');
-    const state = page.locator('#tokens [data-state]');
-    await expect.poll(() => state.first().textContent()).toBe('valid');
-    expect(await page.textContent('#tokens tbody td:nth-child(5)')).toBe('5:00:00');
-    expect(await seriousViolations(page)).toEqual([]);
-    await shoot(page, 'smile');
-    await page.fill('#clock-advance', '6h');
-    await page.click('#advance');
-    await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T06:00:00.000Z');
-    await expect.poll(() => state.first().textContent()).toBe('expired');
+    it('goes live, and pages through 100,000 users from the seeded clock', async () => {
+      await expect.poll(() => page.textContent('#stream-state'), { timeout: 15_000 }).toBe('live');
+      expect(await page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
+      await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 1');
+      expect(await page.locator('#view tbody tr').count()).toBe(50);
+      await page.click('text=Next page');
+      await expect.poll(() => page.textContent('#users-total')).toBe('100000 users, page 2');
+    });
 
-    // A master logs in on a second device: the first is kicked with reason 12.
-    await page.click('#view-wukongim');
-    const token = (uid: string, value: string) =>
-      fetch(`${wukongim.url}/user/token`, {
+    it('creates a user, issues it a token, and shows the token expire as the clock passes it', async () => {
+      await page.click('#create-user');
+      await expect.poll(() => page.textContent('#users-total')).toBe('100001 users, page 1');
+      await page.waitForSelector('#user-detail');
+      await page.click('#issue-token');
+      const state = page.locator('#tokens [data-state]');
+      await expect.poll(() => state.first().textContent()).toBe('valid');
+      expect(await page.textContent('#tokens tbody td:nth-child(5)')).toBe('5:00:00');
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, 'smile');
+      await page.fill('#clock-advance', '6h');
+      await page.click('#advance');
+      await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T06:00:00.000Z');
+      await expect.poll(() => state.first().textContent()).toBe('expired');
+    });
+
+    it("kicks the first device on a master login, and lists two real SDK clients' message live", async () => {
+      // A master logs in on a second device: the first is kicked with reason 12.
+      await page.click('#view-wukongim');
+      const token = (uid: string, value: string) =>
+        fetch(`${wukongim.url}/user/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ uid, token: value, device_flag: 1, device_level: 1 }),
+        });
+      await token('ada', 'first');
+      await page.fill('#connect input[name=uid]', 'ada');
+      await page.fill('#connect input[name=token]', 'first');
+      await page.fill('#connect input[name=device_id]', 'phone-a');
+      await page.click('#connect button[type=submit]');
+      await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('online');
+      await token('ada', 'second');
+      await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('kicked 12');
+      await expect.poll(() => page.textContent('#slots tbody')).toContain('second');
+      // Two real SDK clients on the IM port: the message one sends shows in the message log, live.
+      await token('ben', 'b1');
+      provideWebSocket();
+      const [ada, ben] = [await SdkClient.create(), await SdkClient.create()];
+      try {
+        ada.connect(im.url, 'ada', 'second');
+        ben.connect(im.url, 'ben', 'b1');
+        await ada.until((sdk) => sdk.saw(Status.connected, 1), 'ada connected');
+        await ben.until((sdk) => sdk.saw(Status.connected, 1), 'ben connected');
+        ada.send('ben', 'hello from the SDK');
+        await ben.until((sdk) => sdk.received.length === 1, 'the message at ben');
+      } finally {
+        ada.disconnect();
+        ben.disconnect();
+      }
+      await expect.poll(() => page.textContent('#messages tbody')).toContain('hello from the SDK');
+      expect(await page.textContent('#messages tbody')).toContain('ada');
+      expect(await page.textContent('.message')).toBe('');
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, 'wukongim');
+    });
+
+    it("shows a webhook delivery with the receiver's status and the signature", async () => {
+      const created = await fetch(`${smile.url}/v1/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: SMILE_AUTH },
+        body: JSON.stringify({ name: 'local', url: `${receiver.url}/hooks`, eventTypes: ['USER_CREATED'], active: true, secret: 's3cret' }),
+      });
+      expect(created.status).toBe(200);
+      await page.click('#view-webhooks');
+      await expect.poll(() => page.textContent('#subscriptions tbody')).toContain(`${receiver.url}/hooks`);
+      await page.selectOption('#emit-type', 'USER_CREATED');
+      await page.click('#emit button[type=submit]');
+      await expect.poll(() => page.textContent('#deliveries tbody [data-status]'), { timeout: 10_000 }).toBe('202');
+      await page.click('#deliveries tbody button');
+      expect(await page.textContent('#deliveries .detail')).toMatch(/smile-signature: [0-9a-f]{128}(?![0-9a-f])/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, 'webhooks');
+    });
+
+    it('lists a request that breaks the spec, its field highlighted', async () => {
+      await fetch(`${wukongim.url}/user/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ uid, token: value, device_flag: 1, device_level: 1 }),
+        body: JSON.stringify({ uid: 'bob', token: 'x', device_flag: 'web', device_level: 1 }),
       });
-    await token('ada', 'first');
-    await page.fill('#connect input[name=uid]', 'ada');
-    await page.fill('#connect input[name=token]', 'first');
-    await page.fill('#connect input[name=device_id]', 'phone-a');
-    await page.click('#connect button[type=submit]');
-    await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('online');
-    await token('ada', 'second');
-    await expect.poll(() => page.textContent('#connections [data-device=phone-a] [data-state]')).toBe('kicked 12');
-    await expect.poll(() => page.textContent('#slots tbody')).toContain('second');
-    // Two real SDK clients on the IM port: the message one sends shows in the message log, live.
-    await token('ben', 'b1');
-    provideWebSocket();
-    const [ada, ben] = [await SdkClient.create(), await SdkClient.create()];
-    try {
-      ada.connect(im.url, 'ada', 'second');
-      ben.connect(im.url, 'ben', 'b1');
-      await ada.until((sdk) => sdk.saw(Status.connected, 1), 'ada connected');
-      await ben.until((sdk) => sdk.saw(Status.connected, 1), 'ben connected');
-      ada.send('ben', 'hello from the SDK');
-      await ben.until((sdk) => sdk.received.length === 1, 'the message at ben');
-    } finally {
-      ada.disconnect();
-      ben.disconnect();
-    }
-    await expect.poll(() => page.textContent('#messages tbody')).toContain('hello from the SDK');
-    expect(await page.textContent('#messages tbody')).toContain('ada');
-    expect(await page.textContent('.message')).toBe('');
-    expect(await seriousViolations(page)).toEqual([]);
-    await shoot(page, 'wukongim');
-
-    // A webhook to a local receiver: the delivery shows with the receiver's status and the signature.
-    const created = await fetch(`${smile.url}/v1/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: SMILE_AUTH },
-      body: JSON.stringify({ name: 'local', url: `${receiver.url}/hooks`, eventTypes: ['USER_CREATED'], active: true, secret: 's3cret' }),
+      await page.click('#view-requests');
+      await page.check('#filter-violations');
+      await page.click('#requests tbody button >> nth=0');
+      await expect.poll(() => page.textContent('#violations')).toContain('body/device_flag');
+      expect(await page.textContent('#exchange mark.violation')).toContain('"device_flag": "web"');
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, 'requests');
     });
-    expect(created.status).toBe(200);
-    await page.click('#view-webhooks');
-    await expect.poll(() => page.textContent('#subscriptions tbody')).toContain(`${receiver.url}/hooks`);
-    await page.selectOption('#emit-type', 'USER_CREATED');
-    await page.click('#emit button[type=submit]');
-    await expect.poll(() => page.textContent('#deliveries tbody [data-status]'), { timeout: 10_000 }).toBe('202');
-    await page.click('#deliveries tbody button');
-    expect(await page.textContent('#deliveries .detail')).toMatch(/smile-signature: [0-9a-f]{128}(?![0-9a-f])/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await shoot(page, 'webhooks');
 
-    // A request that breaks the spec: its violation is listed and its field highlighted.
-    await fetch(`${wukongim.url}/user/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ uid: 'bob', token: 'x', device_flag: 'web', device_level: 1 }),
+    it('adds a fault rule, runs a scenario as the clock moves, and resets everything to the seeded start', async () => {
+      await page.click('#view-faults');
+      await page.fill('#add-fault input[placeholder=createToken]', 'createToken');
+      await page.click('#add-fault button[type=submit]');
+      await expect.poll(() => page.textContent('#faults tbody')).toContain('createToken');
+      await page.click('#load-scenario button[type=submit]');
+      await expect.poll(() => page.textContent('#scenarios tbody')).toContain('1/2');
+      await page.fill('#clock-advance', '1h');
+      await page.click('#advance');
+      await expect.poll(() => page.textContent('#scenarios tbody')).toContain('2/2');
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, 'faults');
+
+      // Reset: everything back to the seeded start, on the page too.
+      await page.click('#reset');
+      await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
+      await expect.poll(() => page.textContent('#faults tbody')).toBe('');
     });
-    await page.click('#view-requests');
-    await page.check('#filter-violations');
-    await page.click('#requests tbody button >> nth=0');
-    await expect.poll(() => page.textContent('#violations')).toContain('body/device_flag');
-    expect(await page.textContent('#exchange mark.violation')).toContain('"device_flag": "web"');
-    expect(await seriousViolations(page)).toEqual([]);
-    await shoot(page, 'requests');
-
-    // Faults and scenarios: a rule added, a scenario loaded whose steps run as the clock moves.
-    await page.click('#view-faults');
-    await page.fill('#add-fault input[placeholder=createToken]', 'createToken');
-    await page.click('#add-fault button[type=submit]');
-    await expect.poll(() => page.textContent('#faults tbody')).toContain('createToken');
-    await page.click('#load-scenario button[type=submit]');
-    await expect.poll(() => page.textContent('#scenarios tbody')).toContain('1/2');
-    await page.fill('#clock-advance', '1h');
-    await page.click('#advance');
-    await expect.poll(() => page.textContent('#scenarios tbody')).toContain('2/2');
-    expect(await seriousViolations(page)).toEqual([]);
-    await shoot(page, 'faults');
-
-    // Reset: everything back to the seeded start, on the page too.
-    await page.click('#reset');
-    await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T00:00:00.000Z');
-    await expect.poll(() => page.textContent('#faults tbody')).toBe('');
-    await page.close();
-  }, 120_000);
+  });
 
   it('is readable at 800 px wide', async () => {
     const page = await open(`${wukongim.url}/__mock/ui`, 800);

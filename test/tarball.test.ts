@@ -81,8 +81,8 @@ afterAll(() => {
   if (consumer && !process.env.KEEP_CONSUMER) rmSync(consumer.dir, { recursive: true, force: true });
 });
 
-// Side by side: each test runs its own processes in the one consumer project, and none changes what another reads.
-describe.concurrent('the packed tarball', () => {
+// One after another: the suite's other worker keeps the second core busy, and each test's time is its own.
+describe('the packed tarball', () => {
   it('ships the build, the specs and the project files, and no tests, benchmarks or sources', () => {
     expect(consumer.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'openapi/smile.yaml', 'dist/index.js']));
     const unexpected = consumer.files.filter(

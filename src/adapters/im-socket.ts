@@ -88,13 +88,16 @@ function toBytes(data: RawData): Uint8Array {
  * Opens the IM WebSocket port. Plain HTTP requests to it get 426 Upgrade Required.
  * @example const im = await serveIm(mock, { port: 5200 }); mock.wukongim.im.route.ws_addr = im.url;
  */
-export async function serveIm(mock: Mock, options: { port?: number; host?: string } & EdgeOptions = {}): Promise<RunningImServer> {
+export async function serveIm(
+  mock: Mock,
+  options: { port?: number; host?: string; headersTimeoutMs?: number; requestTimeoutMs?: number } & EdgeOptions = {},
+): Promise<RunningImServer> {
   const server = createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'close' });
     response.end('the WuKongIM IM port speaks WebSocket');
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, server.headersTimeout);
   const sockets = attachIm(mock, server, options);
   const { port, url } = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', 'ws');
   return {

@@ -202,6 +202,16 @@ const serveCommand = program
       .argParser(integer('--max-connections', 1, 1_000_000))
       .default(1024),
   )
+  .addOption(
+    new Option('--headers-timeout <duration>', 'real time a client has to send its request headers; a slower one is cut off')
+      .argParser(duration)
+      .default(10_000, '10s'),
+  )
+  .addOption(
+    new Option('--request-timeout <duration>', 'real time a client has to send its whole request (at least --headers-timeout)')
+      .argParser(duration)
+      .default(30_000, '30s'),
+  )
   .option('--state-file <file>', 'keep the state in <file>: restored at start, saved after changes and on shutdown')
   .addOption(
     new Option(
@@ -266,6 +276,8 @@ const serveCommand = program
         scenarios: options.scenario ?? [],
         adminToken: options.adminToken,
         maxConnections: options.maxConnections,
+        headersTimeout: options.headersTimeout,
+        requestTimeout: options.requestTimeout,
         faults: configured.faults,
         stateFile: options.stateFile,
         stateSaveInterval: options.stateSaveInterval,

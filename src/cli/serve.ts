@@ -66,6 +66,9 @@ export interface ServeSettings {
   scenarios: string[];
   adminToken?: string;
   maxConnections: number;
+  /** Real ms a client has to send its headers, and its whole request, on every port. */
+  headersTimeout: number;
+  requestTimeout: number;
   /** Fault rules from the config file. */
   faults: FaultRule[];
   /** Where the state is kept between runs, and the longest a change waits to be saved there. */
@@ -182,6 +185,8 @@ export async function runServe(settings: ServeSettings, version: string): Promis
       port,
       host: settings.host,
       maxConnections: settings.maxConnections,
+      headersTimeoutMs: settings.headersTimeout,
+      requestTimeoutMs: settings.requestTimeout,
       corsOrigins: settings.corsOrigins,
       allowedHosts: settings.allowedHosts,
       onEdge: edge,
@@ -203,7 +208,14 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     const wukongim = await listen(settings.wukongimPort, '--wukongim-port', () => http('wukongim', settings.wukongimPort));
     const smile = await listen(settings.smilePort, '--smile-port', () => http('smile', settings.smilePort));
     const im = await listen(settings.wukongimWsPort, '--wukongim-ws-port', () =>
-      serveIm(mock, { port: settings.wukongimWsPort, host: settings.host, allowedHosts: settings.allowedHosts, onEdge: edge }),
+      serveIm(mock, {
+        port: settings.wukongimWsPort,
+        host: settings.host,
+        headersTimeoutMs: settings.headersTimeout,
+        requestTimeoutMs: settings.requestTimeout,
+        allowedHosts: settings.allowedHosts,
+        onEdge: edge,
+      }),
     );
     servers.push(wukongim, smile, im);
     wukongimUrl = wukongim.url;

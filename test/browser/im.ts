@@ -12,6 +12,8 @@ import SdkE from 'virtual:wukongimjssdk/e';
 import SdkF from 'virtual:wukongimjssdk/f';
 import SdkG from 'virtual:wukongimjssdk/g';
 import SdkH from 'virtual:wukongimjssdk/h';
+import SdkI from 'virtual:wukongimjssdk/i';
+import SdkJ from 'virtual:wukongimjssdk/j';
 import { setupWorker } from 'msw/browser';
 import { createMock, type Mock } from 'token-mock';
 import { createHandlers } from 'token-mock/msw';
@@ -68,7 +70,9 @@ try {
   await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
   const token = (mock: Mock, uid: string, value: string) => mock.wukongim.updateToken({ uid, token: value, device_flag: 1, device_level: 1 });
   type Client = ReturnType<typeof client>;
-  const [a, b, c, d, e, f, g, h] = [SdkA, SdkB, SdkC, SdkD, SdkE, SdkF, SdkG, SdkH].map(client) as [
+  const [a, b, c, d, e, f, g, h, i, j] = [SdkA, SdkB, SdkC, SdkD, SdkE, SdkF, SdkG, SdkH, SdkI, SdkJ].map(client) as [
+    Client,
+    Client,
     Client,
     Client,
     Client,
@@ -116,14 +120,14 @@ try {
   await until(() => g.saw(4, 12), 'the control close kick');
   out.kicks = [d, e, f, g].map((sdk) => sdk.statuses.find(([status]) => status === 4));
 
-  // A message from one SDK to another.
-  for (const sdk of [d, e]) sdk.stop();
-  await online(d, 'ann');
-  await online(e, 'bo');
-  d.send('bo', 'hello bo');
-  await until(() => d.acks.length === 1 && e.received.length === 1, 'the message');
-  out.sendack = d.acks;
-  out.received = e.received;
+  // A message from one SDK to another: two copies never kicked, since a kicked copy reconnects on its own 3 s timer.
+  for (const sdk of [d, e, f, g]) sdk.stop();
+  await online(i, 'ann');
+  await online(j, 'bo');
+  i.send('bo', 'hello bo');
+  await until(() => i.acks.length === 1 && j.received.length === 1, 'the message');
+  out.sendack = i.acks;
+  out.received = j.received;
 
   // Refused under server-v2: no CONNACK, the socket closed by the 4 s idle limit on the mock clock.
   token(v2, 'alice', 't1');
@@ -134,7 +138,7 @@ try {
   out.v2BeforeIdle = [...h.statuses];
   v2.clock.advance(1);
   await until(() => h.saw(0, 0), 'the idle close');
-  h.stop();
+  for (const sdk of [a, b, c, h, i, j]) sdk.stop();
   out.v2AfterIdle = [...h.statuses];
   window.im = out;
 } catch (error) {
