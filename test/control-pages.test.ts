@@ -158,17 +158,23 @@ describe('GET /__mock/wukongim/devices', () => {
 
   it('answers a page of 200,000 slots without reading them all, in a fraction of one read of every slot', async () => {
     for (let i = 0; i < 200_000; i++) im.mock.wukongim.updateToken({ uid: `user-${i}`, token: 't', device_flag: 1 });
-    const started = performance.now();
     const answer = await im.get('/__mock/wukongim/devices?limit=100');
     const next = await im.get(`/__mock/wukongim/devices?limit=100&cursor=${encodeURIComponent(answer.body.nextCursor)}`);
-    const paging = performance.now() - started;
     expect(answer.body.total).toBe(200_000);
     expect(next.body.items).toHaveLength(100);
     expect(next.body.items[0].uid).toBe('user-100');
-    // Against a read of every slot in the same run, not a wall-clock bound: a busy machine slows both alike.
-    const reading = performance.now();
-    JSON.stringify(im.mock.snapshot());
-    const readAll = performance.now() - reading;
+    // Against a read of every slot in the same run, not a wall-clock bound: a busy machine slows both
+    // alike. Each is the fastest of five rounds, taken in turn, so one garbage collection decides neither.
+    let paging = Number.POSITIVE_INFINITY;
+    let readAll = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 5; round++) {
+      const started = performance.now();
+      await im.get(`/__mock/wukongim/devices?limit=100&cursor=${encodeURIComponent(answer.body.nextCursor)}`);
+      paging = Math.min(paging, performance.now() - started);
+      const reading = performance.now();
+      JSON.stringify(im.mock.snapshot());
+      readAll = Math.min(readAll, performance.now() - reading);
+    }
     expect(paging).toBeLessThan(readAll / 4);
   });
 });
