@@ -10,23 +10,33 @@ const children: ChildProcess[] = [];
 
 /**
  * Starts node with `args` and resolves with the match of `pattern` in what it prints, and the time
- * that took. `wrapper` runs node under another program (valgrind, say).
+ * that took. `wrapper` runs node under another program (valgrind, say). `log: true` keeps the
+ * request log on, as `npm start` has it; its lines are read and dropped.
  */
-export function launch(args: string[], pattern: RegExp, wrapper: string[] = []): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
+export function launch(
+  args: string[],
+  pattern: RegExp,
+  wrapper: string[] = [],
+  { log = false }: { log?: boolean } = {},
+): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
   const started = performance.now();
   // Set through the environment, which older builds ignore (so bench:compare can start them too):
-  // no request log, since a line per request would be measured as well and kept here in `output`;
-  // and a free IM port, so runs side by side do not meet on 5200.
+  // no request log unless asked for; and a free IM port, so runs side by side do not meet on 5200.
   const [command, ...rest] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
-  const env = { ...process.env, TOKEN_MOCK_QUIET: '1', TOKEN_MOCK_WUKONGIM_WS_PORT: '0' };
+  const env = { ...process.env, TOKEN_MOCK_WUKONGIM_WS_PORT: '0', ...(log ? {} : { TOKEN_MOCK_QUIET: '1' }) };
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'], env });
   children.push(child);
   let output = '';
+  let matched = false;
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk) => {
+      if (matched) return;
       output += chunk;
       const match = pattern.exec(output);
-      if (match) resolve({ match, child, ms: performance.now() - started });
+      if (match) {
+        matched = true;
+        resolve({ match, child, ms: performance.now() - started });
+      }
     });
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
   });
