@@ -16,8 +16,9 @@ export interface DashboardFile {
 export type DashboardFiles = () => Promise<Record<string, DashboardFile>>;
 
 /**
- * The built files: next to the compiled control API (`dist/ui/files.js`), or, when the mock runs from
- * its sources (tests, tsx), in `dist/ui` of the checkout. Imported once, on the first request for the page.
+ * The built files, `dist/ui/files.js`, as each build finds it: from the compiled control API
+ * (`dist/apis/admin/`), from the bundled command line (`dist/cli/`), or, when the mock runs from its
+ * sources (tests, tsx), in `dist/ui` of the checkout. Imported once, on the first request for the page.
  */
 export const builtDashboard: DashboardFiles = async () => {
   let failure: unknown;
