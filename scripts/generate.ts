@@ -348,6 +348,23 @@ export async function generateFiles(name: string, document: Json): Promise<Recor
   };
 }
 
+/**
+ * `har.validators.ts`: the HAR 1.2 schema of the har-schema package as one precompiled validator,
+ * `har`, which checks every recording the mock is given (`--from-har`, `POST /__mock/har`) in any
+ * runtime, without the schema package or ajv's compiler at run time. har-schema is draft-06; its
+ * keywords mean the same under 2020-12, so only the `$schema` markers are dropped.
+ */
+export async function harValidatorFile(): Promise<string> {
+  const dir = join(root, 'node_modules', 'har-schema', 'lib');
+  const ajv = new Ajv2020({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: false, inlineRefs: 8 });
+  addFormats(ajv);
+  for (const file of (await readdir(dir)).filter((name) => name.endsWith('.json')).sort()) {
+    const { $schema: _draft, ...schema } = JSON.parse(await readFile(join(dir, file), 'utf8')) as Json;
+    ajv.addSchema(schema);
+  }
+  return `${HEADER}// From the har-schema package's HAR 1.2 schema.\n// @ts-nocheck\n/* biome-ignore-all lint: generated */\n${esmImports(standaloneCode(ajv, { har: 'har.json#' }))}\n`;
+}
+
 /** The first sentence of a description, for a one-line doc comment. */
 const firstSentence = (text: string) => text.trim().split(/(?<=\.)\s/)[0] as string;
 
@@ -421,6 +438,7 @@ async function main(): Promise<void> {
     Object.assign(files, await generateFiles(basename(spec, '.yaml'), document));
   }
   files['public-types.ts'] = publicTypesModule(documents);
+  files['har.validators.ts'] = await harValidatorFile();
   await mkdir(outDir, { recursive: true });
   const stale: string[] = [];
   for (const [file, content] of Object.entries(files)) {

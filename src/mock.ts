@@ -10,7 +10,7 @@ import type { NoticeListener } from './core/bounds.js';
 import { type ChangeFeed, createChangeFeed } from './core/changes.js';
 import { createClock } from './core/clock.js';
 import { createDeliveryLog } from './core/delivery-log.js';
-import { createDispatcher, type ErrorListener } from './core/dispatch.js';
+import { createDispatcher, type Dispatcher, type ErrorListener } from './core/dispatch.js';
 import type { EventStreamOptions } from './core/event-stream.js';
 import { knownOperations } from './core/fault-rule.js';
 import { createFaults, type FaultRule, type Faults } from './core/faults.js';
@@ -137,6 +137,8 @@ export interface Mock extends MockServices {
   flush(): Promise<void>;
   /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
   owner(path: string, options?: FetchOptions): ApiName;
+  /** The specs, for exchanges the mock did not answer itself (`token-mock proxy`, recordings): which operation each is, how it breaks them, and each API's errors. */
+  readonly contract: Pick<Dispatcher, 'inspect' | 'errors'>;
   readonly options: Readonly<
     Required<Pick<MockOptions, 'seed' | 'strict' | 'maxBodyBytes' | 'adminMaxBodyBytes' | 'journalSize'>> & Pick<MockOptions, 'adminToken'>
   >;
@@ -276,6 +278,7 @@ export function createMock(options: MockOptions = {}): Mock {
     },
     flush: async () => persistence?.flush(),
     owner: (path, fetchOptions) => dispatcher.owner(path, fetchOptions?.api),
+    contract: { inspect: dispatcher.inspect, errors: dispatcher.errors },
     options: settings,
   };
 }

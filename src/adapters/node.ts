@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ApiName } from '../core/api.js';
 import type { FetchOptions, Mock } from '../mock.js';
 import { createEdge, type EdgeOptions } from './edge.js';
 import { listenOn } from './listen.js';
@@ -18,7 +19,7 @@ export { nodeHmacSha256 } from './node-crypto.js';
  * Where and what to serve. Without `api`, one port serves everything: WuKongIM at `/`, Smile at
  * `/v1`, the control API at `/__mock`; attach an `upgrade` listener to `server` for WebSockets.
  */
-export interface ServeOptions extends FetchOptions, EdgeOptions {
+export interface ServeOptions extends ListenerOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1: loopback only, unless told otherwise. */
@@ -28,6 +29,17 @@ export interface ServeOptions extends FetchOptions, EdgeOptions {
   requestTimeoutMs?: number;
   /** Open TCP connections at most; further ones are closed at once. Default 1024. */
   maxConnections?: number;
+}
+
+/**
+ * Answers a request the mock does not, behind the same edge: `token-mock proxy` forwards it to the
+ * real provider. It gets the API the path belongs to and the edge's headers for the answer (CORS).
+ */
+export type Forwarder = (incoming: IncomingMessage, outgoing: ServerResponse, api: Exclude<ApiName, 'admin'>, headers?: Record<string, string>) => Promise<void>;
+
+/** What the request listener takes: the API it is limited to, the edge's rules, and a forwarder for every path outside the control API. */
+export interface ListenerOptions extends FetchOptions, EdgeOptions {
+  forward?: Forwarder;
 }
 
 /** A listening server. */
@@ -48,9 +60,10 @@ const HEADER_FIELDS = 100;
  * answered one at a time, each once the answer before it has gone to the socket (`pipelining.ts`).
  * @example http.createServer(createRequestListener(mock, { api: 'wukongim' })).listen(5001)
  */
-export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOptions = {}) {
+export function createRequestListener(mock: Mock, options: ListenerOptions = {}) {
   const scope: FetchOptions = { api: options.api };
   const decide = createEdge(mock, scope, options, true);
+  const { forward } = options;
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     // node:http keeps one field over the limit (see serve), so a request that had more shows it.
     if (incoming.rawHeaders.length > 2 * HEADER_FIELDS) {
@@ -65,8 +78,12 @@ export function createRequestListener(mock: Mock, options: FetchOptions & EdgeOp
         writeWire(decision.answer, outgoing, incoming);
         return Promise.resolve();
       }
-      const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
       const { headers } = decision;
+      if (forward) {
+        const api = mock.owner(incoming.url ?? '/', scope);
+        if (api !== 'admin') return forward(incoming, outgoing, api, headers).catch(() => writeFailure(outgoing));
+      }
+      const request = new IncomingRequest(incoming, mock.options.maxBodyBytes);
       // A reply node:http refuses to write (a header it rejects) is a failure too: left unanswered,
       // it would hold up every later request of its socket.
       return mock

@@ -7,86 +7,16 @@
  * pages of GET /v1/users.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
 import { DEFAULT_BOUNDS } from '../core/bounds.js';
-import { toEpochMs } from '../core/clock.js';
-import { parseDuration } from '../core/duration.js';
 import type { FaultRule } from '../core/faults.js';
+import { collect, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
 import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
-import { LOG_FORMATS, type LogFormat } from './request-log.js';
+import type { LogFormat } from './request-log.js';
+import { serverOptions } from './server-options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const integer = (name: string, min: number, max: number) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
-  }
-  return Number(value);
-};
-const duration = (value: string) => {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
-const instant = (value: string) => {
-  try {
-    return new Date(toEpochMs(value)).toISOString();
-  } catch {
-    throw new InvalidArgumentError(`"${value}" is not an ISO 8601 date-time, such as 2026-01-01T00:00:00Z.`);
-  }
-};
-
-const durations = (value: string) => value.split(',').map((part) => duration(part.trim()));
-const url = (value: string) => {
-  try {
-    return new URL(value).href;
-  } catch {
-    throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
-  }
-};
-const wsUrl = (value: string) => {
-  if (!/^wss?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`"${value}" is not a WebSocket address, such as ws://im.example.test:5200.`);
-  return value;
-};
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== ''),
-];
-const origins = (value: string, previous: string[] = []) => {
-  const added = list(value);
-  for (const origin of added) {
-    if (origin === '*') continue;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {}
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '').toLowerCase()) {
-      throw new InvalidArgumentError(`"${origin}" is not an origin, such as http://localhost:5173 or https://app.example.test (or * for any).`);
-    }
-  }
-  return [...previous, ...added];
-};
-const hosts = (value: string, previous: string[] = []) => {
-  const added = list(value).map((host) => host.toLowerCase());
-  for (const host of added) {
-    if (host !== '*' && !/^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) {
-      throw new InvalidArgumentError(`"${host}" is not a host name, such as token-mock or .example.test (or * for any).`);
-    }
-  }
-  return [...previous, ...added];
-};
-
-const tenantId = (value: string) => {
-  if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');
-  return value;
-};
 
 const program = new Command('token-mock')
   .description('Faithful, stateful, deterministic mock of the WuKongIM user-token API and the Smile API')
@@ -94,38 +24,20 @@ const program = new Command('token-mock')
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-const serveCommand = program
-  .command('serve', { isDefault: true })
-  .description('serve the mock until SIGINT or SIGTERM; every flag is also an environment variable, TOKEN_MOCK_<FLAG_NAME>')
-  .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
-  .option('--host <address>', 'address to bind; loopback unless told otherwise', '127.0.0.1')
-  .addOption(new Option('--wukongim-port <port>', 'WuKongIM port').argParser(integer('--wukongim-port', 0, 65535)).default(5001))
+const serveCommand = serverOptions(
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the mock until SIGINT or SIGTERM; every flag is also an environment variable, TOKEN_MOCK_<FLAG_NAME>')
+    .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1)),
+)
   .addOption(
     new Option('--wukongim-ws-port <port>', 'WuKongIM IM WebSocket port (0: a free port)').argParser(integer('--wukongim-ws-port', 0, 65535)).default(5200),
   )
   .addOption(new Option('--wukongim-ws-addr <url>', 'the ws_addr GET /route answers, for a proxy in front (default: the IM port)').argParser(wsUrl))
-  .addOption(
-    new Option('--port <port>', 'serve everything on this one port: WuKongIM at /, Smile at /v1, the control API at /__mock; 0 picks a free one')
-      .argParser(integer('--port', 0, 65535))
-      .conflicts(['wukongimPort', 'smilePort']),
-  )
-  .option(
-    '--cors-origin <list>',
-    'origins allowed by CORS on both APIs (instead of any for WuKongIM, loopback for Smile) and on the control API (besides loopback); * for any',
-    origins,
-  )
-  .option('--allowed-hosts <list>', 'Host names served besides loopback names and IP addresses (.example.test for a domain; * for any)', hosts)
-  .addOption(
-    new Option('--log-format <format>', 'the request log on standard output: pretty (coloured on a terminal) or json, one object a line')
-      .choices(LOG_FORMATS)
-      .default('pretty'),
-  )
-  .option('--quiet', 'print only the banner and errors, no request log', false)
   .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
   .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
   .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
   .addOption(new Option('--start-time <iso>', 'start the clock frozen at this instant, for byte-identical runs').argParser(instant))
-  .addOption(new Option('--smile-port <port>', 'Smile port').argParser(integer('--smile-port', 0, 65535)).default(5002))
   .addOption(new Option('--users <n>', 'faker-seeded Smile users').argParser(integer('--users', 0, 1_000_000)).default(25))
   .option('--tenant-id <id>', 'tenant id of Smile user ids', tenantId, 'tenant')
   .addOption(new Option('--smile-token-ttl <duration>', 'Smile link-token lifetime, e.g. 90s, 15m, 5h').argParser(duration).default(5 * 3_600_000, '5h'))
@@ -134,13 +46,6 @@ const serveCommand = program
   .option('--smile-revoke-on-refresh', "a new Smile token revokes the user's older unused ones", false)
   .option('--strict-webhook-urls', 'accept only https webhook URLs, as the real Smile API does', false)
   .option('--strict', 'validate every response against the spec too', false)
-  .addOption(new Option('--max-body <bytes>', 'largest accepted request body').argParser(integer('--max-body', 1, 2 ** 31)).default(1024 * 1024))
-  .addOption(
-    new Option('--admin-max-body <bytes>', 'largest accepted request body on the control API (/__mock), whatever --max-body is')
-      .argParser(integer('--admin-max-body', 1, 2 ** 31))
-      .default(1024 * 1024),
-  )
-  .addOption(new Option('--journal-size <n>', 'requests kept in the journal').argParser(integer('--journal-size', 0, 1_000_000)).default(1000))
   .addOption(new Option('--wukongim-webhook <url>', 'POST user.onlinestatus to <url>?event=user.onlinestatus').argParser(url))
   .addOption(
     new Option('--wukongim-webhook-retry-delays <list>', 'mock-clock delays between the 5 attempts of a WuKongIM webhook')
@@ -196,22 +101,6 @@ const serveCommand = program
       .default(DEFAULT_BOUNDS['wukongim-ended-connections']),
   )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
-  .option('--admin-token <token>', 'require Authorization: Bearer <token> on the control API (/__mock); required off loopback')
-  .addOption(
-    new Option('--max-connections <n>', 'open TCP connections per port at most; more are closed at once')
-      .argParser(integer('--max-connections', 1, 1_000_000))
-      .default(1024),
-  )
-  .addOption(
-    new Option('--headers-timeout <duration>', 'real time a client has to send its request headers; a slower one is cut off')
-      .argParser(duration)
-      .default(10_000, '10s'),
-  )
-  .addOption(
-    new Option('--request-timeout <duration>', 'real time a client has to send its whole request (at least --headers-timeout)')
-      .argParser(duration)
-      .default(30_000, '30s'),
-  )
   .option('--state-file <file>', 'keep the state in <file>: restored at start, saved after changes and on shutdown')
   .addOption(
     new Option(
@@ -325,17 +214,6 @@ program
       junit: options.junit,
     });
   });
-
-/** Whether an address only this machine can reach. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** A usage error found after parsing: the message, and exit code 2. */
-function usage(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(2);
-}
 
 /**
  * Settings from the environment and from `serve --config FILE`, placed before the command line's own

@@ -1,6 +1,6 @@
 /** The request pipeline shared by every API: route, read and validate, handle, check the answer, journal. */
 
-import type { Api, ApiName } from './api.js';
+import type { Api, ApiName, ErrorCatalogue } from './api.js';
 import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
 import { isMockError, messageOf } from './errors.js';
@@ -62,6 +62,10 @@ export interface Dispatcher {
   dispatch(request: RequestLike, options?: DispatchOptions): Promise<WireReply | undefined>;
   /** The API that answers a path (a pathname, or a path with its query), within `scope` when given. */
   owner(path: string, scope?: ApiName): ApiName;
+  /** Checks an exchange the mock did not answer (a proxied one) against the operation its path names, without answering it. */
+  inspect(exchange: ForeignExchange, scope?: ApiName): Inspection;
+  /** An API's error catalogue, for answers in its shape made outside the pipeline (the proxy's 502 and 504). */
+  errors(api: ApiName): ErrorCatalogue;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
@@ -145,7 +149,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       // The journal keeps a bounded part of each (journal-entry.ts).
       request: { headers: headersOf(request), body: exchange.body },
-      response: { body: wire.body },
+      response: { headers: wire.headers, body: wire.body },
       fault: fault?.id ?? null,
       violations: violations.length === 0 ? NONE : violations.map(reported),
       error: failure,
@@ -161,42 +165,17 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       return { ...reply, headers: { ...reply.headers, allow: match.allowed.join(', ') } };
     }
     const { operation } = match;
-    const { violations } = exchange;
-    let body: unknown;
     await readRequestBody(api, request, operation, exchange);
-    const contentType = request.headers.get('content-type');
-    if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
-      // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
-      body = exchange.body;
-    } else if (operation.body && (exchange.body !== '' || operation.body.required)) {
-      if (!api.ignoresContentType && exchange.body !== '' && !isJson(contentType)) {
-        violations.push(
-          violation('header', '/content-type', 'mediaType', `must be one of ${operation.body.mediaTypes.join(', ')}, not ${contentType ?? '(none)'}`),
-        );
-        return api.errors.unsupportedMediaType(contentType ?? '(none)', operation);
-      }
-      const decoded = decode(api, operation, exchange.body as string);
-      if ('problem' in decoded) {
-        const message = decoded.pointer ? decoded.problem : `is not JSON: ${decoded.problem}`;
-        violations.push(violation('body', decoded.pointer ?? '', decoded.pointer ? 'type' : 'json', message));
-        return api.errors.malformedBody({ text: exchange.body as string, reason: decoded.problem }, operation);
-      }
-      body = decoded.value;
-      violations.push(...check(operation.body.validate, body, 'body'));
-    }
-    const params = collectParams(operation, url.searchParams, match.params);
-    if (operation.validateParams) violations.push(...locateParams(operation, check(operation.validateParams, params, 'query')));
-    if (violations.length > 0) {
-      const rejection = api.errors.invalidRequest(violations, operation, body);
-      if (rejection) return rejection;
-    }
+    const checked = checkRequest(api, operation, match.params, request.headers.get('content-type'), exchange.body ?? '', url, exchange.violations);
+    if ('rejection' in checked) return checked.rejection;
+    const { body, params } = checked;
     const handler = api.handlers[operation.id];
     if (!handler) return api.errors.internalError(`operation ${operation.id} has no handler`);
     const reply = await handler({ body, params, request, url });
     if (!context.strict) return reply;
     const broken = checkResponse(api, operation, reply);
     if (broken.length === 0) return reply;
-    violations.push(...broken);
+    exchange.violations.push(...broken);
     return api.errors.internalError(`the mock's response to ${operation.id} broke the spec: ${broken.map(describe).join('; ')}`);
   }
 
@@ -212,7 +191,64 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
     return select(query < 0 ? path : path.slice(0, query), scope).api.name;
   };
 
-  return { dispatch, owner };
+  function inspect(exchange: ForeignExchange, scope?: ApiName): Inspection {
+    const url = new URL(exchange.url);
+    const { api, router } = select(url.pathname, scope);
+    const match = router.match(exchange.method, url.pathname);
+    const violations: Violation[] = [];
+    if (match.kind !== 'operation') return { api: api.name, operation: undefined, violations };
+    const { operation } = match;
+    checkRequest(api, operation, match.params, exchange.headers.get('content-type'), exchange.body ?? '', url, violations);
+    if (exchange.response) violations.push(...foreignAnswerViolations(api, operation, exchange.response));
+    return { api: api.name, operation, violations };
+  }
+
+  const errors = (name: ApiName): ErrorCatalogue => (byName.get(name) as Api).errors;
+
+  return { dispatch, owner, inspect, errors };
+}
+
+/**
+ * Checks a request against its operation as the mock reads it: the content type, the body as the
+ * API's server decodes it, the body's schema and the parameters. Violations are added to
+ * `violations`; a request the API refuses comes back with the API's answer.
+ */
+function checkRequest(
+  api: Api,
+  operation: OperationSpec,
+  pathParams: Record<string, string>,
+  contentType: string | null,
+  text: string,
+  url: URL,
+  violations: Violation[],
+): { body: unknown; params: Record<string, unknown> } | { rejection: Reply } {
+  let body: unknown;
+  if (operation.body?.mediaTypes.includes(YAML) && isYaml(contentType)) {
+    // YAML is handed over as text: its reader reports problems by line, which a parsed value cannot.
+    body = text;
+  } else if (operation.body && (text !== '' || operation.body.required)) {
+    if (!api.ignoresContentType && text !== '' && !isJson(contentType)) {
+      violations.push(
+        violation('header', '/content-type', 'mediaType', `must be one of ${operation.body.mediaTypes.join(', ')}, not ${contentType ?? '(none)'}`),
+      );
+      return { rejection: api.errors.unsupportedMediaType(contentType ?? '(none)', operation) };
+    }
+    const decoded = decode(api, operation, text);
+    if ('problem' in decoded) {
+      const message = decoded.pointer ? decoded.problem : `is not JSON: ${decoded.problem}`;
+      violations.push(violation('body', decoded.pointer ?? '', decoded.pointer ? 'type' : 'json', message));
+      return { rejection: api.errors.malformedBody({ text, reason: decoded.problem }, operation) };
+    }
+    body = decoded.value;
+    violations.push(...check(operation.body.validate, body, 'body'));
+  }
+  const params = collectParams(operation, url.searchParams, pathParams);
+  if (operation.validateParams) violations.push(...locateParams(operation, check(operation.validateParams, params, 'query')));
+  if (violations.length > 0) {
+    const rejection = api.errors.invalidRequest(violations, operation, body);
+    if (rejection) return { rejection };
+  }
+  return { body, params };
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -258,21 +294,60 @@ function decode(api: Api, operation: OperationSpec, text: string): { value: unkn
 
 /** In strict mode an answer must match the spec; what it breaks becomes a 500 in the API's shape that names it. */
 function checkResponse(api: Api, operation: OperationSpec, reply: Reply): Violation[] {
-  const spec = operation.responses[String(reply.status)];
-  if (!spec) return [violation('response', '', 'status', `status ${reply.status} is not documented`)];
-  let violations: Violation[] = [];
-  if (reply.stream) return violations;
-  if (spec.validate) {
-    const validate = (api.profile && spec.profiles?.[api.profile]) || spec.validate;
-    violations = check(validate, bodyValue(reply.body), 'response');
-  } else if (reply.body !== undefined) {
-    violations = [violation('response', '', 'body', 'must have no body')];
-  }
+  if (reply.stream) return operation.responses[String(reply.status)] ? [] : answerViolations(api, operation, reply.status, undefined);
+  const violations = answerViolations(api, operation, reply.status, reply.body === undefined ? undefined : { value: bodyValue(reply.body) });
   // A pre-serialised answer must say on the wire exactly what its value says.
   if (reply.body instanceof JsonText && JSON.stringify(reply.body.value) !== reply.body.text) {
     violations.push(violation('response', '', 'serialisation', 'the serialised body differs from its value'));
   }
   return violations;
+}
+
+/** How an answer's status and body (absent: no body) break the operation's documented responses, in the API's profile. */
+function answerViolations(api: Api, operation: OperationSpec, status: number, body: { value: unknown } | undefined): Violation[] {
+  const spec = operation.responses[String(status)];
+  if (!spec) return [violation('response', '', 'status', `status ${status} is not documented`)];
+  if (spec.validate) {
+    const validate = (api.profile && spec.profiles?.[api.profile]) || spec.validate;
+    return check(validate, body?.value, 'response');
+  }
+  return body === undefined ? [] : [violation('response', '', 'body', 'must have no body')];
+}
+
+/** How an answer the mock did not make (an upstream's, through the proxy) breaks the spec: its media type, its JSON, its schema. */
+function foreignAnswerViolations(api: Api, operation: OperationSpec, response: NonNullable<ForeignExchange['response']>): Violation[] {
+  const { status, contentType, body } = response;
+  if (body === null || body === '') return answerViolations(api, operation, status, undefined);
+  if (!isJson(contentType)) {
+    const expected = operation.responses[String(status)]?.mediaType ?? 'application/json';
+    if (operation.responses[String(status)]?.validate)
+      return [violation('response', '/content-type', 'mediaType', `must be ${expected}, not ${contentType ?? '(none)'}`)];
+    return answerViolations(api, operation, status, { value: body });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return [violation('response', '', 'json', `is not JSON: ${(error as Error).message}`)];
+  }
+  return answerViolations(api, operation, status, { value });
+}
+
+/** An exchange the mock did not answer itself, as the proxy saw it: the request, and the upstream's answer once it came. */
+export interface ForeignExchange {
+  method: string;
+  url: string;
+  headers: { get(name: string): string | null };
+  /** The request body as text (decoded to UTF-8), or null for none. */
+  body: string | null;
+  response?: { status: number; contentType: string | null; body: string | null };
+}
+
+/** What the spec makes of a foreign exchange: the API and operation it is, and every way it breaks the spec. */
+export interface Inspection {
+  api: ApiName;
+  operation: OperationSpec | undefined;
+  violations: Violation[];
 }
 
 /** What one request and its answer came to, filled in as the pipeline goes. */

@@ -634,7 +634,7 @@ export interface components {
         /**
          * @description What the journal keeps of one exchange, bounded: bodies, the path and each header value are
          *     cut (ending with `…`), headers past 8 KiB are left out and counted, and violations are fitted
-         *     to 16 KiB. An entry's JSON is at most 180 KiB whatever the request.
+         *     to 16 KiB. An entry's JSON is at most 192 KiB whatever the request.
          */
         JournalEntry: {
             id: number;
@@ -667,9 +667,25 @@ export interface components {
                 body: string | null;
             };
             response: {
-                /** @description The raw body, cut at 4 KiB. */
+                /**
+                 * @description The answer's headers, each value cut at 1 KiB, while their names and values (plus 6
+                 *     each) stay within 2 KiB; absent on IM socket events, which have none.
+                 */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description The raw body, cut at 4 KiB; a proxied answer's as decoded from its content encoding
+                 *     (gzip, deflate, br), since that is what the spec describes.
+                 */
                 body: string | null;
             };
+            /**
+             * @description Present on exchanges `token-mock proxy` forwarded to the real provider: the answer is the
+             *     upstream's, and its violations are the provider's (in `response`) or the app's.
+             * @constant
+             */
+            proxied?: true;
             /** @description The id of the fault rule that shaped the answer. */
             fault: string | null;
             /**
@@ -1322,8 +1338,8 @@ export interface components {
         /** @description Items per page. */
         Limit: number;
         /**
-         * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
-         *     violations are cut), so a page is at most 18 MiB.
+         * @description Entries per page. An entry is at most 192 KiB of JSON (its bodies, headers, path and
+         *     violations are cut), so a page is at most 19 MiB.
          */
         LogLimit: number;
         /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
@@ -1410,8 +1426,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
-                 *     violations are cut), so a page is at most 18 MiB.
+                 * @description Entries per page. An entry is at most 192 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 19 MiB.
                  */
                 limit?: components["parameters"]["LogLimit"];
                 /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */
@@ -1473,8 +1489,8 @@ export interface operations {
                 /** @description Only the entries whose status starts with these digits (`4` for every 4xx, `404` for that one). */
                 status?: components["parameters"]["JournalStatus"];
                 /**
-                 * @description Entries per page. An entry is at most 180 KiB of JSON (its bodies, headers, path and
-                 *     violations are cut), so a page is at most 18 MiB.
+                 * @description Entries per page. An entry is at most 192 KiB of JSON (its bodies, headers, path and
+                 *     violations are cut), so a page is at most 19 MiB.
                  */
                 limit?: components["parameters"]["LogLimit"];
                 /** @description The `nextCursor` of the previous page. Opaque; one list's cursor is refused by another. */

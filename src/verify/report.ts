@@ -25,7 +25,7 @@ export function textReport(report: VerifyReport): string {
 }
 
 /** Text fit for XML: markup escaped, and the control characters XML 1.0 cannot carry dropped. */
-function xml(text: string): string {
+export function xml(text: string): string {
   let out = '';
   for (const char of text) {
     const code = char.charCodeAt(0);

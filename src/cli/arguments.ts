@@ -1,0 +1,85 @@
+/** The command line's argument parsers and checks, shared by its commands: each refuses a bad value with a message naming the flag. */
+import { InvalidArgumentError } from 'commander';
+import { toEpochMs } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
+
+export const integer = (name: string, min: number, max: number) => (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+  }
+  return Number(value);
+};
+export const duration = (value: string) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+export const instant = (value: string) => {
+  try {
+    return new Date(toEpochMs(value)).toISOString();
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not an ISO 8601 date-time, such as 2026-01-01T00:00:00Z.`);
+  }
+};
+
+export const durations = (value: string) => value.split(',').map((part) => duration(part.trim()));
+export const url = (value: string) => {
+  try {
+    return new URL(value).href;
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
+  }
+};
+export const wsUrl = (value: string) => {
+  if (!/^wss?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`"${value}" is not a WebSocket address, such as ws://im.example.test:5200.`);
+  return value;
+};
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== ''),
+];
+export const origins = (value: string, previous: string[] = []) => {
+  const added = list(value);
+  for (const origin of added) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '').toLowerCase()) {
+      throw new InvalidArgumentError(`"${origin}" is not an origin, such as http://localhost:5173 or https://app.example.test (or * for any).`);
+    }
+  }
+  return [...previous, ...added];
+};
+export const hosts = (value: string, previous: string[] = []) => {
+  const added = list(value).map((host) => host.toLowerCase());
+  for (const host of added) {
+    if (host !== '*' && !/^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) {
+      throw new InvalidArgumentError(`"${host}" is not a host name, such as token-mock or .example.test (or * for any).`);
+    }
+  }
+  return [...previous, ...added];
+};
+
+export const tenantId = (value: string) => {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');
+  return value;
+};
+
+/** Whether an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** A usage error found after parsing: the message, and exit code 2. */
+export function usage(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(2);
+}
