@@ -439,6 +439,9 @@ async function main(): Promise<void> {
   }
   files['public-types.ts'] = publicTypesModule(documents);
   files['har.validators.ts'] = await harValidatorFile();
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+  files['version.ts'] =
+    `${HEADER}// From package.json: the version recordings name as their creator.\nexport const PACKAGE_VERSION = ${JSON.stringify(version)};\n`;
   await mkdir(outDir, { recursive: true });
   const stale: string[] = [];
   for (const [file, content] of Object.entries(files)) {

@@ -35,7 +35,12 @@ export interface ServeOptions extends ListenerOptions {
  * Answers a request the mock does not, behind the same edge: `token-mock proxy` forwards it to the
  * real provider. It gets the API the path belongs to and the edge's headers for the answer (CORS).
  */
-export type Forwarder = (incoming: IncomingMessage, outgoing: ServerResponse, api: Exclude<ApiName, 'admin'>, headers?: Record<string, string>) => Promise<void>;
+export type Forwarder = (
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  api: Exclude<ApiName, 'admin'>,
+  headers?: Record<string, string>,
+) => Promise<void>;
 
 /** What the request listener takes: the API it is limited to, the edge's rules, and a forwarder for every path outside the control API. */
 export interface ListenerOptions extends FetchOptions, EdgeOptions {

@@ -33,6 +33,8 @@ export type LogEvent =
       fault: string | null;
       /** The first way the request (or, in strict mode, the answer) broke the spec. */
       violation: string | null;
+      /** Forwarded to the real provider by `token-mock proxy`: the answer is the upstream's. */
+      proxied?: boolean;
     }
   | { kind: 'refused' | 'preflight'; time: number; api: string; method: string; path: string; status: number; rule: string | null; detail: string | null }
   | {
@@ -169,6 +171,7 @@ function requestEvent(entry: RecordedEntry): LogEvent {
     operationId: entry.operationId,
     fault: entry.fault,
     violation: first ? `${first.in}${first.path}: ${first.message}` : null,
+    ...(entry.proxied ? { proxied: true } : {}),
   };
 }
 
@@ -214,6 +217,7 @@ function prettyLine(event: LogEvent, color: boolean): string {
   switch (event.kind) {
     case 'request': {
       let text = `${time} ${event.api.padEnd(8)} ${event.method} ${event.path} ${statusText(event.status)} ${event.ms}ms ${event.operationId ?? '-'}`;
+      if (event.proxied) text += ` ${paint('cyan', 'proxied')}`;
       if (event.fault) text += ` ${paint('magenta', `fault=${event.fault}`)}`;
       if (event.violation) text += ` ${paint('yellow', `violation: ${event.violation}`)}`;
       return text;

@@ -10,6 +10,7 @@ import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
 import { logOutput } from './log-output.js';
+import { openRecording, recordingNote } from './recording.js';
 import { attachRequestLog, createRequestLog, type LogFormat } from './request-log.js';
 import { openStateFile } from './state-file.js';
 
@@ -71,6 +72,10 @@ export interface ServeSettings {
   requestTimeout: number;
   /** Fault rules from the config file. */
   faults: FaultRule[];
+  /** `--record`: the HAR file, its bound, and whether secrets are kept. */
+  record?: string;
+  recordMaxEntries: number;
+  recordSecrets: boolean;
   /** Where the state is kept between runs, and the longest a change waits to be saved there. */
   stateFile?: string;
   stateSaveInterval?: number;
@@ -164,6 +169,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     write: output.write,
   });
   const { edge } = attachRequestLog(mock, log);
+  const recording = await openRecording(mock, settings);
   const listen = async <T>(port: number, flag: string, open: () => Promise<T>): Promise<T> => {
     try {
       return await open();
@@ -235,6 +241,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   console.log(`  dashboard ${control.replaceAll('/__mock', '/__mock/ui')}`);
   if (settings.wukongimWebhook) console.log(`  WuKongIM webhook  ${settings.wukongimWebhook}`);
   if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
+  if (settings.record) console.log(`  recording ${recordingNote(settings)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
@@ -256,6 +263,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     await Promise.race([Promise.all(servers.map((server) => server.close())), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     const left = await mock.webhooks.drain(settings.shutdownGrace);
     await mock.flush(); // --state-file: the last changes, now that no request can make more
+    await recording?.close();
     const dropped = left.queued + left.onTheWire + left.retrying;
     log.flush();
     await output.drain(1_000);

@@ -64,6 +64,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/har": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kept journal as a HAR 1.2 recording
+         * @description Every HTTP exchange the journal holds, oldest first, as HAR 1.2: bodies as far as the journal
+         *     keeps them (a body cut at 4 KiB says so in its `comment`), the answer's headers, and the
+         *     mock's own view of each under `_tokenMock` (API, operation, proxied, violations). Credentials
+         *     in headers, WuKongIM tokens, Smile link tokens and webhook secrets are `REDACTED`. IM socket
+         *     events are left out: they are no HTTP exchange. Playwright's `routeFromHAR` and
+         *     @mswjs/source's `fromTraffic` replay it.
+         */
+        get: operations["getHar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/state": {
         parameters: {
             query?: never;
@@ -700,6 +725,20 @@ export interface components {
              *     are also reported through the `onError` option, which the CLI prints.
              */
             error: string | null;
+        };
+        /** @description A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/); the har-schema package's schema checks it in full. */
+        HarDocument: {
+            log: {
+                /** @constant */
+                version: "1.2";
+                creator: {
+                    name: string;
+                    version: string;
+                };
+                entries: {
+                    [key: string]: unknown;
+                }[];
+            };
         };
         /** @description How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
         BoundedCount: {
@@ -1454,6 +1493,28 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getHar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A HAR 1.2 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarDocument"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };

@@ -21,6 +21,8 @@ export type ControlClockChange = admin_components['schemas']['ClockChange'];
 export type ControlResetResult = admin_components['schemas']['ResetResult'];
 /** `JournalEntry` of openapi/admin.yaml: What the journal keeps of one exchange, bounded: bodies, the path and each header value are cut (ending with `…`), headers past 8 KiB are left out and counted, and violations are fitted to 16 KiB. */
 export type ControlJournalEntry = admin_components['schemas']['JournalEntry'];
+/** `HarDocument` of openapi/admin.yaml: A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/); the har-schema package's schema checks it in full. */
+export type ControlHarDocument = admin_components['schemas']['HarDocument'];
 /** `BoundedCount` of openapi/admin.yaml: How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
 export type ControlBoundedCount = admin_components['schemas']['BoundedCount'];
 /** `TokenCount` of openapi/admin.yaml: The link tokens held, with their bound, and those forgotten after the retention period. */

@@ -8,6 +8,8 @@ import { decodeCursor, encodeCursor, heldArray, oldestFirst } from '../../core/p
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/admin.operations.js';
 import type { components, operations as Operations } from '../../generated/admin.types.js';
+import { PACKAGE_VERSION } from '../../generated/version.js';
+import { harDocument, harEntry } from '../../har/write.js';
 import type { MockServices } from '../../services.js';
 import { builtDashboard, type DashboardFiles, dashboardFile } from './dashboard.js';
 import { answerPage, pageRequest, scenarioPage } from './pages.js';
@@ -62,6 +64,11 @@ export function createAdmin(targets: AdminTargets): Api {
     getJournal({ params }) {
       const page = journal.page({ api: params.api, operation: params.operation, status: params.status, ...pageRequest('journal', params) });
       return { status: 200, body: { ...answerPage('journal', page), capacity: journal.capacity, recorded: journal.total } };
+    },
+    getHar: () => {
+      const entries = journal.entries().flatMap((entry) => harEntry(entry, { cut: true }) ?? []);
+      // har-format's interfaces carry no index signature, which the spec's open entry objects have.
+      return { status: 200, body: harDocument(entries, PACKAGE_VERSION) as unknown as Schemas['HarDocument'] };
     },
     getState: () => ({
       status: 200,
