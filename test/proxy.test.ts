@@ -7,27 +7,29 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import harSchemas from 'har-schema';
+import ajvModule from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { createMock, type Mock } from 'token-mock';
 import { type RunningServer, serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxy, type Proxy } from '../src/proxy/index.js';
+import { createProxy, type MockProxy } from '../src/proxy/index.js';
 import { refusingUrl } from './support/receiver.js';
 import { SANDBOX } from './support/smile.js';
 
 /** The HAR 1.2 schema as the har-schema package gives it (draft-06, its keywords read the same by ajv's default draft). */
 function harValidator() {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
+  // CommonJS modules whose `exports.default` is the real export; har-schema ships JSON without types.
+  const ajv = new ajvModule.default({ allErrors: true, strict: false });
+  ajvFormats.default(ajv);
+  const harSchemas = createRequire(import.meta.url)('har-schema') as Record<string, object>;
   ajv.addMetaSchema({ $id: 'http://json-schema.org/draft-06/schema#', type: ['object', 'boolean'] });
-  for (const schema of Object.values(harSchemas as Record<string, object>)) ajv.addSchema(schema);
+  for (const schema of Object.values(harSchemas)) ajv.addSchema(schema);
   return ajv.getSchema('har.json#') as ((data: unknown) => boolean) & { errors?: unknown };
 }
 
@@ -105,10 +107,10 @@ let wrongUrl: string;
 let upstreamMock: Mock;
 let upstream: RunningServer;
 let proxyMock: Mock;
-let proxy: Proxy;
+let proxy: MockProxy;
 let front: RunningServer;
 let toWrong: RunningServer;
-let wrongProxy: Proxy;
+let wrongProxy: MockProxy;
 let wrongMock: Mock;
 
 beforeAll(async () => {

@@ -77,8 +77,7 @@ export interface paths {
          *     keeps them (a body cut at 4 KiB says so in its `comment`), the answer's headers, and the
          *     mock's own view of each under `_tokenMock` (API, operation, proxied, violations). Credentials
          *     in headers, WuKongIM tokens, Smile link tokens and webhook secrets are `REDACTED`. IM socket
-         *     events are left out: they are no HTTP exchange. Playwright's `routeFromHAR` and
-         *     @mswjs/source's `fromTraffic` replay it.
+         *     events are left out: they are no HTTP exchange. @mswjs/source's `fromTraffic` replays it.
          */
         get: operations["getHar"];
         put?: never;

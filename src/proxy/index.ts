@@ -27,7 +27,7 @@ export interface ProxyOptions {
 }
 
 /** A proxy over one mock: the forwarder the node server calls for every path outside the control API, and what it saw. */
-export interface Proxy {
+export interface MockProxy {
   readonly forward: Forwarder;
   readonly report: ProxyReport;
 }
@@ -40,7 +40,7 @@ const JOURNAL_DETAILS = { wukongim: Object.freeze({ api: 'wukongim' }), smile: O
  * never touched by proxied traffic.
  * @example const proxy = createProxy(mock, { upstreams: { smile: new URL('https://sandbox.test/v1') } }); await serve(mock, { api: 'smile', forward: proxy.forward });
  */
-export function createProxy(mock: Mock, options: ProxyOptions): Proxy {
+export function createProxy(mock: Mock, options: ProxyOptions): MockProxy {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const report = createProxyReport();
   const keep = mock.options.maxBodyBytes;
