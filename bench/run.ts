@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { dashboardCost, describeCost } from './dashboard.js';
 import { imLines, imRounds } from './im.js';
 import { mswDispatch } from './msw.js';
-import { call, here, launch, rssMb, SANDBOX, startMock, stopAll } from './processes.js';
+import { CLI, call, here, launch, rssMb, SANDBOX, startMock, stopAll } from './processes.js';
 import { ROWS, type Row } from './rows.js';
 import { deliveryRate, makePending } from './webhooks.js';
 
@@ -98,6 +98,13 @@ async function main(): Promise<void> {
       console.log(line.join(' | '));
     }
 
+    // The proxy in front of the small mock, against calling that mock directly, round by round.
+    const [, proxyUrl] = (await launch([CLI, 'proxy', '--port', '0', '--wukongim-upstream', small.wukongim], /control\s+(http:\/\/\S+)\/__mock/)).match;
+    const proxied: { direct: Measure; proxied: Measure }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const direct = await measure(`${small.wukongim}/user/token`, ROWS[0] as Row);
+      proxied.push({ direct, proxied: await measure(`${proxyUrl}/user/token`, ROWS[0] as Row) });
+    }
     const msw = await mswDispatch(3);
     const im = await imRounds(ROUNDS);
     const rate = await deliveryRate(small.smile, `${receiverUrl}/hook`, DELIVERIES);
@@ -160,6 +167,10 @@ async function main(): Promise<void> {
     lines.push(
       `GET /v1/users?size=10 with ${pendingStats.pending} deliveries pending: ${Math.round(pending.rps)} req/s against ${Math.round(idle.rps)} idle, ${pct(pending.rps / idle.rps)} (target ≥ 80%: ${verdict(pending.rps / idle.rps >= 0.8)})`,
     );
+    const proxyRatios = proxied.map((run) => run.proxied.rps / run.direct.rps);
+    lines.push(
+      `POST /user/token through token-mock proxy: ${Math.round(mean(proxied.map((run) => run.proxied.rps)))} req/s against ${Math.round(mean(proxied.map((run) => run.direct.rps)))} direct to its upstream, ${pct(mean(proxyRatios))} (${proxyRatios.map(pct).join(', ')}; target ≥ 50%: ${verdict(mean(proxyRatios) >= 0.5)}); p50 added ${Math.max(...proxied.map((run) => run.proxied.p50 - run.direct.p50))} ms, p99 added ${Math.max(...proxied.map((run) => run.proxied.p99 - run.direct.p99))} ms`,
+    );
     lines.push(...imLines(im));
     lines.push(...describeCost(dashboard));
     console.log(lines.join('\n'));
@@ -170,6 +181,7 @@ async function main(): Promise<void> {
       startupMs: startup,
       seeding100k: { readyMs: large.ms, rssMb: largeRss },
       mswDispatch: msw,
+      proxy: { runs: proxied, ratios: proxyRatios },
       webhookDeliveriesPerSecond: rate,
       pendingVsIdle: { pending: pending.rps, idle: idle.rps, pendingDeliveries: pendingStats.pending },
     });
