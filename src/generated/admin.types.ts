@@ -721,7 +721,8 @@ export interface components {
             /**
              * @description What went wrong inside the mock while answering (its answer was then a 500 in the API's own
              *     shape), as the error's name and message cut at 1 KiB; null when nothing did. Such failures
-             *     are also reported through the `onError` option, which the CLI prints.
+             *     are also reported through the `onError` option, which the CLI prints. On a proxied
+             *     exchange: why the upstream gave no answer, or broke off (unreachable, reset, timed out).
              */
             error: string | null;
         };

@@ -15,7 +15,7 @@ export type UpstreamFailure = { kind: 'unreachable' | 'reset' | 'timeout'; messa
 /** What came of a forwarded exchange. */
 export interface Forwarded {
   /** The upstream's answer as it was passed on; absent when none came (then `failure` says why). */
-  response?: { status: number; statusText: string; headers: Record<string, string> };
+  response?: { status: number; headers: Record<string, string> };
   /** The bodies as far as they were kept (up to the limit), and whether they went past it. */
   requestBody: Buffer;
   requestCut: boolean;
@@ -95,7 +95,7 @@ export function forward(incoming: IncomingMessage, outgoing: ServerResponse, tar
       clearTimeout(timer);
       const status = answer.statusCode ?? 502;
       const headers = answeredHeaders(answer.rawHeaders, options.extraHeaders);
-      result.response = { status, statusText: answer.statusMessage ?? '', headers: journalHeaders(answer.headers) };
+      result.response = { status, headers: journalHeaders(answer.headers) };
       // Node adds a Date header of its own unless told not to: the upstream's headers go as they came.
       outgoing.sendDate = false;
       outgoing.writeHead(status, answer.statusMessage, headers);
