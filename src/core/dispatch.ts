@@ -149,7 +149,7 @@ export function createDispatcher(apis: Api[], context: DispatchContext): Dispatc
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       // The journal keeps a bounded part of each (journal-entry.ts).
       request: { headers: headersOf(request), body: exchange.body },
-      response: { headers: wire.headers, body: wire.body },
+      response: { body: wire.body },
       fault: fault?.id ?? null,
       violations: violations.length === 0 ? NONE : violations.map(reported),
       error: failure,

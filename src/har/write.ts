@@ -31,7 +31,7 @@ export function harEntry(entry: HarSource | RecordedEntry, options: HarOptions =
   const url = new URL(`http://${host}${entry.path.startsWith('/') ? entry.path : `/${entry.path}`}`);
   const requestBody = keep(entry.request.body);
   const responseBody = keep(entry.response.body);
-  const responseHeaders = entry.response.headers ?? {};
+  const responseHeaders = entry.response.headers ?? ownHeaders(entry);
   const marks = (text: string | null) =>
     options.cut && text !== null && text.length > JOURNAL_BODY_LIMIT ? { comment: `cut at ${JOURNAL_BODY_LIMIT} characters by the journal` } : {};
   const duration = Math.max(0, entry.durationMs);
@@ -105,6 +105,14 @@ function pairs(headers: Record<string, string>): Header[] {
     out.push({ name, value: headers[name] as string });
   }
   return out;
+}
+
+/**
+ * The headers of one of the mock's own answers, which the journal does not keep (they cost more per
+ * request than the rest of the entry): every WuKongIM and Smile answer with a body is JSON.
+ */
+function ownHeaders(entry: HarSource | RecordedEntry): Record<string, string> {
+  return entry.api !== 'admin' && entry.response.body !== null ? { 'content-type': 'application/json; charset=utf-8' } : {};
 }
 
 const encoder = new TextEncoder();
