@@ -4,9 +4,8 @@ import { serve } from '../adapters/node.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { createMock } from '../mock.js';
 import { createProxy, type Upstreams } from '../proxy/index.js';
-import { logOutput } from './log-output.js';
 import { openRecording, recordingNote } from './recording.js';
-import { attachRequestLog, createRequestLog } from './request-log.js';
+import { standardRequestLog } from './request-log.js';
 import type { ServerFlags } from './server-options.js';
 
 /** The proxy command's settings, parsed and checked. */
@@ -33,14 +32,7 @@ export async function runProxy(settings: ProxySettings, version: string): Promis
     smile: { users: 0 },
   });
   const proxy = createProxy(mock, { upstreams: settings.upstreams, timeoutMs: settings.upstreamTimeout });
-  const output = logOutput(1);
-  const log = createRequestLog({
-    format: settings.logFormat,
-    quiet: settings.quiet,
-    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-    write: output.write,
-  });
-  const { edge } = attachRequestLog(mock, log);
+  const { output, log, edge } = standardRequestLog(mock, settings.logFormat, settings.quiet);
   const recording = await openRecording(mock, settings);
   const open = async (api: 'wukongim' | 'smile' | undefined, port: number, flag: string) => {
     try {

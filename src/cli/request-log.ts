@@ -14,6 +14,7 @@ import type { EdgeEvent } from '../adapters/edge.js';
 import type { DeliveryAttempt } from '../core/delivery-log.js';
 import type { RecordedEntry } from '../core/journal.js';
 import type { Mock } from '../mock.js';
+import { logOutput } from './log-output.js';
 
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -156,6 +157,17 @@ export function attachRequestLog(mock: Mock, log: RequestLog): { edge: (event: E
       for (const stop of stops) stop();
     },
   };
+}
+
+/**
+ * The log a command that listens prints: on standard output (coloured on a terminal unless NO_COLOR),
+ * subscribed to the mock. Returns the output to drain at shutdown, the log to flush, and the edge listener.
+ * @example const { output, log, edge } = standardRequestLog(mock, 'pretty', false);
+ */
+export function standardRequestLog(mock: Mock, format: LogFormat, quiet: boolean) {
+  const output = logOutput(1);
+  const log = createRequestLog({ format, quiet, color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined, write: output.write });
+  return { output, log, edge: attachRequestLog(mock, log).edge };
 }
 
 function requestEvent(entry: RecordedEntry): LogEvent {

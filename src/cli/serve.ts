@@ -9,9 +9,8 @@ import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
-import { logOutput } from './log-output.js';
 import { openRecording, recordingNote } from './recording.js';
-import { attachRequestLog, createRequestLog, type LogFormat } from './request-log.js';
+import { type LogFormat, standardRequestLog } from './request-log.js';
 import { openStateFile } from './state-file.js';
 
 /** The serve command's settings, parsed and checked. */
@@ -161,14 +160,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     process.exit(2);
   }
   stateFile?.exitIfRefused(settings.seed);
-  const output = logOutput(1);
-  const log = createRequestLog({
-    format: settings.logFormat,
-    quiet: settings.quiet,
-    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-    write: output.write,
-  });
-  const { edge } = attachRequestLog(mock, log);
+  const { output, log, edge } = standardRequestLog(mock, settings.logFormat, settings.quiet);
   const recording = await openRecording(mock, settings);
   const listen = async <T>(port: number, flag: string, open: () => Promise<T>): Promise<T> => {
     try {
