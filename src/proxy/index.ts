@@ -87,7 +87,7 @@ export function createProxy(mock: Mock, options: ProxyOptions): MockProxy {
     const requestHeaders = headersOf(incoming);
     const requestBody = forwarded && forwarded.requestBody.length > 0 ? forwarded.requestBody.toString('utf8') : null;
     // A body cut at the limit cannot be checked: what is missing would read as a violation.
-    const checkable = forwarded?.response !== undefined && !forwarded.responseCut && answered.body !== undefined;
+    const checkable = forwarded?.response !== undefined && !forwarded.responseCut;
     const inspection = mock.contract.inspect(
       {
         method: incoming.method ?? 'GET',
