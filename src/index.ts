@@ -24,6 +24,7 @@ export { BodyTooLargeError } from './core/request.js';
 // The wire types of the three APIs, named after each spec (SmileUser, SmileWebhookEvent<'USER_CREATED'>,
 // WukongimUpdateTokenRequest, ControlClockState, …): scripts/generate.ts writes the list from openapi/.
 export type * from './generated/public-types.js';
+export type { HarSeedReport, Recording } from './har/seed.js';
 export { createMock, type FetchOptions, type HandleOptions, type Mock, type MockOptions, type WebhookOptions } from './mock.js';
 export type { PersistOptions, SnapshotStore, StorageLike } from './persistence.js';
 export type { Scenarios } from './scenarios/index.js';

@@ -20,6 +20,7 @@ import type { Part } from './core/part.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
+import { type HarSeedReport, type Recording, type SeedTarget, seedFromHar } from './har/seed.js';
 import { createPersistence, type PersistOptions } from './persistence.js';
 import { createScenarios } from './scenarios/index.js';
 import { checkScenario, type Scenario } from './scenarios/parse.js';
@@ -51,6 +52,14 @@ export interface MockOptions {
   adminToken?: string;
   /** Scenarios loaded at the start, and again after every reset. Check text first with `parseScenario`. */
   scenarios?: Scenario[];
+  /**
+   * HAR 1.2 recordings (the mock's own, or any with the providers' traffic) whose answers seed the
+   * state at the start, and again after every reset: Smile users and webhook subscriptions, WuKongIM
+   * device slots, beside the faker-seeded users (`smile.users: 0` for none). A HAR document, or one
+   * with a label for messages. One that is not HAR 1.2, or whose answers contradict the spec, makes
+   * `createMock` throw a MockError of kind `invalid-har`.
+   */
+  fromHar?: readonly (object | Recording)[];
   /**
    * Keeps the state (users, tokens, webhooks, device slots, connections, the clock and the random
    * sequence) in a Storage such as `localStorage` (or any `store`), so that a page reload finds it
@@ -133,6 +142,14 @@ export interface Mock extends MockServices {
   snapshot(): MockSnapshot;
   /** Puts a snapshot's state in place; when any part of it is wrong, throws a MockError of kind `invalid-snapshot` naming each, and changes nothing. */
   restore(snapshot: MockSnapshot): void;
+  /**
+   * Adds the state a HAR 1.2 recording shows (as `fromHar` does at the start), and says what it added
+   * and what it could not reproduce; throws a MockError of kind `invalid-har` and changes nothing when
+   * the document is not HAR 1.2 or its answers contradict the spec.
+   */
+  seedFromHar(document: unknown, label?: string): HarSeedReport;
+  /** What `fromHar` seeded at the start or the last reset; undefined without it. */
+  readonly seeded: HarSeedReport | undefined;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
   /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
@@ -185,6 +202,15 @@ export function createMock(options: MockOptions = {}): Mock {
   const webhooks = createWebhooks(outbox, deliveryLog, { smile: smile.service, wukongim: wukongim.service });
   const runner = createScenarioRunner({ clock, smile: smile.service, wukongim: wukongim.service, webhooks, faults, changes });
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
+  const recordings = (options.fromHar ?? []).map((item, i): Recording => (isRecording(item) ? item : { label: `fromHar[${i}]`, document: item }));
+  let seeded: HarSeedReport | undefined;
+  /** The secrets seeded for subscriptions recorded with theirs redacted, by webhook id: the control API shows them. */
+  const seededSecrets = new Map<string, string>();
+  const seedRecordings = (list: readonly Recording[]) => {
+    const report = seedFromHar(seedTarget, list);
+    for (const { webhookId, secret } of report.secrets) seededSecrets.set(webhookId, secret);
+    return report;
+  };
 
   const reset = () => {
     for (const part of parts) part.reset();
@@ -208,6 +234,8 @@ export function createMock(options: MockOptions = {}): Mock {
     changes,
     stream: options.stream,
     dashboard: options.dashboard,
+    seedFromHar: (document) => seedRecording(document),
+    seededSecret: (webhookId) => seededSecrets.get(webhookId),
   });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.
@@ -230,6 +258,13 @@ export function createMock(options: MockOptions = {}): Mock {
     },
     wukongim.api,
     smile.api,
+    {
+      name: 'recordings',
+      reset: () => seededSecrets.clear(),
+      arm: () => {
+        if (recordings.length > 0) seeded = seedRecordings(recordings);
+      },
+    },
     admin,
     { name: 'faults', reset: () => faults.clear(), arm: () => faults.set(options.faults ?? []) },
     {
@@ -240,10 +275,7 @@ export function createMock(options: MockOptions = {}): Mock {
       },
     },
   ];
-  for (const part of parts) part.arm?.();
-
   const { snapshot, restore } = createSnapshots(settings.seed, parts);
-  const persistence = options.persist && createPersistence(options.persist, { snapshot, restore }, options.onError);
   const dispatcher = createDispatcher(parts.filter(isApi), {
     clock,
     journal,
@@ -253,6 +285,20 @@ export function createMock(options: MockOptions = {}): Mock {
     onError: options.onError,
     changes,
   });
+  const seedTarget: SeedTarget = { seed: settings.seed, tokenTtl: wukongim.service.tokenTtl, inspect: dispatcher.inspect, snapshot, restore };
+  // Armed once everything the parts use exists (recordings are read through the dispatcher's specs), and before a persisted state is restored over it.
+  for (const part of parts) part.arm?.();
+  const persistence = options.persist && createPersistence(options.persist, { snapshot, restore }, options.onError);
+  const stateChanged = () => {
+    changes.publish('reset');
+    persistence?.changed();
+  };
+
+  function seedRecording(document: unknown, label = 'the recording'): HarSeedReport {
+    const report = seedRecordings([{ label, document }]);
+    stateChanged();
+    return report;
+  }
 
   async function handle(request: RequestLike, handleOptions?: HandleOptions): Promise<WireReply | undefined> {
     const wire = await dispatcher.dispatch(request, handleOptions);
@@ -269,8 +315,11 @@ export function createMock(options: MockOptions = {}): Mock {
     snapshot,
     restore(saved) {
       restore(saved);
-      changes.publish('reset');
-      persistence?.changed();
+      stateChanged();
+    },
+    seedFromHar: seedRecording,
+    get seeded() {
+      return seeded;
     },
     reset() {
       reset();
@@ -281,6 +330,10 @@ export function createMock(options: MockOptions = {}): Mock {
     contract: { inspect: dispatcher.inspect, errors: dispatcher.errors },
     options: settings,
   };
+}
+
+function isRecording(item: object): item is Recording {
+  return 'document' in item && 'label' in item && !('log' in item);
 }
 
 function isApi(part: Part): part is Api {

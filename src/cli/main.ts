@@ -101,6 +101,11 @@ const serveCommand = serverOptions(
       .default(DEFAULT_BOUNDS['wukongim-ended-connections']),
   )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
+  .option(
+    '--from-har <file>',
+    'seed users, webhook subscriptions and device slots from a HAR 1.2 recording, at start and after every reset (repeatable; at most 64 MiB each)',
+    collect,
+  )
   .option('--state-file <file>', 'keep the state in <file>: restored at start, saved after changes and on shutdown')
   .addOption(
     new Option(
@@ -163,6 +168,7 @@ const serveCommand = serverOptions(
         maxImConnections: options.maxImConnections,
         maxEndedImConnections: options.maxEndedImConnections,
         scenarios: options.scenario ?? [],
+        fromHar: options.fromHar ?? [],
         adminToken: options.adminToken,
         maxConnections: options.maxConnections,
         headersTimeout: options.headersTimeout,
@@ -288,7 +294,7 @@ async function withSettings(argv: string[]): Promise<string[]> {
     const flags = new Set(serveCommand.options.map((option) => option.long?.slice(2) ?? ''));
     const { ConfigError, readConfig } = await import('./config.js');
     try {
-      const config = await readConfig(file, flags, new Set(['scenario', 'state-file']));
+      const config = await readConfig(file, flags, new Set(['scenario', 'from-har', 'state-file']));
       configured = config;
       for (const [key, args] of config.settings) settings.set(key, args);
     } catch (error) {

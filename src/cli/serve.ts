@@ -7,8 +7,10 @@ import { basicAuthorization } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
+import { seedSummary } from '../har/seed.js';
 import { createMock } from '../mock.js';
 import { parseScenario, type Scenario } from '../scenarios/parse.js';
+import { readRecordings } from './from-har.js';
 import { openRecording, recordingNote } from './recording.js';
 import { type LogFormat, standardRequestLog } from './request-log.js';
 import { openStateFile } from './state-file.js';
@@ -64,6 +66,8 @@ export interface ServeSettings {
   maxEndedImConnections: number;
   /** Scenario files to load at start. */
   scenarios: string[];
+  /** HAR recordings whose state is seeded at start and after every reset. */
+  fromHar: string[];
   adminToken?: string;
   maxConnections: number;
   /** Real ms a client has to send its headers, and its whole request, on every port. */
@@ -108,6 +112,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     mock = createMock({
       persist: stateFile && { store: stateFile.store, interval: settings.stateSaveInterval },
       scenarios: await readScenarios(settings.scenarios),
+      fromHar: await readRecordings(settings.fromHar),
       adminToken: settings.adminToken,
       faults: settings.faults,
       webhooks: {
@@ -235,6 +240,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
   if (stateFile) console.log(`  state     ${stateFile.describe(mock, settings.stateSaveInterval)}`);
   if (settings.record) console.log(`  recording ${recordingNote(settings)}`);
   for (const scenario of mock.scenarios.list()) console.log(`  scenario  ${scenario.name} (${scenario.steps} steps)`);
+  if (mock.seeded) for (const [i, line] of seedSummary(mock.seeded).entries()) console.log(i === 0 ? `  seeded    ${line}` : `    ${line}`);
   console.log('  Smile credentials (HTTP Basic):');
   for (const credential of mock.smile.credentials) console.log(`    ${credential.key} / ${credential.secret}  ${credential.mode}`);
   if (example) console.log(`  try: curl -s -X POST ${smileUrl}/v1/users -H 'Authorization: ${basicAuthorization(example)}'`);

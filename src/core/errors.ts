@@ -9,11 +9,20 @@ import type { ApiName } from './api.js';
  * What went wrong, as the catalogues know it:
  * - `invalid-fault`, `invalid-event`, `invalid-scenario`, `invalid-snapshot`: input that passes the
  *   schema but makes no sense (the `errors` name each part);
+ * - `invalid-har`: a recording that is not HAR 1.2, or whose answers contradict the spec;
  * - `invalid-cursor`: a page cursor the list did not issue (the `errors` point into the cursor);
  * - `not-found`: the thing named does not exist;
  * - `token-refused`: a link token cannot be used (its reason is in `reason`).
  */
-export type MockErrorKind = 'invalid-fault' | 'invalid-event' | 'invalid-scenario' | 'invalid-snapshot' | 'invalid-cursor' | 'not-found' | 'token-refused';
+export type MockErrorKind =
+  | 'invalid-fault'
+  | 'invalid-event'
+  | 'invalid-scenario'
+  | 'invalid-snapshot'
+  | 'invalid-har'
+  | 'invalid-cursor'
+  | 'not-found'
+  | 'token-refused';
 
 /** One part of an input that is wrong: a JSON Pointer into it (`/body/status`) and why. */
 export interface ErrorDetail {

@@ -4,7 +4,7 @@ import type { OperationSpec, Validator } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getHar' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listMessages' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getHar' | 'seedFromHar' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listMessages' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -49,6 +49,15 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: undefined,
     body: undefined,
     responses: { '200': { mediaType: 'application/json', validate: v.getHar_200 }, '401': { mediaType: 'application/problem+json', validate: v.getHar_401 }, '403': { mediaType: 'application/problem+json', validate: v.getHar_403 } },
+  },
+  seedFromHar: {
+    id: 'seedFromHar',
+    method: 'POST',
+    path: '/har',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.seedFromHar_body },
+    responses: { '200': { mediaType: 'application/json', validate: v.seedFromHar_200 }, '400': { mediaType: 'application/problem+json', validate: v.seedFromHar_400 }, '401': { mediaType: 'application/problem+json', validate: v.seedFromHar_401 }, '403': { mediaType: 'application/problem+json', validate: v.seedFromHar_403 }, '413': { mediaType: 'application/problem+json', validate: v.seedFromHar_413 } },
   },
   getState: {
     id: 'getState',

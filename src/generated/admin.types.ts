@@ -81,7 +81,20 @@ export interface paths {
          */
         get: operations["getHar"];
         put?: never;
-        post?: never;
+        /**
+         * Add the state a HAR recording shows
+         * @description Reads a HAR 1.2 recording (the mock's own, or any with the providers' traffic) for the state
+         *     its answers show: Smile users (ids, fields and `createdAt` as recorded) and webhook
+         *     subscriptions, and WuKongIM device slots from `POST /user/token` and `/user/device_quit`. A
+         *     recorded user or subscription replaces the one with its id; the rest of the state stays. A
+         *     subscription whose secret was redacted gets one from the seed, named in `secrets`. Entries of
+         *     other hosts, of paths neither API serves and of the control API are counted in `ignored`.
+         *     Answers the mock cannot reproduce (link tokens the provider signed, redacted device tokens,
+         *     bodies the journal cut) are listed with the reason. All or nothing: a document that is not
+         *     HAR 1.2, or whose answers contradict the spec, gets `invalid-har` naming the entries, and
+         *     nothing changes. Loading the same recording twice gives the same state.
+         */
+        post: operations["seedFromHar"];
         delete?: never;
         options?: never;
         head?: never;
@@ -742,6 +755,35 @@ export interface components {
                 }[];
             };
         };
+        /** @description What seeding from recordings came to. */
+        HarSeedReport: {
+            /** @description Entries read, over every recording. */
+            entries: number;
+            /** @description Entries whose answers showed state that is now held. */
+            applied: number;
+            /** @description Entries neither API's (other hosts, unknown paths, the control API). */
+            ignored: number;
+            /** @description Smile users the recordings showed. */
+            users: number;
+            /** @description Smile webhook subscriptions the recordings showed. */
+            webhooks: number;
+            /** @description WuKongIM device slots the recordings showed. */
+            slots: number;
+            /** @description The first 100 answers the mock cannot reproduce, each with the reason. */
+            unreproducible: {
+                /** @description The recording and the entry's index, `session.har entries[3]`. */
+                entry: string;
+                operationId: string;
+                reason: string;
+            }[];
+            /** @description Every answer the mock cannot reproduce, listed or not. */
+            unreproducibleCount: number;
+            /** @description The subscriptions whose secret was redacted in the recording, with the seeded secret they now sign with. */
+            secrets: {
+                webhookId: string;
+                secret: string;
+            }[];
+        };
         /** @description How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
         BoundedCount: {
             count: number;
@@ -1308,9 +1350,14 @@ export interface components {
             url: string;
             eventTypes: string[];
             active: boolean;
+            /**
+             * @description Only on a Smile subscription seeded from a recording that had its secret redacted: the
+             *     secret the mock gave it, which its deliveries are signed with. Other secrets are left out.
+             */
+            secret?: string;
         };
         SubscriptionsPage: {
-            /** @description WuKongIM's receiver first (when configured), then Smile's webhooks oldest first. Secrets are left out. */
+            /** @description WuKongIM's receiver first (when configured), then Smile's webhooks oldest first. Secrets are left out, except those seeded for a redacted recording. */
             items: components["schemas"]["Subscription"][];
             nextCursor: components["schemas"]["NextCursor"];
             total: number;
@@ -1519,6 +1566,34 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    seedFromHar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description What the recording added. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarSeedReport"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["Problem"];
         };
     };
     getState: {

@@ -23,6 +23,8 @@ export type ControlResetResult = admin_components['schemas']['ResetResult'];
 export type ControlJournalEntry = admin_components['schemas']['JournalEntry'];
 /** `HarDocument` of openapi/admin.yaml: A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/); the har-schema package's schema checks it in full. */
 export type ControlHarDocument = admin_components['schemas']['HarDocument'];
+/** `HarSeedReport` of openapi/admin.yaml: What seeding from recordings came to. */
+export type ControlHarSeedReport = admin_components['schemas']['HarSeedReport'];
 /** `BoundedCount` of openapi/admin.yaml: How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
 export type ControlBoundedCount = admin_components['schemas']['BoundedCount'];
 /** `TokenCount` of openapi/admin.yaml: The link tokens held, with their bound, and those forgotten after the retention period. */

@@ -9,6 +9,9 @@ import { withoutCredentials } from '../core/credentials.js';
 import { JOURNAL_BODY_LIMIT, type JournalEntry, type RecordedEntry } from '../core/journal-entry.js';
 import { redactedBody } from './redact.js';
 
+/** The `comment` of a body the journal cut at its limit. */
+export const JOURNAL_CUT_COMMENT = `cut at ${JOURNAL_BODY_LIMIT} characters by the journal`;
+
 /** An entry as the journal shows it (`time` an ISO string) or as it was recorded (`time` in epoch ms). */
 export type HarSource = Omit<JournalEntry, 'id' | 'time'> & { time: number | string };
 
@@ -32,8 +35,7 @@ export function harEntry(entry: HarSource | RecordedEntry, options: HarOptions =
   const requestBody = keep(entry.request.body);
   const responseBody = keep(entry.response.body);
   const responseHeaders = entry.response.headers ?? ownHeaders(entry);
-  const marks = (text: string | null) =>
-    options.cut && text !== null && text.length > JOURNAL_BODY_LIMIT ? { comment: `cut at ${JOURNAL_BODY_LIMIT} characters by the journal` } : {};
+  const marks = (text: string | null) => (options.cut && text !== null && text.length > JOURNAL_BODY_LIMIT ? { comment: JOURNAL_CUT_COMMENT } : {});
   const duration = Math.max(0, entry.durationMs);
   return {
     startedDateTime: typeof entry.time === 'number' ? new Date(entry.time).toISOString() : entry.time,

@@ -29,6 +29,10 @@ export interface AdminTargets extends MockServices {
   stream?: EventStreamOptions;
   /** Where the dashboard's files come from. Default: the built ones (`dist/ui`). */
   dashboard?: DashboardFiles;
+  /** Adds the state a HAR recording shows, all or nothing (`POST /__mock/har`). */
+  seedFromHar(document: unknown): Schemas['HarSeedReport'];
+  /** The secret seeded for a Smile subscription whose recorded one was redacted; undefined for any other. */
+  seededSecret(webhookId: string): string | undefined;
 }
 
 /** The control API's default cap: a scenario at its longest text, a snapshot of a busy mock, a link token. */
@@ -70,6 +74,7 @@ export function createAdmin(targets: AdminTargets): Api {
       // har-format's interfaces carry no index signature, which the spec's open entry objects have.
       return { status: 200, body: harDocument(entries, PACKAGE_VERSION) as unknown as Schemas['HarDocument'] };
     },
+    seedFromHar: ({ body }) => ({ status: 200, body: targets.seedFromHar(body) }),
     getState: () => ({
       status: 200,
       body: {
@@ -188,10 +193,11 @@ export function createAdmin(targets: AdminTargets): Api {
         });
       }
       for (const { seq, webhook } of smile.webhooks()) {
-        numbered.push({
-          position: seq,
-          item: { api: 'smile', id: webhook.id, name: webhook.name, url: webhook.url, eventTypes: [...webhook.eventTypes], active: webhook.active },
-        });
+        const { id, name, url, eventTypes, active } = webhook;
+        const seeded = targets.seededSecret(id);
+        // A seeded secret is shown only while the subscription still signs with it.
+        const secret = seeded !== undefined && seeded === webhook.secret ? { secret: seeded } : {};
+        numbered.push({ position: seq, item: { api: 'smile', id, name, url, eventTypes: [...eventTypes], active, ...secret } });
       }
       const slice = oldestFirst(heldArray(numbered), (entry) => entry.position, { from, limit });
       const page = answerPage('subscriptions', { items: slice.items.map((entry) => entry.item), next: slice.next, total: numbered.length });

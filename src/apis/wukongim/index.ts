@@ -75,6 +75,8 @@ export type DeviceView = AdminSchemas['Device'];
 /** The programmatic face of the WuKongIM mock: the same functions the admin API calls. */
 export interface WukongimService {
   readonly profile: WukongimProfile;
+  /** How long a stored token authenticates, in ms (`tokenTtl`); null when tokens never expire. */
+  readonly tokenTtl: number | null;
   /** Where `user.onlinestatus` goes (the server's `webhook.httpAddr`), if anywhere. */
   readonly webhookUrl: string | undefined;
   /** Plays an IM client's CONNECT. */
@@ -250,6 +252,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
   const service: WukongimService = {
     webhookUrl: options.webhookUrl,
     profile,
+    tokenTtl: ttl,
     connect: (input) => connections.connect(input),
     close: (id) => connections.close(id, 'closed'),
     connections: (filter) => connections.list(filter),
