@@ -345,7 +345,78 @@ export async function generateFiles(name: string, document: Json): Promise<Recor
     [`${name}.types.ts`]: types,
     [`${name}.validators.ts`]: validators,
     [`${name}.operations.ts`]: operationsModule(name, ids, rows, eventRows, schemaRows),
+    // The control API writes no pacts of itself.
+    ...(name === 'admin' ? {} : { [`${name}.schemas.ts`]: shapesModule(name, document) }),
   };
+}
+
+/** The keywords a contract's matching rules are derived from (src/pact/matching.ts); the rest of a schema is left out of `<name>.schemas.ts`. */
+const SHAPE_KEYWORDS = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'prefixItems',
+  'additionalProperties',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minItems',
+]);
+
+/**
+ * A schema with each `$ref` replaced by what it names and only the keywords of `SHAPE_KEYWORDS`
+ * kept. A schema that refers to itself is refused: inlined, it would never end.
+ * @example inlineShape(document, { $ref: '#/components/schemas/User' }) // { type: 'object', properties: { id: { type: 'string', pattern: '…' } … } }
+ */
+export function inlineShape(document: Json, value: unknown, trail: readonly string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => inlineShape(document, item, trail));
+  if (value === null || typeof value !== 'object') return value;
+  const ref = (value as Json).$ref;
+  if (typeof ref === 'string') {
+    if (trail.includes(ref)) throw new Error(`${ref} refers to itself, which a contract's matching rules cannot inline`);
+    return inlineShape(document, resolve(document, value as Json), [...trail, ref]);
+  }
+  const out: Json = {};
+  for (const [key, item] of Object.entries(value as Json)) {
+    if (!SHAPE_KEYWORDS.has(key)) continue;
+    // `properties` names fields, whose schemas are shapes again; every other keyword holds shapes or values.
+    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(item as Json).map(([name, schema]) => [name, inlineShape(document, schema, trail)])) : inlineShape(document, item, trail);
+  }
+  return out;
+}
+
+/**
+ * `<name>.schemas.ts`: each operation's summary, and its answers by status as inlined shapes (with
+ * the WuKongIM profiles' narrower ones), for the descriptions and matching rules of the pacts the
+ * mock writes. Read only where a pact is written, so bundles that never write one can leave it out.
+ */
+export function shapesModule(name: string, document: Json): string {
+  const operations: Record<string, { summary: string; answers: Record<string, { schema: unknown; profiles?: Record<string, unknown> }> }> = {};
+  for (const pathItem of Object.values((document.paths ?? {}) as Record<string, Json>)) {
+    for (const method of METHODS) {
+      const operation = pathItem[method] as Json | undefined;
+      if (!operation) continue;
+      const answers: (typeof operations)[string]['answers'] = {};
+      for (const [status, raw] of Object.entries((operation.responses ?? {}) as Record<string, Json>)) {
+        const response = resolve(document, raw);
+        const content = (response.content ?? {}) as Record<string, Json>;
+        const mediaType = Object.keys(content)[0];
+        if (!mediaType) continue;
+        const profiles = Object.entries((response['x-profile-schemas'] ?? {}) as Record<string, unknown>);
+        answers[status] = {
+          schema: inlineShape(document, content[mediaType]?.schema ?? {}),
+          ...(profiles.length > 0 ? { profiles: Object.fromEntries(profiles.map(([profile, schema]) => [profile, inlineShape(document, schema)])) } : {}),
+        };
+      }
+      operations[operation.operationId as string] = { summary: String(operation.summary ?? operation.operationId), answers };
+    }
+  }
+  return `${HEADER}// The operations of openapi/${comment(name)}.yaml: each summary, and each answer as an inlined shape, for the pacts the mock writes.\n/* biome-ignore-all lint: generated */\nimport type { OperationShapes } from '../pact/shape.js';\n\nexport const operationShapes: OperationShapes = ${JSON.stringify(operations)};\n`;
 }
 
 /**

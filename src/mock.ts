@@ -1,6 +1,6 @@
 /** createMock: the composition root. It builds a mock instance's parts and wires them; it holds no logic of its own. */
 import type { DashboardFiles } from './apis/admin/dashboard.js';
-import { ADMIN_MAX_BODY_BYTES, createAdmin } from './apis/admin/index.js';
+import { ADMIN_MAX_BODY_BYTES, type AdminTargets, createAdmin } from './apis/admin/index.js';
 import { createSmile, type SmileOptions } from './apis/smile/index.js';
 import { imJournalEntry } from './apis/wukongim/im/journal-entry.js';
 import type { ImEvent } from './apis/wukongim/im/server.js';
@@ -20,7 +20,10 @@ import type { Part } from './core/part.js';
 import { createRandom, type Random } from './core/random.js';
 import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
+import { PACKAGE_VERSION } from './generated/version.js';
 import { type HarSeedReport, type Recording, type SeedTarget, seedFromHar } from './har/seed.js';
+import { journalPact, type PactFile, type PactRequestOptions } from './pact/index.js';
+import { setUpState } from './pact/states.js';
 import { createPersistence, type PersistOptions } from './persistence.js';
 import { createScenarios } from './scenarios/index.js';
 import { checkScenario, type Scenario } from './scenarios/parse.js';
@@ -150,6 +153,12 @@ export interface Mock extends MockServices {
   seedFromHar(document: unknown, label?: string): HarSeedReport;
   /** What `fromHar` seeded at the start or the last reset; undefined without it. */
   readonly seeded: HarSeedReport | undefined;
+  /**
+   * A Pact V4 file of the exchanges the app made with one API since the start or the last
+   * `POST /__mock/pact/reset`, as `GET /__mock/pact` answers it. An unknown provider or an empty
+   * consumer throws a MockError of kind `invalid-pact`.
+   */
+  pact(options: PactRequestOptions): PactFile;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
   /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
@@ -204,6 +213,10 @@ export function createMock(options: MockOptions = {}): Mock {
   const startScenarios = (options.scenarios ?? []).map((scenario, i) => checkScenario(scenario, `scenarios[${i}]`));
   const recordings = (options.fromHar ?? []).map((item, i): Recording => (isRecording(item) ? item : { label: `fromHar[${i}]`, document: item }));
   let seeded: HarSeedReport | undefined;
+  /** Where the next pact starts: requests the journal had recorded at the last mark. */
+  let pactSince = 0;
+  const pactOf = (pactOptions: PactRequestOptions) =>
+    journalPact(journal.entries(), pactSince, pactOptions, { inspect: dispatcher.inspect, profile: wukongim.service.profile, version: PACKAGE_VERSION });
   /** The secrets seeded for subscriptions recorded with theirs redacted, by webhook id: the control API shows them. */
   const seededSecrets = new Map<string, string>();
   const seedRecordings = (list: readonly Recording[]) => {
@@ -236,11 +249,24 @@ export function createMock(options: MockOptions = {}): Mock {
     dashboard: options.dashboard,
     seedFromHar: (document) => seedRecording(document),
     seededSecret: (webhookId) => seededSecrets.get(webhookId),
+    pact: (pactOptions) => pactOf(pactOptions) as unknown as ReturnType<AdminTargets['pact']>,
+    markPact() {
+      pactSince = journal.total;
+      return pactSince;
+    },
+    setProviderState: (change) =>
+      setUpState({ smile: smile.service, wukongim: wukongim.service, managerToken: options.wukongim?.managerToken }, change),
   });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.
   const parts: Part[] = [
-    { name: 'journal', reset: () => journal.clear() },
+    {
+      name: 'journal',
+      reset: () => {
+        journal.clear();
+        pactSince = 0;
+      },
+    },
     { name: 'webhooks', reset: () => outbox.clear() },
     {
       name: 'random',
@@ -321,6 +347,7 @@ export function createMock(options: MockOptions = {}): Mock {
     get seeded() {
       return seeded;
     },
+    pact: pactOf,
     reset() {
       reset();
       persistence?.changed();

@@ -10,6 +10,7 @@ import type { ApiName } from './api.js';
  * - `invalid-fault`, `invalid-event`, `invalid-scenario`, `invalid-snapshot`: input that passes the
  *   schema but makes no sense (the `errors` name each part);
  * - `invalid-har`: a recording that is not HAR 1.2, or whose answers contradict the spec;
+ * - `invalid-pact`: a pact asked for an unknown provider or without a consumer, or a provider state the mock does not know;
  * - `invalid-cursor`: a page cursor the list did not issue (the `errors` point into the cursor);
  * - `not-found`: the thing named does not exist;
  * - `token-refused`: a link token cannot be used (its reason is in `reason`).
@@ -20,6 +21,7 @@ export type MockErrorKind =
   | 'invalid-scenario'
   | 'invalid-snapshot'
   | 'invalid-har'
+  | 'invalid-pact'
   | 'invalid-cursor'
   | 'not-found'
   | 'token-refused';

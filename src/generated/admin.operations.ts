@@ -4,7 +4,7 @@ import type { OperationSpec, Validator } from '../core/operation.js';
 import * as v from './admin.validators.js';
 
 /** Every operation of openapi/admin.yaml, keyed by operationId. */
-export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getHar' | 'seedFromHar' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listMessages' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
+export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJournal' | 'getHar' | 'seedFromHar' | 'getPact' | 'resetPact' | 'setProviderState' | 'getState' | 'listViolations' | 'streamChanges' | 'getDashboard' | 'getDashboardFile' | 'listSmileUsers' | 'createSmileUser' | 'getSmileUser' | 'issueSmileToken' | 'useLatestSmileToken' | 'setSlotToken' | 'kickSlot' | 'connectDevice' | 'listConnections' | 'closeConnection' | 'listMessages' | 'listDevices' | 'setUserState' | 'consumeSmileToken' | 'emitWebhook' | 'listSubscriptions' | 'listDeliveries' | 'listWebhookEvents' | 'listScenarios' | 'loadScenario' | 'listFaults' | 'addFault' | 'clearFaults' | 'removeFault', OperationSpec> = {
   reset: {
     id: 'reset',
     method: 'POST',
@@ -58,6 +58,33 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     validateParams: undefined,
     body: { required: true, mediaTypes: ["application/json"], validate: v.seedFromHar_body },
     responses: { '200': { mediaType: 'application/json', validate: v.seedFromHar_200 }, '400': { mediaType: 'application/problem+json', validate: v.seedFromHar_400 }, '401': { mediaType: 'application/problem+json', validate: v.seedFromHar_401 }, '403': { mediaType: 'application/problem+json', validate: v.seedFromHar_403 }, '413': { mediaType: 'application/problem+json', validate: v.seedFromHar_413 } },
+  },
+  getPact: {
+    id: 'getPact',
+    method: 'GET',
+    path: '/pact',
+    parameters: [{"name":"provider","in":"query","required":false,"type":"string"},{"name":"consumer","in":"query","required":false,"type":"string"}],
+    validateParams: v.getPact_params,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.getPact_200 }, '400': { mediaType: 'application/problem+json', validate: v.getPact_400 }, '401': { mediaType: 'application/problem+json', validate: v.getPact_401 }, '403': { mediaType: 'application/problem+json', validate: v.getPact_403 } },
+  },
+  resetPact: {
+    id: 'resetPact',
+    method: 'POST',
+    path: '/pact/reset',
+    parameters: [],
+    validateParams: undefined,
+    body: undefined,
+    responses: { '200': { mediaType: 'application/json', validate: v.resetPact_200 }, '401': { mediaType: 'application/problem+json', validate: v.resetPact_401 }, '403': { mediaType: 'application/problem+json', validate: v.resetPact_403 } },
+  },
+  setProviderState: {
+    id: 'setProviderState',
+    method: 'POST',
+    path: '/pact/provider-states',
+    parameters: [],
+    validateParams: undefined,
+    body: { required: true, mediaTypes: ["application/json"], validate: v.setProviderState_body },
+    responses: { '200': { mediaType: 'application/json', validate: v.setProviderState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setProviderState_400 }, '401': { mediaType: 'application/problem+json', validate: v.setProviderState_401 }, '403': { mediaType: 'application/problem+json', validate: v.setProviderState_403 }, '413': { mediaType: 'application/problem+json', validate: v.setProviderState_413 } },
   },
   getState: {
     id: 'getState',

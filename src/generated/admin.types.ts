@@ -101,6 +101,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Pact V4 file of what the app did with one API
+         * @description The exchanges with `provider` that the journal holds since the start or the last
+         *     `POST /__mock/pact/reset`, as Pact V4 HTTP interactions, oldest first: exchanges of one
+         *     operation, status, provider states and shape fold into one. Requests keep their method, path,
+         *     query, body and the headers that matter; ids the provider makes and Smile's credentials come
+         *     from `fromProviderState` generators, filled in from the provider states
+         *     (`POST /__mock/pact/provider-states` here, a team's own handler against the real provider).
+         *     Credentials never appear: a refused request carries a redacted one no provider accepts.
+         *     Answers keep their status, media type and a body whose matching rules come from the spec
+         *     (types, regexes for date-times, ids, enums and JWTs, `min` for arrays). The same session and
+         *     seed give the same bytes. Exchanges whose bodies the journal cut are left out and counted in
+         *     `metadata.tokenMock.left`.
+         */
+        get: operations["getPact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pact/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the next pact from here
+         * @description A mark in the journal, which is not cleared; `GET /__mock/pact` covers only what comes after it. A reset of the mock sets it back to the start.
+         */
+        post: operations["resetPact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pact/provider-states": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set up a provider state for the Pact verifier
+         * @description Pact's state-change request. `setup` makes what the state names through the mock's own
+         *     operations (a Smile user, a link token, a used one, a webhook subscription, a WuKongIM device
+         *     slot) and answers the values the pact's generators need (`userId`, `basicCredentials`,
+         *     `webhookId`, `managerToken` …). A `teardown`, and the empty state the verifier sends for
+         *     interactions without one, answer `{}`. An unknown state gets a 400 naming the states there are.
+         */
+        post: operations["setProviderState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/state": {
         parameters: {
             query?: never;
@@ -754,6 +828,54 @@ export interface components {
                     [key: string]: unknown;
                 }[];
             };
+        };
+        /** @description A Pact V4 file (https://github.com/pact-foundation/pact-specification/tree/version-4). */
+        PactFile: {
+            consumer: {
+                name: string;
+            };
+            provider: {
+                /** @enum {string} */
+                name: "smile" | "wukongim";
+            };
+            interactions: ({
+                /** @constant */
+                type: "Synchronous/HTTP";
+                description: string;
+                request: {
+                    method: string;
+                    path: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                response: {
+                    status: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            })[];
+            metadata: {
+                pactSpecification: {
+                    /** @constant */
+                    version: "4.0";
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description What the Pact verifier posts before (and with teardown, after) each interaction. */
+        StateChange: {
+            /** @description The provider state's name; empty for an interaction without one. */
+            state: string;
+            /** @description The state's parameters, as the pact gives them. */
+            params?: Record<string, never>;
+            /**
+             * @default setup
+             * @enum {string}
+             */
+            action: "setup" | "teardown";
         };
         /** @description What seeding from recordings came to. */
         HarSeedReport: {
@@ -1588,6 +1710,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HarSeedReport"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["Problem"];
+        };
+    };
+    getPact: {
+        parameters: {
+            query?: {
+                /** @description `smile` or `wukongim`. */
+                provider?: string;
+                /** @description The app the pact is of, as the broker will name it. */
+                consumer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Pact V4 file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PactFile"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    resetPact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mark. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Requests the journal had recorded at the mark; the next pact starts after them. */
+                        since: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    setProviderState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StateChange"];
+            };
+        };
+        responses: {
+            /** @description The values the state made, for the generators. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
                 };
             };
             400: components["responses"]["Problem"];

@@ -23,6 +23,10 @@ export type ControlResetResult = admin_components['schemas']['ResetResult'];
 export type ControlJournalEntry = admin_components['schemas']['JournalEntry'];
 /** `HarDocument` of openapi/admin.yaml: A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/); the har-schema package's schema checks it in full. */
 export type ControlHarDocument = admin_components['schemas']['HarDocument'];
+/** `PactFile` of openapi/admin.yaml: A Pact V4 file (https://github.com/pact-foundation/pact-specification/tree/version-4). */
+export type ControlPactFile = admin_components['schemas']['PactFile'];
+/** `StateChange` of openapi/admin.yaml: What the Pact verifier posts before (and with teardown, after) each interaction. */
+export type ControlStateChange = admin_components['schemas']['StateChange'];
 /** `HarSeedReport` of openapi/admin.yaml: What seeding from recordings came to. */
 export type ControlHarSeedReport = admin_components['schemas']['HarSeedReport'];
 /** `BoundedCount` of openapi/admin.yaml: How many of one kind of state the mock holds, the most it holds, and how many went to make room. */

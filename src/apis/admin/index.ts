@@ -33,6 +33,12 @@ export interface AdminTargets extends MockServices {
   seedFromHar(document: unknown): Schemas['HarSeedReport'];
   /** The secret seeded for a Smile subscription whose recorded one was redacted; undefined for any other. */
   seededSecret(webhookId: string): string | undefined;
+  /** The Pact file of the journal since the last mark (`GET /__mock/pact`). */
+  pact(options: { provider?: string; consumer?: string }): Schemas['PactFile'];
+  /** Marks the journal: the next pact starts after what it holds now. */
+  markPact(): number;
+  /** Pact's state-change request (`POST /__mock/pact/provider-states`). */
+  setProviderState(change: Schemas['StateChange']): Promise<Record<string, string>>;
 }
 
 /** The control API's default cap: a scenario at its longest text, a snapshot of a busy mock, a link token. */
@@ -75,6 +81,13 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: harDocument(entries, PACKAGE_VERSION) as unknown as Schemas['HarDocument'] };
     },
     seedFromHar: ({ body }) => ({ status: 200, body: targets.seedFromHar(body) }),
+    getPact: ({ params }) => ({ status: 200, body: targets.pact(params) }),
+    resetPact: () => ({ status: 200, body: { since: targets.markPact() } }),
+    async setProviderState({ body }) {
+      const values = await targets.setProviderState(body);
+      if (body.state !== '' && body.action !== 'teardown') changes.publish('reset');
+      return { status: 200, body: values };
+    },
     getState: () => ({
       status: 200,
       body: {

@@ -68,6 +68,7 @@ const BY_KIND: Record<MockErrorKind, [number, SmileCode]> = {
   'invalid-scenario': [400, 'INVALID_PARAMETERS'],
   'invalid-snapshot': [400, 'INVALID_PARAMETERS'],
   'invalid-har': [400, 'INVALID_PARAMETERS'],
+  'invalid-pact': [400, 'INVALID_PARAMETERS'],
   'invalid-cursor': [400, 'INVALID_PARAMETERS'],
 };
 

@@ -3,6 +3,7 @@ import type { Api } from '../../core/api.js';
 import { createBound, DEFAULT_BOUNDS, type NoticeListener } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
+import { MockError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { createWebhookSigner, type HmacSha256 } from '../../core/hmac.js';
 import type { Outbox } from '../../core/outbox.js';
@@ -22,7 +23,7 @@ import { seedUsers } from './seed.js';
 import { checkSmileState, type SmileSnapshot } from './snapshot.js';
 import { type Consumption, type LinkToken, type Token, TokenStore, tokenJson } from './tokens.js';
 import { createPageCache, sessionPayload, type User, UserStore } from './users.js';
-import { type Webhook, WebhookStore } from './webhooks.js';
+import { type Webhook, type WebhookRequest, WebhookStore } from './webhooks.js';
 
 /** How the Smile mock behaves. */
 export interface SmileOptions {
@@ -92,6 +93,8 @@ export interface SmileService {
   emit(type: SmileEventType, options?: { userId?: string; data?: Record<string, unknown> }): WebhookEvent;
   /** Creates a user as `POST /users` does (USER_CREATED included), without a token. */
   createUser(externalMetadata?: Record<string, string>): User;
+  /** Registers a subscription as `POST /webhooks` does; a URL the receiver policy refuses throws a MockError of kind `invalid-event`. */
+  createWebhook(body: WebhookRequest): Webhook;
   /** Issues a link token as `POST /tokens` does. The token is usable (and expirable) before the promise settles. */
   issueToken(userId: string, mode?: Mode): Promise<Token>;
   /** Resets a user's session as `POST /users/{id}/resetSession` does; undefined for an unknown id. */
@@ -193,6 +196,24 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   };
 
   // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
+  /** Registers a subscription as `POST /webhooks` does, once its URL passed the receiver policy. */
+  const createWebhook = (body: WebhookRequest): Webhook => {
+    const now = isoSeconds(clock.now());
+    const webhook: Webhook = {
+      id: random.hex(32),
+      createdAt: now,
+      name: body.name,
+      url: body.url,
+      secret: body.secret,
+      eventTypes: body.eventTypes,
+      active: body.active,
+      includePayload: body.includePayload ?? false,
+      updatedAt: now,
+    };
+    webhooks.add(webhook);
+    return webhook;
+  };
+
   const handlers = typedHandlers<Pick<Operations, keyof typeof operations>>({
     async createUser({ body, request }) {
       const user = createUser(body?.externalMetadata);
@@ -250,21 +271,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
 
     createWebhook({ body }) {
       const problem = receiverProblem(body.url, receivers);
-      if (problem) return error(400, 'INVALID_PARAMETERS', `body/${problem}`);
-      const now = isoSeconds(clock.now());
-      const webhook: Webhook = {
-        id: random.hex(32),
-        createdAt: now,
-        name: body.name,
-        url: body.url,
-        secret: body.secret,
-        eventTypes: body.eventTypes,
-        active: body.active,
-        includePayload: body.includePayload ?? false,
-        updatedAt: now,
-      };
-      webhooks.add(webhook);
-      return ok(webhook);
+      return problem ? error(400, 'INVALID_PARAMETERS', `body/${problem}`) : ok(createWebhook(body));
     },
 
     listWebhooks({ params }) {
@@ -356,6 +363,11 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
       return smileEvents.emit(type, user, data);
     },
     createUser,
+    createWebhook(body) {
+      const problem = receiverProblem(body.url, receivers);
+      if (problem) throw new MockError('invalid-event', `the webhook's ${problem}`);
+      return createWebhook(body);
+    },
     issueToken: (userId, mode = 'SANDBOX') => tokens.issue(userId, mode),
     resetSession,
     expireTokens: (userId) => tokens.expire(userId),

@@ -4,6 +4,8 @@ import type { components } from '../../generated/smile.types.js';
 
 /** A subscription as the API shows it. */
 export type Webhook = components['schemas']['Webhook'];
+/** What `POST /webhooks` is given. */
+export type WebhookRequest = components['schemas']['WebhookPostRequest'];
 
 /** A subscription and the number it was given when added. */
 export interface Entry {
