@@ -385,7 +385,10 @@ export function inlineShape(document: Json, value: unknown, trail: readonly stri
   for (const [key, item] of Object.entries(value as Json)) {
     if (!SHAPE_KEYWORDS.has(key)) continue;
     // `properties` names fields, whose schemas are shapes again; every other keyword holds shapes or values.
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(item as Json).map(([name, schema]) => [name, inlineShape(document, schema, trail)])) : inlineShape(document, item, trail);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(item as Json).map(([name, schema]) => [name, inlineShape(document, schema, trail)]))
+        : inlineShape(document, item, trail);
   }
   return out;
 }

@@ -254,8 +254,7 @@ export function createMock(options: MockOptions = {}): Mock {
       pactSince = journal.total;
       return pactSince;
     },
-    setProviderState: (change) =>
-      setUpState({ smile: smile.service, wukongim: wukongim.service, managerToken: options.wukongim?.managerToken }, change),
+    setProviderState: (change) => setUpState({ smile: smile.service, wukongim: wukongim.service, managerToken: options.wukongim?.managerToken }, change),
   });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.

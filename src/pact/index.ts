@@ -5,9 +5,9 @@
  */
 import type { Dispatcher } from '../core/dispatch.js';
 import { MockError } from '../core/errors.js';
+import type { JournalEntry } from '../core/journal-entry.js';
 import { operationShapes as smileShapes } from '../generated/smile.schemas.js';
 import { operationShapes as wukongimShapes } from '../generated/wukongim.schemas.js';
-import type { JournalEntry } from '../core/journal-entry.js';
 import { type RecordedExchange, readHar } from '../har/read.js';
 import { harDocument, harEntry } from '../har/write.js';
 import { interactionOf, type PactInteraction } from './interaction.js';
@@ -51,7 +51,8 @@ export function pactRequest(options: { provider?: unknown; consumer?: unknown })
   const { provider, consumer } = options;
   if (!PACT_PROVIDERS.includes(provider as PactProvider))
     throw new MockError('invalid-pact', `provider must be one of ${PACT_PROVIDERS.join(', ')}, not ${JSON.stringify(provider) ?? 'missing'}`);
-  if (typeof consumer !== 'string' || consumer.trim() === '') throw new MockError('invalid-pact', 'consumer must name the app the pact is of, and not be empty');
+  if (typeof consumer !== 'string' || consumer.trim() === '')
+    throw new MockError('invalid-pact', 'consumer must name the app the pact is of, and not be empty');
   return { provider: provider as PactProvider, consumer };
 }
 

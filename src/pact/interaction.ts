@@ -81,7 +81,7 @@ export function interactionOf(exchange: RecordedExchange, context: InteractionCo
   const status = exchange.response?.status ?? 0;
   const request: PactRequest = { method: exchange.method, path: url.pathname };
   const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
   if (Object.keys(query).length > 0) request.query = query;
   const headers: Record<string, string[]> = {};
   const contentType = exchange.headers.get('content-type');
@@ -172,7 +172,8 @@ function wukongimStates(
     const key = `${fields.uid} ${typeof fields.device_flag === 'number' ? fields.device_flag : 0}`;
     const held = context.slots.get(key);
     // The answer depended on the slot only when one was there: a second login, or a quit.
-    if (held !== undefined) states.push({ name: PROVIDER_STATES.wukongimDevice, params: { uid: fields.uid, device_flag: fields.device_flag ?? 0, device_level: held } });
+    if (held !== undefined)
+      states.push({ name: PROVIDER_STATES.wukongimDevice, params: { uid: fields.uid, device_flag: fields.device_flag ?? 0, device_level: held } });
     const answer = jsonOf(exchange.response?.body ?? null) as { status?: unknown } | undefined;
     if (status === 200 && context.operationId === 'updateToken' && (answer?.status === 'ok' || answer?.status === 200))
       context.slots.set(key, fields.device_level === 1 ? 1 : 0);
@@ -216,13 +217,13 @@ function withoutSecrets(value: unknown): unknown {
 }
 
 function generate(request: PactRequest, part: 'query' | 'header', name: string, expression: string): void {
-  const generators = (request.generators ??= {});
-  generators[part] = { ...generators[part], [name]: providerState(expression) };
+  const generators = request.generators ?? {};
+  request.generators = { ...generators, [part]: { ...generators[part], [name]: providerState(expression) } };
 }
 
 function rule(request: PactRequest, part: 'query' | 'header', name: string, regex: string): void {
-  const rules = (request.matchingRules ??= {});
-  rules[part] = { ...rules[part], [name]: regexList(regex) };
+  const rules = request.matchingRules ?? {};
+  request.matchingRules = { ...rules, [part]: { ...rules[part], [name]: regexList(regex) } };
 }
 
 /** `${name}`: where a generator puts the value the provider state answered under `name`. */

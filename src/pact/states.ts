@@ -64,7 +64,11 @@ const KNOWN = Object.values(PROVIDER_STATES);
 export async function setUpState(targets: StateTargets, change: StateChange): Promise<Values> {
   if (change.state === '' || change.action === 'teardown') return {};
   const setup = SETUPS[change.state as ProviderStateName];
-  if (!setup) throw new MockError('invalid-pact', `unknown provider state ${JSON.stringify(change.state)}; the states are: ${KNOWN.map((name) => JSON.stringify(name)).join(', ')}`);
+  if (!setup)
+    throw new MockError(
+      'invalid-pact',
+      `unknown provider state ${JSON.stringify(change.state)}; the states are: ${KNOWN.map((name) => JSON.stringify(name)).join(', ')}`,
+    );
   return setup(targets, change.params ?? {});
 }
 
@@ -112,7 +116,8 @@ const SETUPS: Record<ProviderStateName, Setup> = {
   [PROVIDER_STATES.smileWebhook](targets, params) {
     const body = { secret: 'pact-webhook-secret', includePayload: false, ...params };
     const wrong = schemaErrors(webhookCheck, body);
-    if (wrong.length > 0) throw new MockError('invalid-pact', `the webhook params break the spec: ${wrong.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors: wrong });
+    if (wrong.length > 0)
+      throw new MockError('invalid-pact', `the webhook params break the spec: ${wrong.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors: wrong });
     const webhook = targets.smile.createWebhook(body as Parameters<SmileService['createWebhook']>[0]);
     return { webhookId: webhook.id, ...credentials(targets, params) };
   },
