@@ -22,8 +22,7 @@ import { toResponse, type WireReply } from './core/reply.js';
 import type { RequestLike } from './core/request.js';
 import { PACKAGE_VERSION } from './generated/version.js';
 import { type HarSeedReport, type Recording, type SeedTarget, seedFromHar } from './har/seed.js';
-import { journalPact, type PactFile, type PactRequestOptions } from './pact/index.js';
-import { setUpState } from './pact/states.js';
+import type { PactFile, PactRequestOptions } from './pact/index.js';
 import { createPersistence, type PersistOptions } from './persistence.js';
 import { createScenarios } from './scenarios/index.js';
 import { checkScenario, type Scenario } from './scenarios/parse.js';
@@ -158,7 +157,7 @@ export interface Mock extends MockServices {
    * `POST /__mock/pact/reset`, as `GET /__mock/pact` answers it. An unknown provider or an empty
    * consumer throws a MockError of kind `invalid-pact`.
    */
-  pact(options: PactRequestOptions): PactFile;
+  pact(options: PactRequestOptions): Promise<PactFile>;
   /** Saves the persisted state now (with `persist`; otherwise there is nothing to do). Failures go to `onError`. */
   flush(): Promise<void>;
   /** Which API answers a path: the control API under `/__mock`, else the one `options.api` names, else Smile under `/v1` and WuKongIM at the root. */
@@ -215,8 +214,11 @@ export function createMock(options: MockOptions = {}): Mock {
   let seeded: HarSeedReport | undefined;
   /** Where the next pact starts: requests the journal had recorded at the last mark. */
   let pactSince = 0;
-  const pactOf = (pactOptions: PactRequestOptions) =>
-    journalPact(journal.entries(), pactSince, pactOptions, { inspect: dispatcher.inspect, profile: wukongim.service.profile, version: PACKAGE_VERSION });
+  // Pacts load on demand: a browser bundle that never writes one carries none of it.
+  const pactOf = async (pactOptions: PactRequestOptions) => {
+    const { journalPact } = await import('./pact/index.js');
+    return journalPact(journal.entries(), pactSince, pactOptions, { inspect: dispatcher.inspect, profile: wukongim.service.profile, version: PACKAGE_VERSION });
+  };
   /** The secrets seeded for subscriptions recorded with theirs redacted, by webhook id: the control API shows them. */
   const seededSecrets = new Map<string, string>();
   const seedRecordings = (list: readonly Recording[]) => {
@@ -249,12 +251,16 @@ export function createMock(options: MockOptions = {}): Mock {
     dashboard: options.dashboard,
     seedFromHar: (document) => seedRecording(document),
     seededSecret: (webhookId) => seededSecrets.get(webhookId),
+    // har-format's interfaces carry no index signature, which the spec's open objects have.
     pact: (pactOptions) => pactOf(pactOptions) as unknown as ReturnType<AdminTargets['pact']>,
     markPact() {
       pactSince = journal.total;
       return pactSince;
     },
-    setProviderState: (change) => setUpState({ smile: smile.service, wukongim: wukongim.service, managerToken: options.wukongim?.managerToken }, change),
+    async setProviderState(change) {
+      const { setUpState } = await import('./pact/states.js');
+      return setUpState({ smile: smile.service, wukongim: wukongim.service, managerToken: options.wukongim?.managerToken }, change);
+    },
   });
 
   // The one list of parts, in the order they reset and arm: state first, then what the options put in force.

@@ -139,8 +139,8 @@ describe('the pact the journal makes', () => {
     } finally {
       msw.close();
     }
-    expect(JSON.stringify(mock.pact({ provider: 'smile', consumer: 'web' }))).toBe(recorded.smileText);
-    expect(mock.pact({ provider: 'wukongim', consumer: 'web' })).toEqual(recorded.wukongim);
+    expect(JSON.stringify(await mock.pact({ provider: 'smile', consumer: 'web' }))).toBe(recorded.smileText);
+    expect(await mock.pact({ provider: 'wukongim', consumer: 'web' })).toEqual(recorded.wukongim);
   });
 
   it('starts after POST /__mock/pact/reset, and the control API refuses what it cannot write', async () => {

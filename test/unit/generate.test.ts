@@ -512,10 +512,14 @@ describe('esmImports', () => {
 });
 
 describe('generateFiles', () => {
-  it('generates the three files of a hostile spec: each parses, the table reads back every string, the validators run', async () => {
+  it('generates the four files of a hostile spec: each parses, the table reads back every string, the validators run', async () => {
     const files = await generateFiles('hostile', hostile);
-    expect(Object.keys(files)).toEqual(['hostile.types.ts', 'hostile.validators.ts', 'hostile.operations.ts']);
+    expect(Object.keys(files)).toEqual(['hostile.types.ts', 'hostile.validators.ts', 'hostile.operations.ts', 'hostile.schemas.ts']);
     for (const [file, source] of Object.entries(files)) expect(syntaxErrors(source), file).toEqual([]);
+    // The shapes are one JSON literal: the hostile id and its answer's status read back from it.
+    const shapes = JSON.parse((files['hostile.schemas.ts'] as string).replace(/^[\s\S]*?= /, '').replace(/;\s*$/, ''));
+    expect(Object.keys(shapes)).toEqual([hostileId]);
+    expect(Object.keys(shapes[hostileId].answers)).toContain('200');
 
     const compiled = run(files['hostile.validators.ts'] as string, requireFromHere);
     const module = run(files['hostile.operations.ts'] as string, (specifier) => (specifier === './hostile.validators.js' ? compiled : {}));

@@ -34,7 +34,7 @@ export interface AdminTargets extends MockServices {
   /** The secret seeded for a Smile subscription whose recorded one was redacted; undefined for any other. */
   seededSecret(webhookId: string): string | undefined;
   /** The Pact file of the journal since the last mark (`GET /__mock/pact`). */
-  pact(options: { provider?: string; consumer?: string }): Schemas['PactFile'];
+  pact(options: { provider?: string; consumer?: string }): Promise<Schemas['PactFile']>;
   /** Marks the journal: the next pact starts after what it holds now. */
   markPact(): number;
   /** Pact's state-change request (`POST /__mock/pact/provider-states`). */
@@ -81,7 +81,7 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: harDocument(entries, PACKAGE_VERSION) as unknown as Schemas['HarDocument'] };
     },
     seedFromHar: ({ body }) => ({ status: 200, body: targets.seedFromHar(body) }),
-    getPact: ({ params }) => ({ status: 200, body: targets.pact(params) }),
+    getPact: async ({ params }) => ({ status: 200, body: await targets.pact(params) }),
     resetPact: () => ({ status: 200, body: { since: targets.markPact() } }),
     async setProviderState({ body }) {
       const values = await targets.setProviderState(body);
