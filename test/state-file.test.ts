@@ -1,11 +1,11 @@
 /**
  * `token-mock serve --state-file`: the state survives a graceful restart and a kill -9 (losing at most
- * the last save interval), the file is never half-written, and an unusable file is refused at start,
- * kept aside and never overwritten.
+ * the last save interval), the file is never half-written, an unusable file is refused at start,
+ * kept aside and never overwritten, and a second server never touches a running server's file.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMock } from 'token-mock';
@@ -90,6 +90,38 @@ describe('serve --state-file', () => {
     expect(readFileSync(`${stateFile}.rejected.2`, 'utf8')).toBe(text);
     expect(readFileSync(`${stateFile}.rejected`, 'utf8')).toBe('an earlier one');
     expect(existsSync(stateFile)).toBe(false);
+  });
+
+  it('a second server on a running server’s file refuses to start, naming it and its process, and touches nothing', async () => {
+    const first = await start('--state-file', stateFile, '--state-save-interval', '50ms');
+    const id = await createUser(first.smile);
+    await expect.poll(() => existsSync(stateFile) && usersIn(stateFile).includes(id)).toBe(true);
+    const saved = readFileSync(stateFile, 'utf8');
+    expect(readFileSync(`${stateFile}.lock`, 'utf8')).toMatch(new RegExp(`^${first.child.pid} `));
+    // The same seed would clash on the temporary file; another seed would move the running server's file aside.
+    for (const seed of ['1', '2']) {
+      const second = spawnSync(process.execPath, [cli, ...serveArgs, '--state-file', stateFile, '--seed', seed], { encoding: 'utf8', timeout: 10_000 });
+      expect(second.status).toBe(2);
+      expect(second.stdout).toBe('');
+      expect(second.stderr.trim().split('\n')).toEqual([
+        `token-mock: --state-file ${stateFile} is in use by process ${first.child.pid} (its lock is ${stateFile}.lock); stop that server, or give this one another --state-file`,
+      ]);
+      expect(readFileSync(stateFile, 'utf8')).toBe(saved);
+      expect(readdirSync(folder).sort()).toEqual(['state.json', 'state.json.lock']);
+    }
+    // The running server goes on saving, and gives the file up when it stops.
+    const later = await createUser(first.smile);
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+    expect(usersIn(stateFile)).toContain(later);
+    expect(existsSync(`${stateFile}.lock`)).toBe(false);
+  });
+
+  it('takes over the lock of a server that is gone', async () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${stateFile}.lock`, `${gone.stdout} ${hostname()}\n`);
+    const server = await start('--state-file', stateFile);
+    expect(readFileSync(`${stateFile}.lock`, 'utf8')).toMatch(new RegExp(`^${server.child.pid} `));
   });
 
   it('refuses --state-save-interval without --state-file', () => {

@@ -261,6 +261,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     await Promise.race([Promise.all(servers.map((server) => server.close())), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     const left = await mock.webhooks.drain(settings.shutdownGrace);
     await mock.flush(); // --state-file: the last changes, now that no request can make more
+    stateFile?.release();
     await recording?.close();
     const dropped = left.queued + left.onTheWire + left.retrying;
     log.flush();

@@ -1,7 +1,8 @@
 /**
  * `serve --state-file FILE`: the mock's state in a file. Each save is written whole to `FILE.tmp` in
  * the same folder, synced, and renamed over FILE, so FILE always holds a complete save, even after a
- * kill -9 or a power cut in the middle of one. A file that cannot be restored is moved aside.
+ * kill -9 or a power cut in the middle of one. A file that cannot be restored is moved aside. The
+ * server holds `FILE.lock` while it runs (state-lock.ts), so a second one never reads or moves it.
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import type { PersistenceContext } from '../core/dispatch.js';
 import { isMockError, messageOf } from '../core/errors.js';
 import type { Mock } from '../mock.js';
 import { DEFAULT_SAVE_INTERVAL, type SnapshotStore } from '../persistence.js';
+import { lockStateFile, StateFileInUse, type StateLock } from './state-lock.js';
 
 /** The state file of `token-mock serve`: its store, and what the command says about it. */
 export interface StateFile {
@@ -20,6 +22,8 @@ export interface StateFile {
   exitIfRefused(seed: number): void;
   /** The start-up line: the file, what was restored, and when it is saved. */
   describe(mock: Mock, interval?: number): string;
+  /** Gives the file up at shutdown, after the last save: another server may take it then. */
+  release(): void;
 }
 
 /**
@@ -27,6 +31,14 @@ export interface StateFile {
  * @example const state = openStateFile('state.json'); createMock({ persist: { store: state.store }, onError: (e, w) => 'persistence' in w && state.failed(e, w) });
  */
 export function openStateFile(path: string): StateFile {
+  // Before anything reads or moves the file: a running server's file is never touched.
+  let lock: StateLock;
+  try {
+    lock = lockStateFile(path);
+  } catch (error) {
+    console.error(`token-mock: ${error instanceof StateFileInUse ? error.message : `cannot lock --state-file ${path}: ${messageOf(error)}`}`);
+    process.exit(2);
+  }
   const file = fileStore(path);
   let found = false;
   let refusal: unknown;
@@ -54,6 +66,7 @@ export function openStateFile(path: string): StateFile {
       }
       process.exit(2);
     },
+    release: () => lock.release(),
     describe(mock, interval = DEFAULT_SAVE_INTERVAL) {
       const what = found ? `restored ${mock.smile.userCount} users` : 'new';
       return `${path}  (${what}; saved at most ${shortDuration(interval)} after a change, and on shutdown)`;
