@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,6 +287,23 @@ describe("Pact's own mock server", () => {
       ]),
     );
 
+  /**
+   * One request on a connection of its own, closed after the answer. Each interaction gets a mock
+   * server of its own, and a port can come round again: a pooled keep-alive connection to a mock
+   * server that was cleaned up would carry the next interaction's request to the wrong one.
+   */
+  const sendOnce = (url: string, method: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest(url, { method, headers, agent: false }, (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk) => (text += chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+
   it('loads every interaction of both pacts and answers each request as the pact says', async () => {
     for (const file of [recorded.smile, recorded.wukongim]) {
       for (const interaction of file.interactions) {
@@ -313,13 +330,9 @@ describe("Pact's own mock server", () => {
             if (response.matchingRules) r.matchingRules(pactJsRules(response.matchingRules));
           })
           .executeTest(async (server) => {
-            const answered = await fetch(`${server.url}${request.path}${search ? `?${search}` : ''}`, {
-              method: request.method,
-              headers: flat(request.headers),
-              body: requestBody,
-            });
+            const answered = await sendOnce(`${server.url}${request.path}${search ? `?${search}` : ''}`, request.method, flat(request.headers), requestBody);
             expect(answered.status, interaction.description).toBe(response.status);
-            if (response.body) expect(await answered.json()).toEqual(response.body.content);
+            if (response.body) expect(JSON.parse(answered.body)).toEqual(response.body.content);
           });
       }
     }
