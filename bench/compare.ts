@@ -31,8 +31,16 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 async function main(): Promise<void> {
   const builds = { this: CLI, other: resolve(other as string, 'dist/cli/main.js') };
   const servers = {
-    this: { small: await startCli(builds.this, '--users', '100'), large: await startCli(builds.this, '--users', '100000') },
-    other: { small: await startCli(builds.other, '--users', '100'), large: await startCli(builds.other, '--users', '100000') },
+    this: {
+      small: await startCli(builds.this, '--users', '100'),
+      large: await startCli(builds.this, '--users', '100000'),
+      v2: await startCli(builds.this, '--users', '100', '--profile', 'server-v2'),
+    },
+    other: {
+      small: await startCli(builds.other, '--users', '100'),
+      large: await startCli(builds.other, '--users', '100000'),
+      v2: await startCli(builds.other, '--users', '100', '--profile', 'server-v2'),
+    },
   };
   // The same seed gives both builds the same users.
   const page = (await call(`${servers.this.small.smile}/v1/users?size=150`, 'GET', undefined, { authorization: SANDBOX })) as {
@@ -41,7 +49,7 @@ async function main(): Promise<void> {
   const largePage = (await call(`${servers.this.large.smile}/v1/users?size=150`, 'GET', undefined, { authorization: SANDBOX })) as {
     data: { items: { id: string }[] };
   };
-  const ids = { small: page.data.items[75]?.id as string, large: largePage.data.items[75]?.id as string };
+  const ids = { small: page.data.items[75]?.id as string, large: largePage.data.items[75]?.id as string, v2: '' };
   console.log(`this build against ${other}: ${TURNS} turns of ${SECONDS} s each per row, 20 connections, taking turns`);
   console.log('| row | this (req/s, median) | other (req/s, median) | this / other (median of turns) | spread of the ratio |');
   console.log('|---|---|---|---|---|');

@@ -45,26 +45,30 @@ export function launch(
 /** This checkout's built CLI. */
 export const CLI = here('../dist/cli/main.js');
 
-/** `token-mock serve` on ephemeral ports with a frozen clock, as `npm start` runs it; resolves with its URLs. */
-export function startMock(...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
-  return startCli(CLI, ...args);
+type Started = { wukongim: string; smile: string; child: ChildProcess; ms: number };
+
+/** `token-mock serve` on ephemeral ports with a frozen clock and no request log; resolves with its URLs. */
+export function startMock(...args: string[]): Promise<Started> {
+  return startServe({}, ...args);
+}
+
+/** `token-mock serve` exactly as `npm start` runs it, request log on: the rows a target names are measured so. */
+export function startLoggingMock(...args: string[]): Promise<Started> {
+  return startServe({ log: true }, ...args);
 }
 
 /** Like startMock, for any build of the CLI (another checkout's, to compare two builds). */
-export function startCli(cli: string, ...args: string[]): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
-  return startCliUnder([], cli, ...args);
+export function startCli(cli: string, ...args: string[]): Promise<Started> {
+  return startServe({ cli }, ...args);
 }
 
-/** Like startCli, with node run under `wrapper`. */
-export async function startCliUnder(
-  wrapper: string[],
-  cli: string,
-  ...args: string[]
-): Promise<{ wukongim: string; smile: string; child: ChildProcess; ms: number }> {
+/** `serve` of this build or `cli`, optionally with its request log, on ephemeral ports with a frozen clock. */
+async function startServe({ cli = CLI, log = false }: { cli?: string; log?: boolean }, ...args: string[]): Promise<Started> {
   const { match, child, ms } = await launch(
     ['--max-semi-space-size=64', cli, 'serve', '--wukongim-port', '0', '--smile-port', '0', '--start-time', '2026-01-01T00:00:00Z', ...args],
     /WuKongIM\s+(http:\/\/\S+)[\s\S]*Smile\s+(http:\/\/\S+)\/v1[\s\S]*try: curl/,
-    wrapper,
+    [],
+    { log },
   );
   return { wukongim: match[1] as string, smile: match[2] as string, child, ms };
 }
