@@ -56,17 +56,12 @@ function send(agent: Agent, url: string, row: Row): Promise<number> {
   });
 }
 
-/** Collects the server's whole heap (bench/settle.mjs) and waits until it says so. */
-function settle(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    const heard = (chunk: Buffer) => {
-      if (!chunk.includes('settled\n')) return;
-      child.stdout?.off('data', heard);
-      done();
-    };
-    child.stdout?.on('data', heard);
-    child.kill('SIGUSR2');
-  });
+/** Collects the server's whole heap (bench/settle.mjs) and waits until it says so in what it prints. */
+async function settle(child: ChildProcess, printed: () => string): Promise<void> {
+  const said = () => printed().split('settled\n').length - 1;
+  const before = said();
+  child.kill('SIGUSR2');
+  while (said() === before) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const callgrind = (pid: number, ...args: string[]) => execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'ignore' });
@@ -75,7 +70,7 @@ const callgrind = (pid: number, ...args: string[]) => execFileSync('callgrind_co
 async function countRows(rows: Row[]): Promise<Map<string, number>> {
   const out = join(tmpdir(), `token-mock-callgrind-${process.pid}`);
   const preload = ['--expose-gc', '--import', here('./settle.mjs'), ...(slowdown ? ['--import', here('./slowdown.mjs')] : [])];
-  const { match, child } = await launch(
+  const { match, child, printed } = await launch(
     [
       ...V8_FLAGS,
       ...preload,
@@ -108,7 +103,7 @@ async function countRows(rows: Row[]): Promise<Map<string, number>> {
     for (const [index, row] of rows.entries()) {
       const url = `${urls[row.api]}${row.path(userId)}`;
       for (let i = 0; i < WARM; i++) await send(agent, url, row);
-      await settle(child);
+      await settle(child, printed);
       callgrind(pid, '--instr=on');
       callgrind(pid, '--zero');
       for (let i = 0; i < REQUESTS; i++) {

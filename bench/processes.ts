@@ -1,6 +1,8 @@
 /** The processes a benchmark runs: the CLI server, the bare baseline, the webhook receiver. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -11,35 +13,59 @@ const children: ChildProcess[] = [];
 /**
  * Starts node with `args` and resolves with the match of `pattern` in what it prints, and the time
  * that took. `wrapper` runs node under another program (valgrind, say). `log: true` keeps the
- * request log on, as `npm start` has it; its lines are read and dropped.
+ * request log on, as `npm start` has it, written to a file as `npm start > log` would: read through
+ * a pipe, its lines would cost this process (autocannon's, or the one beside wrk) a share of the CPU
+ * the server is measured on. `printed` reads what it has printed since.
  */
 export function launch(
   args: string[],
   pattern: RegExp,
   wrapper: string[] = [],
   { log = false }: { log?: boolean } = {},
-): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number }> {
+): Promise<{ match: RegExpExecArray; child: ChildProcess; ms: number; printed: () => string }> {
   const started = performance.now();
   // Set through the environment, which older builds ignore (so bench:compare can start them too):
   // no request log unless asked for; and a free IM port, so runs side by side do not meet on 5200.
   const [command, ...rest] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
   const env = { ...process.env, TOKEN_MOCK_WUKONGIM_WS_PORT: '0', ...(log ? {} : { TOKEN_MOCK_QUIET: '1' }) };
-  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const file = log ? join(logFolder(), `server-${children.length + 1}.log`) : undefined;
+  const child = spawn(command, rest, { stdio: ['ignore', file ? openSync(file, 'w') : 'pipe', 'inherit'], env });
   children.push(child);
-  let output = '';
-  let matched = false;
   return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      if (matched) return;
-      output += chunk;
+    let output = '';
+    /** What the process printed so far: the file, or what the pipe brought before the banner. */
+    const printed = () => (file ? readFileSync(file, 'utf8') : output);
+    const found = (text: string) => {
+      output = text;
       const match = pattern.exec(output);
-      if (match) {
-        matched = true;
-        resolve({ match, child, ms: performance.now() - started });
-      }
-    });
+      if (match) resolve({ match, child, ms: performance.now() - started, printed });
+      return match !== null;
+    };
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+    if (!file) {
+      const heard = (chunk: Buffer) => {
+        if (found(output + chunk)) child.stdout?.off('data', heard).resume();
+      };
+      child.stdout?.on('data', heard);
+      return;
+    }
+    // A file says nothing when it grows: it is read every millisecond until the banner is in it.
+    const poll = () => {
+      if (child.exitCode === null && !found(printed())) setTimeout(poll, 1);
+    };
+    poll();
   });
+}
+
+let folder: string | undefined;
+/** A folder for the request logs of this run, removed when it ends. */
+function logFolder(): string {
+  if (!folder) {
+    const made = mkdtempSync(join(tmpdir(), 'token-mock-bench-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    folder = made;
+  }
+  return folder;
 }
 
 /** This checkout's built CLI. */

@@ -419,7 +419,7 @@ export function shapesModule(name: string, document: Json): string {
       operations[operation.operationId as string] = { summary: String(operation.summary ?? operation.operationId), answers };
     }
   }
-  return `${HEADER}// The operations of openapi/${comment(name)}.yaml: each summary, and each answer as an inlined shape, for the pacts the mock writes.\n/* biome-ignore-all lint: generated */\nimport type { OperationShapes } from '../pact/shape.js';\n\nexport const operationShapes: OperationShapes = ${JSON.stringify(operations)};\n`;
+  return `${HEADER}// The operations of openapi/${comment(name)}.yaml: each summary, and each answer as an inlined shape, for the pacts the mock writes.\n/* biome-ignore-all lint: generated */\nimport type { OperationShapes } from '../core/shape.js';\n\nexport const operationShapes: OperationShapes = ${JSON.stringify(operations)};\n`;
 }
 
 /**

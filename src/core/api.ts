@@ -1,4 +1,5 @@
 /** The contract between the core and one mocked API (WuKongIM, Smile, the admin API). */
+import type { ApiName } from './api-name.js';
 import type { MockError } from './errors.js';
 import type { OperationSpec } from './operation.js';
 import type { Part } from './part.js';
@@ -6,8 +7,7 @@ import type { Reply } from './reply.js';
 import type { RequestLike } from './request.js';
 import type { Violation } from './validation.js';
 
-/** Every mocked API's name. */
-export type ApiName = 'wukongim' | 'smile' | 'admin';
+export type { ApiName } from './api-name.js';
 
 /** What a handler receives: the validated body and parameters, and the raw request. */
 export interface HandlerInput {

@@ -3,7 +3,7 @@
  * error catalogue of the API it belongs to, to that API's own error shape. Anything else a handler
  * throws is unexpected: it becomes a 500, is written into the journal and reported through `onError`.
  */
-import type { ApiName } from './api.js';
+import type { ApiName } from './api-name.js';
 
 /**
  * What went wrong, as the catalogues know it:

@@ -5,7 +5,7 @@
  * against; credentials in bodies become placeholders of their form.
  */
 import { REDACTED } from '../core/credentials.js';
-import type { Shape } from './shape.js';
+import type { Shape } from '../core/shape.js';
 
 /** One Pact matcher (`{ match: 'type' }`, `{ match: 'regex', regex }` …). */
 export type Matcher = Record<string, unknown> & { match: string };
