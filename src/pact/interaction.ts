@@ -4,9 +4,9 @@
  * them, and its answer with matching rules from the spec.
  */
 import { REDACTED } from '../core/credentials.js';
+import type { AnswerShape } from '../core/shape.js';
 import type { RecordedExchange } from '../har/read.js';
 import { answerRules, escapeRegex, type MatcherList, type Rules } from './matching.js';
-import type { AnswerShape } from '../core/shape.js';
 import { PROVIDER_STATES, type ProviderStateName } from './states.js';
 
 /** A Pact V4 body. */
