@@ -19,7 +19,8 @@
  *   scavenge, and the GET rows came out up to 11% apart from one run to the next;
  * - collections counted, since allocation is part of a request's cost.
  *
- * Five runs in a row on one machine put every row within 1.3% of itself.
+ * Over eight runs on one machine the rows stayed within 0.7 to 1.5% of themselves, with an odd run
+ * about 3% off on two of them: hence the retries and the median.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -35,7 +35,7 @@ const STAGES: [string, RegExp][] = [
   ['request log', /src\/cli\/(request-log|log-output)\.ts$/],
   ['violations header', /src\/core\/violation-list\.ts$/],
   ['dispatch (the pipeline itself)', /src\/(core\/(dispatch|request|faults|fault-rule|changes)|mock)\.ts$/],
-  ['service', /src\/(apis|core|webhooks|services)\/|node_modules\/(jose|@noble)/],
+  ['service', /src\/(apis|core|webhooks|services)\/|src\/adapters\/node-crypto\.ts$|node_modules\/(jose|@noble)/],
 ];
 
 interface ProfileNode {

@@ -92,10 +92,50 @@ describe('token-mock CLI', () => {
     [['serve', '--users', '30', '--max-users', '10'], '--max-users 10 is below --users 30: the seeded users would not fit'],
     [['serve', '--max-tokens', '0'], '--max-tokens must be an integer from 1 to'],
     [['serve', '--smile-token-retention', 'a while'], 'invalid duration "a while"'],
+    [['serve', '--smile-credential', 'ci_key:ci_secret'], '"ci_key:ci_secret" is not key:secret:MODE'],
+    [['serve', '--smile-credential', 'a:b:STAGING'], '"a:b:STAGING" is not key:secret:MODE'],
+    [['serve', '--max-im-sockets', '0'], '--max-im-sockets must be an integer from 1 to'],
+    [['serve', '--stream-batch', 'often'], 'invalid duration "often"'],
   ])('refuses %j with a clear message and exit code 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('takes the settings that had no flag: Smile credentials, the system account, the IM and delivery bounds, the stream pacing', async () => {
+    const { url, output } = await start(
+      '--smile-credential',
+      'ci_key:ci_secret:SANDBOX,ci_live:ci_live_secret:production',
+      '--system-uid',
+      'sys',
+      '--max-im-sockets',
+      '9',
+      '--max-im-messages',
+      '7',
+      '--webhook-concurrency',
+      '4',
+      '--webhook-per-receiver',
+      '2',
+      '--stream-batch',
+      '10ms',
+      '--stream-keep-alive',
+      '1s',
+      '--stream-max-queued',
+      '16',
+    );
+    expect(output()).toContain('ci_key / ci_secret  SANDBOX');
+    expect(output()).toContain('ci_live / ci_live_secret  PRODUCTION');
+    expect(output()).not.toContain('test_key');
+    const smile = /Smile\s+(http:\/\/\S+)\/v1/.exec(output())?.[1] as string;
+    const basic = (pair: string) => ({ authorization: `Basic ${btoa(pair)}` });
+    expect((await fetch(`${smile}/v1/users?size=1`, { headers: basic('ci_key:ci_secret') })).status).toBe(200);
+    expect((await fetch(`${smile}/v1/users?size=1`, { headers: basic('test_key:test_secret') })).status).toBe(401);
+    const system = await fetch(`${url}/user/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: 'sys', token: 't', device_flag: 1 }),
+    });
+    expect(system.status).toBe(400);
   });
 
   it('serves on loopback, lists its URLs, honours its flags, and shuts down on SIGTERM', async () => {

@@ -75,6 +75,42 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${results}dashboard-${name}.png`, fullPage: true });
 }
 
+/**
+ * The cells of `table` in which a word is broken across lines: a cell's text on more lines than it
+ * has words. Each text node's line boxes are read from the layout; boxes within 4 px of one another
+ * are one line (a badge's text sits a little lower than its neighbours').
+ */
+function brokenWords(page: Page, table: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const broken: string[] = [];
+    for (const cell of document.querySelectorAll(`${selector} th, ${selector} td`)) {
+      const text = (cell.textContent ?? '').trim();
+      const words = text.split(/\s+/).filter(Boolean).length;
+      const tops: number[] = [];
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.push(rect.top);
+      }
+      tops.sort((a, b) => a - b);
+      const lines = tops.filter((top, i) => i === 0 || top - (tops[i - 1] as number) > 4).length;
+      if (lines > Math.max(words, 1)) broken.push(`"${text}" on ${lines} lines`);
+    }
+    return broken;
+  }, table);
+}
+
+/** No cell of `table` breaks a word at 1280 px wide or at 1024, each width's screenshot kept under `name`. */
+async function expectWholeWords(page: Page, table: string, name: string): Promise<void> {
+  for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 1075 });
+    expect(await brokenWords(page, table), `at ${width} px`).toEqual([]);
+    await shoot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 describe.skipIf(!present)('the dashboard in Chromium', () => {
   // One page, driven through every view in turn: each test goes on from where the one before left it.
   describe('shows and drives the mock live', () => {
@@ -102,11 +138,16 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
       await expect.poll(() => state.first().textContent()).toBe('valid');
       expect(await page.textContent('#tokens tbody td:nth-child(5)')).toBe('5:00:00');
       expect(await seriousViolations(page)).toEqual([]);
-      await shoot(page, 'smile');
+      // The id is cut short in its cell, whole in its title and for the copy button.
+      const id = (await page.getAttribute('#tokens tbody tr', 'data-token')) as string;
+      expect(await page.getAttribute('#tokens .long-id code', 'title')).toBe(id);
+      expect(await page.getAttribute('#tokens .long-id .copy', 'aria-label')).toBe(`Copy ${id}`);
+      await expectWholeWords(page, '#tokens', 'smile');
       await page.fill('#clock-advance', '6h');
       await page.click('#advance');
       await expect.poll(() => page.textContent('#clock-now')).toBe('2026-01-01T06:00:00.000Z');
       await expect.poll(() => state.first().textContent()).toBe('expired');
+      await expectWholeWords(page, '#tokens', 'smile-expired');
     });
 
     it("kicks the first device on a master login, and lists two real SDK clients' message live", async () => {

@@ -22,6 +22,30 @@ describe('the options reference', () => {
     expect(reference).toContain('| `smile.tokenTtl` | `string \\| number` | `--smile-token-ttl <duration>` |');
   });
 
+  it('reaches every createMock option from serve: by a flag (so a variable and a config key), or as serve itself sets it', () => {
+    const reference = readFileSync(`${repo}/docs/options.md`, 'utf8');
+    const table = reference.slice(reference.indexOf('## `createMock(options)`'), reference.indexOf('## `token-mock serve`'));
+    const rows = [...table.matchAll(/^\| `([\w.]+)` \| .*? \| (.*?) \|/gm)].map((match) => ({ option: match[1] as string, flag: (match[2] as string).trim() }));
+    expect(rows.length).toBeGreaterThan(40);
+    // What has no flag, and why: functions and files serve supplies itself, or a setting with a form of its own.
+    const setByServe: Record<string, string> = {
+      'wukongim.route': 'the IM port and --wukongim-ws-addr',
+      'smile.hmacSha256': "node:crypto's, always",
+      'smile.hosts': 'the standalone server reads every request as http://localhost: a host serves one mode under MSW, where requests keep their origin',
+      'webhooks.fetch': "Node's fetch",
+      faults: "the config file's `faults`, and POST /__mock/faults",
+      onError: 'prints the failure with its stack',
+      onNotice: 'prints the notice once',
+      dashboard: 'the files the build puts in dist/ui',
+    };
+    expect(
+      rows
+        .filter(({ flag }) => flag === '')
+        .map(({ option }) => option)
+        .sort(),
+    ).toEqual(Object.keys(setByServe).sort());
+  });
+
   it.each([
     ['a plain read', 'f({ seed: s.seed })', new Map([['seed', 'seed']])],
     ['a nested option', 'f({ smile: { tokenTtl: s.smileTokenTtl } })', new Map([['smileTokenTtl', 'smile.tokenTtl']])],

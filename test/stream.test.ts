@@ -163,8 +163,25 @@ describe('GET /__mock/stream', () => {
     const [event] = await readEvents(response, (events) => events.length > 0);
     expect(event).toMatchObject({ topic: 'clock', frozen: false });
     await response.body?.cancel();
-    listening.closeAllConnections();
     await new Promise((resolve) => listening.close(resolve));
+  });
+
+  it("ends open streams when an express app's server closes, and close returns at once", async () => {
+    const mock = createMock({ startTime: START });
+    const app = express();
+    app.use(tokenMock(mock));
+    const listening = app.listen(0);
+    await new Promise((resolve) => listening.once('listening', resolve));
+    const { port } = listening.address() as { port: number };
+    const response = await fetch(`http://127.0.0.1:${port}/__mock/stream`);
+    await readEvents(response, (events) => events.length > 0);
+    expect(mock.changes.subscribers).toBe(1);
+    const closing = performance.now();
+    // As an app shuts down: close() alone, with the stream still open and read.
+    await new Promise((resolve) => listening.close(resolve));
+    expect(performance.now() - closing).toBeLessThan(1000);
+    expect(await readEvents(response, () => false)).toEqual([]);
+    expect(mock.changes.subscribers).toBe(0);
   });
 
   it('streams through MSW handlers under setupServer, as a page under setupWorker would read it', async () => {

@@ -139,6 +139,27 @@ function drain(incoming: IncomingMessage): Promise<void> {
 
 /** Open event streams and the server of each one's socket, so that a server closing can end its own (they never end on their own). */
 const openStreams = new Map<EventStream, unknown>();
+/** The servers whose `close` ends their streams first. */
+const watched = new WeakSet<object>();
+
+/**
+ * Makes `server.close()` end the server's open event streams before it closes, on any node:http
+ * server a stream is written on: the standalone server's and an express app's (`app.listen()`)
+ * alike. A stream never ends on its own, and node:http's close waits for every connection, so an
+ * open dashboard would otherwise hold `close()` for ever.
+ */
+function endStreamsOnClose(server: unknown): void {
+  if (typeof server !== 'object' || server === null || watched.has(server)) return;
+  const closable = server as { close?: (...args: unknown[]) => unknown };
+  const close = closable.close;
+  if (typeof close !== 'function') return;
+  watched.add(server);
+  closable.close = function (this: unknown, ...args: unknown[]) {
+    const closing = close.apply(this, args);
+    for (const [stream, owner] of openStreams) if (owner === server) stream.close();
+    return closing;
+  };
+}
 
 /**
  * Writes an event stream as the client reads it: the next chunk is taken only once the last one has
@@ -151,7 +172,9 @@ function writeStream(wire: WireReply, stream: EventStream, outgoing: ServerRespo
   outgoing.writeHead(wire.status, wire.headers);
   outgoing.flushHeaders();
   // node:net sets `server` on every socket a server accepted.
-  openStreams.set(stream, (outgoing.socket as { server?: unknown } | null)?.server);
+  const server = (outgoing.socket as { server?: unknown } | null)?.server;
+  openStreams.set(stream, server);
+  endStreamsOnClose(server);
   outgoing.once('close', () => {
     openStreams.delete(stream);
     stream.close();
@@ -172,15 +195,6 @@ function writeStream(wire: WireReply, stream: EventStream, outgoing: ServerRespo
     if (!outgoing.destroyed) outgoing.end();
   };
   pump().catch(() => outgoing.destroy());
-}
-
-/**
- * Ends every open event stream of a server, as the server closing must: a stream would otherwise
- * hold `server.close()` open for ever.
- * @example endStreams(server); server.close();
- */
-export function endStreams(server: unknown): void {
-  for (const [stream, owner] of openStreams) if (owner === server) stream.close();
 }
 
 /** The last resort when the mock itself failed: a plain 500, never a stack trace. */

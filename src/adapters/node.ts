@@ -8,7 +8,7 @@ import type { ApiName } from '../core/api.js';
 import type { FetchOptions, Mock } from '../mock.js';
 import { createEdge, type EdgeOptions } from './edge.js';
 import { listenOn } from './listen.js';
-import { endStreams, IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
+import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
 export type { EdgeEvent, EdgeOptions } from './edge.js';
@@ -147,9 +147,9 @@ export async function serve(mock: Mock, options: ServeOptions = {}): Promise<Run
     url,
     close: () =>
       new Promise<void>((done) => {
+        // Open event streams end first (node-bridge.ts), so the close is not held by a dashboard.
         server.close(() => done());
         server.closeIdleConnections();
-        endStreams(server);
       }),
   };
 }

@@ -1,5 +1,6 @@
 /** The command line's argument parsers and checks, shared by its commands: each refuses a bad value with a message naming the flag. */
 import { InvalidArgumentError } from 'commander';
+import type { Credential, Mode } from '../apis/smile/credentials.js';
 import { toEpochMs } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 
@@ -67,6 +68,19 @@ export const hosts = (value: string, previous: string[] = []) => {
   }
   return [...previous, ...added];
 };
+
+/**
+ * `--smile-credential key:secret:MODE`, repeatable, or several in one value separated by commas (as
+ * an environment variable gives them): the API key pairs the mock accepts, instead of its own two.
+ */
+export const credentials = (value: string, previous: Credential[] = []): Credential[] => [
+  ...previous,
+  ...list(value).map((pair) => {
+    const match = /^([^:,\s]+):([^:,\s]+):(sandbox|production)$/i.exec(pair);
+    if (!match) throw new InvalidArgumentError(`"${pair}" is not key:secret:MODE, such as ci_key:ci_secret:SANDBOX (MODE is SANDBOX or PRODUCTION).`);
+    return { key: match[1] as string, secret: match[2] as string, mode: (match[3] as string).toUpperCase() as Mode };
+  }),
+];
 
 export const tenantId = (value: string) => {
   if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new InvalidArgumentError('--tenant-id must be 1 to 64 letters, digits or underscores.');

@@ -11,7 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
 import { DEFAULT_BOUNDS } from '../core/bounds.js';
 import type { FaultRule } from '../core/faults.js';
-import { collect, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
+import { collect, credentials, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
 import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
 import type { LogFormat } from './request-log.js';
 import { serverOptions } from './server-options.js';
@@ -100,6 +100,41 @@ const serveCommand = serverOptions(
       .argParser(integer('--max-ended-im-connections', 1, 100_000_000))
       .default(DEFAULT_BOUNDS['wukongim-ended-connections']),
   )
+  .addOption(
+    new Option('--max-im-sockets <n>', 'IM WebSocket connections open at once at most; more are closed at once')
+      .argParser(integer('--max-im-sockets', 1, 1_000_000))
+      .default(10_000),
+  )
+  .addOption(
+    new Option('--max-im-messages <n>', 'relayed IM messages kept for GET /__mock/wukongim/messages')
+      .argParser(integer('--max-im-messages', 0, 1_000_000))
+      .default(1000),
+  )
+  .option('--system-uid <uid>', "the WuKongIM server's system account, which may not set a token (default: none)")
+  .option(
+    '--smile-credential <key:secret:MODE>',
+    'a Smile API key pair the mock accepts, instead of test_key:test_secret:SANDBOX and live_key:live_secret:PRODUCTION (repeatable, or comma-separated)',
+    credentials,
+  )
+  .addOption(
+    new Option('--webhook-concurrency <n>', 'webhook deliveries on the wire at once').argParser(integer('--webhook-concurrency', 1, 10_000)).default(32),
+  )
+  .addOption(
+    new Option('--webhook-per-receiver <n>', 'webhook deliveries on the wire at once to one receiver (default: a quarter of --webhook-concurrency)').argParser(
+      integer('--webhook-per-receiver', 1, 10_000),
+    ),
+  )
+  .addOption(
+    new Option('--stream-max-queued <n>', 'events queued for a slow /__mock/stream client before its backlog is dropped for a resync')
+      .argParser(integer('--stream-max-queued', 1, 1_000_000))
+      .default(256),
+  )
+  .addOption(new Option('--stream-batch <duration>', 'real time between two batches of /__mock/stream events at least').argParser(duration).default(50, '50ms'))
+  .addOption(
+    new Option('--stream-keep-alive <duration>', 'real time of silence before /__mock/stream sends a comment to keep the connection open')
+      .argParser(duration)
+      .default(15_000, '15s'),
+  )
   .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
   .option(
     '--from-har <file>',
@@ -167,6 +202,15 @@ const serveCommand = serverOptions(
         maxDeviceSlots: options.maxDeviceSlots,
         maxImConnections: options.maxImConnections,
         maxEndedImConnections: options.maxEndedImConnections,
+        maxImSockets: options.maxImSockets,
+        maxImMessages: options.maxImMessages,
+        systemUid: options.systemUid,
+        smileCredentials: options.smileCredential,
+        webhookConcurrency: options.webhookConcurrency,
+        webhookPerReceiver: options.webhookPerReceiver,
+        streamMaxQueued: options.streamMaxQueued,
+        streamBatch: options.streamBatch,
+        streamKeepAlive: options.streamKeepAlive,
         scenarios: options.scenario ?? [],
         fromHar: options.fromHar ?? [],
         adminToken: options.adminToken,

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { attachIm, serve, serveIm } from '../adapters/node.js';
 import { nodeHmacSha256 } from '../adapters/node-crypto.js';
-import { basicAuthorization } from '../apis/smile/credentials.js';
+import { basicAuthorization, type Credential } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { isMockError } from '../core/errors.js';
 import type { FaultRule } from '../core/faults.js';
@@ -64,6 +64,17 @@ export interface ServeSettings {
   maxDeviceSlots: number;
   maxImConnections: number;
   maxEndedImConnections: number;
+  maxImSockets: number;
+  maxImMessages: number;
+  systemUid?: string;
+  /** Undefined: the mock's own two pairs. */
+  smileCredentials?: Credential[];
+  webhookConcurrency: number;
+  /** Undefined: a quarter of the concurrency. */
+  webhookPerReceiver?: number;
+  streamMaxQueued: number;
+  streamBatch: number;
+  streamKeepAlive: number;
   /** Scenario files to load at start. */
   scenarios: string[];
   /** HAR recordings whose state is seeded at start and after every reset. */
@@ -120,7 +131,10 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         journalSize: settings.webhookJournalSize,
         maxPending: settings.webhookMaxPending,
         allowPrivateHttp: settings.webhookAllowPrivateHttp,
+        concurrency: settings.webhookConcurrency,
+        perReceiver: settings.webhookPerReceiver,
       },
+      stream: { maxQueued: settings.streamMaxQueued, batchMs: settings.streamBatch, keepAliveMs: settings.streamKeepAlive },
       seed: settings.seed,
       startTime: settings.startTime,
       strict: settings.strict,
@@ -136,6 +150,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         maxDeviceSlots: settings.maxDeviceSlots,
         maxOnlineConnections: settings.maxImConnections,
         maxEndedConnections: settings.maxEndedImConnections,
+        maxImSockets: settings.maxImSockets,
+        maxImMessages: settings.maxImMessages,
+        systemUid: settings.systemUid,
       },
       smile: {
         users: settings.users,
@@ -149,6 +166,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         maxUsers: settings.maxUsers,
         maxTokens: settings.maxTokens,
         tokenRetention: settings.smileTokenRetention,
+        credentials: settings.smileCredentials,
       },
       onError: (error, where) => {
         // A state file that cannot be restored stops the start (below); a failed save is told and tried again.

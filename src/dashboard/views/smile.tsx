@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Schemas } from '../client.js';
 import { countdown } from '../format.js';
 import { useLive, useLoaded, useMockNow } from '../live.js';
+import { LongId } from '../long-id.js';
 
 const PAGE = 50;
 
@@ -156,7 +157,7 @@ function UserDetail({ id }: { id: string }) {
               return (
                 <tr key={token.id} data-token={token.id}>
                   <td>
-                    <code>{token.id}</code>
+                    <LongId value={token.id} />
                   </td>
                   <td>
                     <span class={`badge ${state}`} data-state={state}>
