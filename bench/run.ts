@@ -127,7 +127,9 @@ async function main(): Promise<void> {
     }
 
     // The proxy in front of the small mock, against calling that mock directly, round by round.
-    const [, proxyUrl] = (await launch([CLI, 'proxy', '--port', '0', '--wukongim-upstream', small.wukongim], /control\s+(http:\/\/\S+)\/__mock/, [], { log: true })).match;
+    const [, proxyUrl] = (
+      await launch([CLI, 'proxy', '--port', '0', '--wukongim-upstream', small.wukongim], /control\s+(http:\/\/\S+)\/__mock/, [], { log: true })
+    ).match;
     const proxied: { direct: Measure; proxied: Measure }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const direct = await measure(`${small.wukongim}/user/token`, ROWS[0] as Row);

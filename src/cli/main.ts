@@ -8,8 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_FIELD_LENGTHS } from '../apis/wukongim/field-lengths.js';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
-import { DEFAULT_BOUNDS } from '../core/bounds.js';
+import { DEFAULT_BOUNDS, DEFAULT_LIMITS } from '../core/bounds.js';
 import type { FaultRule } from '../core/faults.js';
 import { collect, credentials, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
 import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
@@ -110,6 +111,26 @@ const serveCommand = serverOptions(
       .argParser(integer('--max-im-messages', 0, 1_000_000))
       .default(1000),
   )
+  .addOption(
+    new Option('--max-user-states <n>', 'most WuKongIM users banned or disbanded at once; past it a further ban is refused')
+      .argParser(integer('--max-user-states', 1, 100_000_000))
+      .default(DEFAULT_LIMITS['wukongim-user-states']),
+  )
+  .addOption(
+    new Option('--max-uid-length <n>', 'longest WuKongIM uid (and IM device id) taken, in characters; a longer one gets a 400')
+      .argParser(integer('--max-uid-length', 1, 1_000_000))
+      .default(DEFAULT_FIELD_LENGTHS.uid),
+  )
+  .addOption(
+    new Option('--max-token-length <n>', 'longest WuKongIM token taken, in characters; a longer one gets a 400')
+      .argParser(integer('--max-token-length', 1, 1_000_000))
+      .default(DEFAULT_FIELD_LENGTHS.token),
+  )
+  .addOption(
+    new Option('--max-webhooks <n>', 'most Smile webhook subscriptions held; past it a new one gets a 400')
+      .argParser(integer('--max-webhooks', 1, 1_000_000))
+      .default(DEFAULT_LIMITS['smile-webhooks']),
+  )
   .option('--system-uid <uid>', "the WuKongIM server's system account, which may not set a token (default: none)")
   .option(
     '--smile-credential <key:secret:MODE>',
@@ -203,6 +224,10 @@ const serveCommand = serverOptions(
         maxImConnections: options.maxImConnections,
         maxEndedImConnections: options.maxEndedImConnections,
         maxImSockets: options.maxImSockets,
+        maxUserStates: options.maxUserStates,
+        maxUidLength: options.maxUidLength,
+        maxTokenLength: options.maxTokenLength,
+        maxWebhooks: options.maxWebhooks,
         maxImMessages: options.maxImMessages,
         systemUid: options.systemUid,
         smileCredentials: options.smileCredential,

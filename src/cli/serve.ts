@@ -65,6 +65,10 @@ export interface ServeSettings {
   maxImConnections: number;
   maxEndedImConnections: number;
   maxImSockets: number;
+  maxUserStates: number;
+  maxUidLength: number;
+  maxTokenLength: number;
+  maxWebhooks: number;
   maxImMessages: number;
   systemUid?: string;
   /** Undefined: the mock's own two pairs. */
@@ -151,6 +155,9 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         maxOnlineConnections: settings.maxImConnections,
         maxEndedConnections: settings.maxEndedImConnections,
         maxImSockets: settings.maxImSockets,
+        maxUserStates: settings.maxUserStates,
+        maxUidLength: settings.maxUidLength,
+        maxTokenLength: settings.maxTokenLength,
         maxImMessages: settings.maxImMessages,
         systemUid: settings.systemUid,
       },
@@ -167,6 +174,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         maxTokens: settings.maxTokens,
         tokenRetention: settings.smileTokenRetention,
         credentials: settings.smileCredentials,
+        maxWebhooks: settings.maxWebhooks,
       },
       onError: (error, where) => {
         // A state file that cannot be restored stops the start (below); a failed save is told and tried again.

@@ -1,5 +1,6 @@
 /** Bounds on the state traffic creates: past its bound a kind of state forgets its oldest, and the mock says so once. */
 import type { components } from '../generated/admin.types.js';
+import { MockError } from './errors.js';
 
 /** Each kind of state that has a bound. */
 export type BoundKind = 'smile-users' | 'smile-tokens' | 'wukongim-device-slots' | 'wukongim-online-connections' | 'wukongim-ended-connections';
@@ -103,5 +104,57 @@ export function createBound(kind: BoundKind, max: number = DEFAULT_BOUNDS[kind],
     reset() {
       evicted = 0;
     },
+  };
+}
+
+/**
+ * Each kind of state that refuses more at its bound instead of forgetting its oldest: forgetting a
+ * webhook subscription or a ban would change what the app sees without a word.
+ */
+export type LimitKind = 'smile-webhooks' | 'wukongim-user-states';
+
+/** A count and the most that may be held (the control API's `LimitedCount`). */
+export type LimitedCount = components['schemas']['LimitedCount'];
+
+export const DEFAULT_LIMITS: Readonly<Record<LimitKind, number>> = {
+  'smile-webhooks': 1000,
+  'wukongim-user-states': 100_000,
+};
+
+const LIMIT_WORDING: Record<LimitKind, { what: string; flag: string; option: string; instead: string }> = {
+  'smile-webhooks': { what: 'webhook subscriptions', flag: '--max-webhooks', option: 'smile.maxWebhooks', instead: 'delete one first' },
+  'wukongim-user-states': {
+    what: 'WuKongIM users banned or disbanded',
+    flag: '--max-user-states',
+    option: 'wukongim.maxUserStates',
+    instead: 'restore one to active first',
+  },
+};
+
+/** The bound of a kind of state that refuses past it. */
+export interface Limit {
+  readonly kind: LimitKind;
+  readonly max: number;
+  /** Throws a MockError of kind `bound-reached` when `count` items are held already (the bound). */
+  admit(count: number): void;
+  state(count: number): LimitedCount;
+}
+
+/**
+ * Creates a limit; throws a RangeError for one that is not a whole number of at least 1.
+ * @example const webhooks = createLimit('smile-webhooks', options.maxWebhooks); webhooks.admit(store.size); store.add(webhook);
+ */
+export function createLimit(kind: LimitKind, max: number = DEFAULT_LIMITS[kind]): Limit {
+  const wording = LIMIT_WORDING[kind];
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`${wording.option} must be a whole number of at least 1, not ${max}`);
+  return {
+    kind,
+    max,
+    admit(count) {
+      if (count < max) return;
+      const bound = max.toLocaleString('en-US');
+      throw new MockError('bound-reached', `The mock holds at most ${bound} ${wording.what} (${wording.flag}, ${wording.option}): ${wording.instead}`);
+    },
+    state: (count) => ({ count, bound: max }),
   };
 }

@@ -24,7 +24,9 @@ export type MockErrorKind =
   | 'invalid-pact'
   | 'invalid-cursor'
   | 'not-found'
-  | 'token-refused';
+  | 'token-refused'
+  /** A kind of state that refuses more at its bound (webhook subscriptions, user states) is full. */
+  | 'bound-reached';
 
 /** One part of an input that is wrong: a JSON Pointer into it (`/body/status`) and why. */
 export interface ErrorDetail {

@@ -246,7 +246,7 @@ export const operations: Record<'reset' | 'getClock' | 'changeClock' | 'getJourn
     parameters: [{"name":"uid","in":"path","required":true,"type":"string"}],
     validateParams: v.setUserState_params,
     body: { required: true, mediaTypes: ["application/json"], validate: v.setUserState_body },
-    responses: { '200': { mediaType: 'application/json', validate: v.setUserState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setUserState_400 }, '401': { mediaType: 'application/problem+json', validate: v.setUserState_401 }, '403': { mediaType: 'application/problem+json', validate: v.setUserState_403 } },
+    responses: { '200': { mediaType: 'application/json', validate: v.setUserState_200 }, '400': { mediaType: 'application/problem+json', validate: v.setUserState_400 }, '401': { mediaType: 'application/problem+json', validate: v.setUserState_401 }, '403': { mediaType: 'application/problem+json', validate: v.setUserState_403 }, '409': { mediaType: 'application/problem+json', validate: v.setUserState_409 } },
   },
   consumeSmileToken: {
     id: 'consumeSmileToken',

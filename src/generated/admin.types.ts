@@ -522,6 +522,8 @@ export interface paths {
         /**
          * Ban, disband or restore a WuKongIM user
          * @description A banned user's /user/token answers `{"status":19}` and its connects are refused with reason 19; disbanded, 24.
+         *     The mock holds at most `--max-user-states` users that are not active (100,000 by default): past it, a
+         *     further ban or disband is refused with a 409 `bound-reached` problem, and nobody's state is forgotten.
          */
         put: operations["setUserState"];
         post?: never;
@@ -914,6 +916,11 @@ export interface components {
             /** @description How many were forgotten (or, for online connections, kicked) to make room since the start or the last reset. */
             evicted: number;
         };
+        /** @description How many of one kind of state the mock holds, and the most it takes. At the bound a new one is refused, in the API's own shape; nothing held is forgotten. */
+        LimitedCount: {
+            count: number;
+            bound: number;
+        };
         /** @description The link tokens held, with their bound, and those forgotten after the retention period. */
         TokenCount: {
             count: number;
@@ -931,12 +938,13 @@ export interface components {
             smile: {
                 users: components["schemas"]["BoundedCount"];
                 tokens: components["schemas"]["TokenCount"];
-                webhooks: number;
+                webhooks: components["schemas"]["LimitedCount"];
             };
             wukongim: {
                 slots: components["schemas"]["BoundedCount"];
                 online: components["schemas"]["BoundedCount"];
                 ended: components["schemas"]["BoundedCount"];
+                userStates: components["schemas"]["LimitedCount"];
             };
             journal: {
                 total: number;
@@ -2284,6 +2292,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Problem"];
         };
     };
     consumeSmileToken: {

@@ -31,6 +31,8 @@ export type ControlStateChange = admin_components['schemas']['StateChange'];
 export type ControlHarSeedReport = admin_components['schemas']['HarSeedReport'];
 /** `BoundedCount` of openapi/admin.yaml: How many of one kind of state the mock holds, the most it holds, and how many went to make room. */
 export type ControlBoundedCount = admin_components['schemas']['BoundedCount'];
+/** `LimitedCount` of openapi/admin.yaml: How many of one kind of state the mock holds, and the most it takes. */
+export type ControlLimitedCount = admin_components['schemas']['LimitedCount'];
 /** `TokenCount` of openapi/admin.yaml: The link tokens held, with their bound, and those forgotten after the retention period. */
 export type ControlTokenCount = admin_components['schemas']['TokenCount'];
 /** `StateSummary` of openapi/admin.yaml */

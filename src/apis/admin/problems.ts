@@ -43,6 +43,7 @@ export const PROBLEMS = {
   invalidPact: { status: 400, slug: 'invalid-pact', title: 'Invalid pact request' },
   invalidCursor: { status: 400, slug: 'invalid-cursor', title: 'Invalid cursor' },
   tokenRefused: { status: 401, slug: 'token-refused', title: 'Token refused' },
+  boundReached: { status: 409, slug: 'bound-reached', title: 'Bound reached' },
   internalError: { status: 500, slug: 'internal-error', title: 'Internal error' },
   injected: { status: 0, slug: 'injected', title: 'Injected fault' },
 } as const satisfies Record<string, Template>;
@@ -60,6 +61,7 @@ const BY_KIND: Record<MockErrorKind, ProblemName> = {
   'invalid-cursor': 'invalidCursor',
   'not-found': 'notFound',
   'token-refused': 'tokenRefused',
+  'bound-reached': 'boundReached',
 };
 
 /**

@@ -70,6 +70,7 @@ const BY_KIND: Record<MockErrorKind, [number, SmileCode]> = {
   'invalid-har': [400, 'INVALID_PARAMETERS'],
   'invalid-pact': [400, 'INVALID_PARAMETERS'],
   'invalid-cursor': [400, 'INVALID_PARAMETERS'],
+  'bound-reached': [400, 'INVALID_PARAMETERS'],
 };
 
 /** A success envelope. */

@@ -1,6 +1,6 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
-import { createBound, DEFAULT_BOUNDS, type NoticeListener } from '../../core/bounds.js';
+import { createBound, createLimit, DEFAULT_BOUNDS, type NoticeListener } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
@@ -64,6 +64,8 @@ export interface SmileOptions {
   maxUsers?: number;
   /** The most link tokens held; past it the oldest are forgotten, and get 401 INVALID_TOKEN. Default 250,000. */
   maxTokens?: number;
+  /** The most webhook subscriptions held; at the bound a new one gets 400 INVALID_PARAMETERS (none is forgotten). Default 1000. */
+  maxWebhooks?: number;
   /**
    * How long a used, revoked or expired link token is kept, on the mock's clock (`90s`, `1h`, ms);
    * then it is forgotten (and still gets 401 INVALID_TOKEN). Default 1 hour.
@@ -158,6 +160,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   // any user changes.
   const pages = createPageCache<{ data: { nextCursor?: string; items: User[] }; text: string }>(() => users.version);
   const webhooks = new WebhookStore();
+  const webhookLimit = createLimit('smile-webhooks', options.maxWebhooks);
   const smileEvents = createSmileEvents({
     clock,
     outbox: context.outbox,
@@ -198,6 +201,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   // The spec's `webhooks:` operations are events the mock sends, not requests it serves.
   /** Registers a subscription as `POST /webhooks` does, once its URL passed the receiver policy. */
   const createWebhook = (body: WebhookRequest): Webhook => {
+    webhookLimit.admit(webhooks.size);
     const now = isoSeconds(clock.now());
     const webhook: Webhook = {
       id: random.hex(32),
@@ -356,7 +360,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
     get webhookCount() {
       return webhooks.size;
     },
-    counts: () => ({ users: userBound.state(users.size), tokens: tokens.counts(), webhooks: webhooks.size }),
+    counts: () => ({ users: userBound.state(users.size), tokens: tokens.counts(), webhooks: webhookLimit.state(webhooks.size) }),
     emit(type, emitOptions = {}) {
       const user = emitOptions.userId === undefined ? users.pick(random) : users.get(emitOptions.userId);
       const data = emitOptions.userId !== undefined && !user ? { userId: emitOptions.userId, ...emitOptions.data } : emitOptions.data;

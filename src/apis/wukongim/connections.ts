@@ -1,4 +1,5 @@
 /** Simulated IM clients: connect with a token, get kicked by a master, close. */
+
 import { type Bound, createBound } from '../../core/bounds.js';
 import type { Clock } from '../../core/clock.js';
 import { OrderedIndex } from '../../core/ordered-index.js';
@@ -6,6 +7,7 @@ import { heldArray, oldestFirst, type Slice } from '../../core/page.js';
 import { Queue } from '../../core/queue.js';
 import type { components } from '../../generated/admin.types.js';
 import { DeviceLevel, type DeviceSlot, type DeviceStore, slotKey } from './devices.js';
+import type { FieldLengths } from './field-lengths.js';
 
 /** CONNACK and DISCONNECT reason codes of the WuKongIM protocol that the mock surfaces. */
 export const ReasonCode = { success: 1, authFail: 2, connectKick: 12, ban: 19, disband: 24 } as const;
@@ -36,6 +38,8 @@ export type EndListener = (connection: Readonly<Connection>, cause: EndCause) =>
 export interface ConnectionBounds {
   online: Bound;
   ended: Bound;
+  /** How a connection's uid and device id are kept: an IM CONNECT can carry 2 MiB of them, and is refused (no slot has such a uid). */
+  fields?: FieldLengths;
 }
 
 /** The connections of one mock instance, indexed by slot for O(1) kicks. */
@@ -72,9 +76,9 @@ export class ConnectionRegistry {
     const refusal = this.refusal(input, slot);
     const connection: Connection = {
       connection_id: this.nextId++,
-      uid: input.uid,
+      uid: this.bounds.fields?.kept(input.uid) ?? input.uid,
       device_flag: input.device_flag,
-      device_id: input.device_id,
+      device_id: this.bounds.fields?.kept(input.device_id) ?? input.device_id,
       device_level: input.device_level ?? slot?.deviceLevel ?? DeviceLevel.slave,
       state: refusal === undefined ? 'online' : 'closed',
       reason_code: refusal ?? ReasonCode.success,

@@ -131,6 +131,11 @@ export class DeviceStore {
     return this.statuses.get(uid) ?? 'active';
   }
 
+  /** Users whose status is not active. */
+  get statusCount(): number {
+    return this.statuses.size;
+  }
+
   setStatus(uid: string, status: UserStatus): void {
     if (status === 'active') this.statuses.delete(uid);
     else this.statuses.set(uid, status);

@@ -1,6 +1,6 @@
 /** The mocked WuKongIM user-token API: device slots, master kicks, device quit, online status. */
 import type { Api } from '../../core/api.js';
-import { createBound, type NoticeListener } from '../../core/bounds.js';
+import { createBound, createLimit, type NoticeListener } from '../../core/bounds.js';
 import type { Clock } from '../../core/clock.js';
 import type { WebhookEvent } from '../../core/delivery-log.js';
 import { parseDuration } from '../../core/duration.js';
@@ -15,6 +15,7 @@ import { type ConnectInput, type Connection, ConnectionRegistry, ReasonCode } fr
 import { decodeBody } from './decoding.js';
 import { ALL_DEVICE_FLAGS, DeviceLevel, type DeviceSlot, DeviceStore, type UserStatus } from './devices.js';
 import { badRequest, createWukongimErrors, Messages, unauthorized } from './errors.js';
+import { fieldLengthBounds } from './field-lengths.js';
 import type { ImMessage } from './im/message-log.js';
 import { type ImEventListener, ImServer } from './im/server.js';
 import type { ImSocket, Session } from './im/session.js';
@@ -51,6 +52,16 @@ export interface WukongimOptions {
   maxImSockets?: number;
   /** Relayed messages the log keeps (`GET /__mock/wukongim/messages`). Default 1000. */
   maxImMessages?: number;
+  /** Users banned or disbanded at once at most; past it a further ban is refused (409 on the control API), and nobody's is forgotten. Default 100,000. */
+  maxUserStates?: number;
+  /**
+   * The longest `uid` (and IM `device_id`) the mock takes, in characters: a longer one on `POST /user/token`
+   * gets a 400 `{msg, status}`, and an IM CONNECT with one is refused, as no slot has it (its record keeps
+   * the uid cut at the bound). Default 256, as the control API's paths take.
+   */
+  maxUidLength?: number;
+  /** The longest token the mock takes, in characters, on `POST /user/token` and an IM CONNECT, likewise. Default 1024. */
+  maxTokenLength?: number;
 }
 
 /** Where IM clients connect, as `GET /route` answers. */
@@ -147,6 +158,8 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     ended: createBound('wukongim-ended-connections', options.maxEndedConnections, context.onNotice),
   };
   const devices = new DeviceStore(bounds.slots);
+  const userStates = createLimit('wukongim-user-states', options.maxUserStates);
+  const fieldLengths = fieldLengthBounds(options);
   const webhook = createOnlineStatusWebhook({
     clock,
     outbox: context.outbox,
@@ -155,7 +168,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     retryDelays: (options.webhookRetryDelays ?? DEFAULT_RETRY_DELAYS).map(parseDuration),
     seed: context.seed,
   });
-  const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries), bounds);
+  const connections = new ConnectionRegistry(devices, clock, (entries) => webhook.send(entries), { ...bounds, fields: fieldLengths });
   const im = new ImServer(clock, connections, {
     profile,
     seed: context.seed,
@@ -183,6 +196,8 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       const { uid = '', token = '', device_flag = 0, device_level = DeviceLevel.slave } = body as UpdateTokenBody;
       if (uid === '') return badRequest(Messages.uidEmpty);
       if (token === '') return badRequest(Messages.tokenEmpty);
+      const tooLong = fieldLengths.problem({ uid, token });
+      if (tooLong) return badRequest(tooLong);
       if (/[@#&]/.test(uid)) return badRequest(Messages.uidSpecialCharacters);
       if (uid === systemUid) return badRequest(Messages.systemUid);
       const status = devices.status(uid);
@@ -263,13 +278,19 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       return { ...page, items: page.items.map(deviceView) };
     },
     setUserStatus(uid, status) {
+      if (status !== 'active' && devices.status(uid) === 'active') userStates.admit(devices.statusCount);
       devices.setStatus(uid, status);
       // A banned or disbanded user's connections are kicked (their next connect is refused with 19 or 24).
       if (status !== 'active') connections.kickUid(uid, 'ban');
     },
     counts() {
       const { online, ended } = connections.counts();
-      return { slots: bounds.slots.state(devices.size), online: bounds.online.state(online), ended: bounds.ended.state(ended) };
+      return {
+        slots: bounds.slots.state(devices.size),
+        online: bounds.online.state(online),
+        ended: bounds.ended.state(ended),
+        userStates: userStates.state(devices.statusCount),
+      };
     },
     kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag, 'kick'),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
