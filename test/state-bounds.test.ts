@@ -169,14 +169,16 @@ describe('GET /__mock/state', () => {
     const notices: Notice[] = [];
     const im = await imWith({ wukongim: { maxDeviceSlots: 1 }, onNotice: (notice) => notices.push(notice) });
     const defaults = (await im.get('/__mock/state')).body;
-    expect(defaults.smile).toMatchObject({
+    expect(defaults.smile).toEqual({
       users: { count: 25, bound: 25_000, evicted: 0 },
       tokens: { count: 0, bound: 250_000, evicted: 0, forgotten: 0, retentionMs: 3_600_000 },
+      webhooks: { count: 0, bound: 1000 },
     });
     expect(defaults.wukongim).toEqual({
       slots: { count: 0, bound: 1, evicted: 0 },
       online: { count: 0, bound: 100_000, evicted: 0 },
       ended: { count: 0, bound: 10_000, evicted: 0 },
+      userStates: { count: 0, bound: 100_000 },
     });
     await setToken(im, 'ana');
     await setToken(im, 'bob');
