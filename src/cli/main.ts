@@ -1,21 +1,20 @@
 /**
- * The token-mock command line: `serve` (the default, and `npm start`) and `verify`. Usage errors and
- * every other failure to start exit with code 2.
+ * The token-mock command line: `serve` (the default, and `npm start`), `proxy`, `verify` and `pact`,
+ * one file each (`<command>-command.ts`); `settings.ts` adds the environment's and the config file's
+ * settings. Usage errors and every other failure to start exit with code 2.
  * It runs with a 64 MB young generation (`npm start` and the `token-mock` launcher, `bin.ts`, pass
  * the flag): per-request garbage and journal entries then die young instead of being promoted, and
  * full collections, which walk every seeded user, stay rare. With 100,000 users that is a third more
  * pages of GET /v1/users.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_FIELD_LENGTHS } from '../apis/wukongim/field-lengths.js';
-import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
-import { DEFAULT_BOUNDS, DEFAULT_LIMITS } from '../core/bounds.js';
+import { Command, CommanderError } from 'commander';
 import type { FaultRule } from '../core/faults.js';
-import { collect, credentials, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
-import { EnvironmentError, environmentFlags, listEnvironment } from './environment.js';
-import type { LogFormat } from './request-log.js';
-import { serverOptions } from './server-options.js';
+import { pactCommand } from './pact-command.js';
+import { proxyCommand } from './proxy-command.js';
+import { serveCommand } from './serve-command.js';
+import { withSettings } from './settings.js';
+import { verifyCommand } from './verify-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,369 +24,12 @@ const program = new Command('token-mock')
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-const serveCommand = serverOptions(
-  program
-    .command('serve', { isDefault: true })
-    .description('serve the mock until SIGINT or SIGTERM; every flag is also an environment variable, TOKEN_MOCK_<FLAG_NAME>')
-    .addOption(new Option('--seed <n>', 'seed of every id and piece of fake data').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1)),
-)
-  .addOption(
-    new Option('--wukongim-ws-port <port>', 'WuKongIM IM WebSocket port (0: a free port)').argParser(integer('--wukongim-ws-port', 0, 65535)).default(5200),
-  )
-  .addOption(new Option('--wukongim-ws-addr <url>', 'the ws_addr GET /route answers, for a proxy in front (default: the IM port)').argParser(wsUrl))
-  .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
-  .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
-  .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
-  .addOption(new Option('--start-time <iso>', 'start the clock frozen at this instant, for byte-identical runs').argParser(instant))
-  .addOption(new Option('--users <n>', 'faker-seeded Smile users').argParser(integer('--users', 0, 1_000_000)).default(25))
-  .option('--tenant-id <id>', 'tenant id of Smile user ids', tenantId, 'tenant')
-  .addOption(new Option('--smile-token-ttl <duration>', 'Smile link-token lifetime, e.g. 90s, 15m, 5h').argParser(duration).default(5 * 3_600_000, '5h'))
-  .addOption(new Option('--mode <mode>', 'which Smile credentials the start-up example uses').choices(['sandbox', 'production']).default('sandbox'))
-  .addOption(new Option('--rate-limit <n>', 'Smile requests per second per client address (default: off)').argParser(integer('--rate-limit', 1, 1_000_000)))
-  .option('--smile-revoke-on-refresh', "a new Smile token revokes the user's older unused ones", false)
-  .option('--strict-webhook-urls', 'accept only https webhook URLs, as the real Smile API does', false)
-  .option('--strict', 'validate every response against the spec too', false)
-  .addOption(new Option('--wukongim-webhook <url>', 'POST user.onlinestatus to <url>?event=user.onlinestatus').argParser(url))
-  .addOption(
-    new Option('--wukongim-webhook-retry-delays <list>', 'mock-clock delays between the 5 attempts of a WuKongIM webhook')
-      .argParser(durations)
-      .default([1000, 1000, 1000, 1000], '1s,1s,1s,1s'),
-  )
-  .addOption(
-    new Option('--smile-webhook-retry-delays <list>', 'mock-clock delays before the 2nd and 3rd Smile delivery attempts')
-      .argParser(durations)
-      .default([30_000, 60_000], '30s,60s'),
-  )
-  .addOption(new Option('--webhook-timeout <duration>', 'real time a webhook receiver has to answer').argParser(duration).default(10_000, '10s'))
-  .addOption(
-    new Option('--webhook-journal-size <n>', 'delivery attempts kept in the journal').argParser(integer('--webhook-journal-size', 0, 1_000_000)).default(1000),
-  )
-  .addOption(
-    new Option('--webhook-max-pending <n>', 'deliveries outstanding at most; beyond it new ones are journaled as failed')
-      .argParser(integer('--webhook-max-pending', 1, 10_000_000))
-      .default(10_000),
-  )
-  .option('--webhook-allow-private-http', 'also deliver over plain http to private addresses and named hosts (docker-compose services)', false)
-  .addOption(
-    new Option('--shutdown-grace <duration>', 'real time pending webhook deliveries get on SIGINT or SIGTERM').argParser(duration).default(5_000, '5s'),
-  )
-  .addOption(
-    new Option('--max-users <n>', `most Smile users held; past it the oldest go (default: ${DEFAULT_BOUNDS['smile-users']}, or --users if more)`).argParser(
-      integer('--max-users', 1, 10_000_000),
-    ),
-  )
-  .addOption(
-    new Option('--max-tokens <n>', 'most Smile link tokens held; past it the oldest go')
-      .argParser(integer('--max-tokens', 1, 100_000_000))
-      .default(DEFAULT_BOUNDS['smile-tokens']),
-  )
-  .addOption(
-    new Option('--smile-token-retention <duration>', 'how long a used, revoked or expired link token is kept on the mock clock')
-      .argParser(duration)
-      .default(3_600_000, '1h'),
-  )
-  .addOption(
-    new Option('--max-device-slots <n>', 'most WuKongIM device slots held; past it the least recently updated goes')
-      .argParser(integer('--max-device-slots', 1, 100_000_000))
-      .default(DEFAULT_BOUNDS['wukongim-device-slots']),
-  )
-  .addOption(
-    new Option('--max-im-connections <n>', 'most simulated IM connections online; past it the oldest is kicked')
-      .argParser(integer('--max-im-connections', 1, 100_000_000))
-      .default(DEFAULT_BOUNDS['wukongim-online-connections']),
-  )
-  .addOption(
-    new Option('--max-ended-im-connections <n>', 'most ended IM connections kept for inspection')
-      .argParser(integer('--max-ended-im-connections', 1, 100_000_000))
-      .default(DEFAULT_BOUNDS['wukongim-ended-connections']),
-  )
-  .addOption(
-    new Option('--max-im-sockets <n>', 'IM WebSocket connections open at once at most; more are closed at once')
-      .argParser(integer('--max-im-sockets', 1, 1_000_000))
-      .default(10_000),
-  )
-  .addOption(
-    new Option('--max-im-messages <n>', 'relayed IM messages kept for GET /__mock/wukongim/messages')
-      .argParser(integer('--max-im-messages', 0, 1_000_000))
-      .default(1000),
-  )
-  .addOption(
-    new Option('--max-user-states <n>', 'most WuKongIM users banned or disbanded at once; past it a further ban is refused')
-      .argParser(integer('--max-user-states', 1, 100_000_000))
-      .default(DEFAULT_LIMITS['wukongim-user-states']),
-  )
-  .addOption(
-    new Option('--max-uid-length <n>', 'longest WuKongIM uid (and IM device id) taken, in characters; a longer one gets a 400')
-      .argParser(integer('--max-uid-length', 1, 1_000_000))
-      .default(DEFAULT_FIELD_LENGTHS.uid),
-  )
-  .addOption(
-    new Option('--max-token-length <n>', 'longest WuKongIM token taken, in characters; a longer one gets a 400')
-      .argParser(integer('--max-token-length', 1, 1_000_000))
-      .default(DEFAULT_FIELD_LENGTHS.token),
-  )
-  .addOption(
-    new Option('--max-webhooks <n>', 'most Smile webhook subscriptions held; past it a new one gets a 400')
-      .argParser(integer('--max-webhooks', 1, 1_000_000))
-      .default(DEFAULT_LIMITS['smile-webhooks']),
-  )
-  .option('--system-uid <uid>', "the WuKongIM server's system account, which may not set a token (default: none)")
-  .option(
-    '--smile-credential <key:secret:MODE>',
-    'a Smile API key pair the mock accepts, instead of test_key:test_secret:SANDBOX and live_key:live_secret:PRODUCTION (repeatable, or comma-separated)',
-    credentials,
-  )
-  .addOption(
-    new Option('--webhook-concurrency <n>', 'webhook deliveries on the wire at once').argParser(integer('--webhook-concurrency', 1, 10_000)).default(32),
-  )
-  .addOption(
-    new Option('--webhook-per-receiver <n>', 'webhook deliveries on the wire at once to one receiver (default: a quarter of --webhook-concurrency)').argParser(
-      integer('--webhook-per-receiver', 1, 10_000),
-    ),
-  )
-  .addOption(
-    new Option('--stream-max-queued <n>', 'events queued for a slow /__mock/stream client before its backlog is dropped for a resync')
-      .argParser(integer('--stream-max-queued', 1, 1_000_000))
-      .default(256),
-  )
-  .addOption(new Option('--stream-batch <duration>', 'real time between two batches of /__mock/stream events at least').argParser(duration).default(50, '50ms'))
-  .addOption(
-    new Option('--stream-keep-alive <duration>', 'real time of silence before /__mock/stream sends a comment to keep the connection open')
-      .argParser(duration)
-      .default(15_000, '15s'),
-  )
-  .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
-  .option(
-    '--from-har <file>',
-    'seed users, webhook subscriptions and device slots from a HAR 1.2 recording, at start and after every reset (repeatable; at most 64 MiB each)',
-    collect,
-  )
-  .option('--state-file <file>', 'keep the state in <file>: restored at start, saved after changes and on shutdown')
-  .addOption(
-    new Option(
-      '--state-save-interval <duration>',
-      'with --state-file: the longest a change waits to be saved; a kill -9 loses at most this (default: 1s)',
-    ).argParser(duration),
-  )
-  .option('--config <file>', 'a YAML or JSON file of these settings (keys are the flag names) and `faults`; flags given here win')
-  .action(async (options) => {
-    if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
-    if (!isLoopback(options.host) && options.adminToken === undefined) {
-      usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
-    }
-    if (options.stateSaveInterval !== undefined && options.stateFile === undefined) usage('--state-save-interval needs --state-file.');
-    if (options.maxUsers !== undefined && options.maxUsers < options.users) {
-      usage(`--max-users ${options.maxUsers} is below --users ${options.users}: the seeded users would not fit. Raise --max-users, or leave it out.`);
-    }
-    // Each command loads what it runs only when it runs: --help and a refused flag load neither.
-    const { runServe } = await import('./serve.js');
-    await runServe(
-      {
-        seed: options.seed,
-        host: options.host,
-        wukongimPort: options.wukongimPort,
-        port: options.port,
-        corsOrigins: options.corsOrigin,
-        allowedHosts: options.allowedHosts,
-        logFormat: options.logFormat as LogFormat,
-        quiet: options.quiet,
-        wukongimWsPort: options.wukongimWsPort,
-        wukongimWsAddr: options.wukongimWsAddr,
-        profile: options.profile as WukongimProfile,
-        managerToken: options.managerToken,
-        wukongimTokenTtl: options.wukongimTokenTtl,
-        smilePort: options.smilePort,
-        users: options.users,
-        tenantId: options.tenantId,
-        smileTokenTtl: options.smileTokenTtl,
-        mode: options.mode,
-        rateLimit: options.rateLimit,
-        revokeOnRefresh: options.smileRevokeOnRefresh,
-        strictWebhookUrls: options.strictWebhookUrls,
-        startTime: options.startTime,
-        strict: options.strict,
-        maxBodyBytes: options.maxBody,
-        adminMaxBodyBytes: options.adminMaxBody,
-        journalSize: options.journalSize,
-        wukongimWebhook: options.wukongimWebhook,
-        wukongimWebhookRetryDelays: options.wukongimWebhookRetryDelays,
-        smileWebhookRetryDelays: options.smileWebhookRetryDelays,
-        webhookTimeout: options.webhookTimeout,
-        webhookJournalSize: options.webhookJournalSize,
-        webhookMaxPending: options.webhookMaxPending,
-        webhookAllowPrivateHttp: options.webhookAllowPrivateHttp,
-        shutdownGrace: options.shutdownGrace,
-        maxUsers: options.maxUsers,
-        maxTokens: options.maxTokens,
-        smileTokenRetention: options.smileTokenRetention,
-        maxDeviceSlots: options.maxDeviceSlots,
-        maxImConnections: options.maxImConnections,
-        maxEndedImConnections: options.maxEndedImConnections,
-        maxImSockets: options.maxImSockets,
-        maxUserStates: options.maxUserStates,
-        maxUidLength: options.maxUidLength,
-        maxTokenLength: options.maxTokenLength,
-        maxWebhooks: options.maxWebhooks,
-        maxImMessages: options.maxImMessages,
-        systemUid: options.systemUid,
-        smileCredentials: options.smileCredential,
-        webhookConcurrency: options.webhookConcurrency,
-        webhookPerReceiver: options.webhookPerReceiver,
-        streamMaxQueued: options.streamMaxQueued,
-        streamBatch: options.streamBatch,
-        streamKeepAlive: options.streamKeepAlive,
-        scenarios: options.scenario ?? [],
-        fromHar: options.fromHar ?? [],
-        adminToken: options.adminToken,
-        maxConnections: options.maxConnections,
-        headersTimeout: options.headersTimeout,
-        requestTimeout: options.requestTimeout,
-        faults: configured.faults,
-        stateFile: options.stateFile,
-        stateSaveInterval: options.stateSaveInterval,
-        record: options.record,
-        recordMaxEntries: options.recordMaxEntries,
-        recordSecrets: options.recordSecrets,
-      },
-      version,
-    );
-  });
-
-listEnvironment(serveCommand);
-
-const proxyCommand = serverOptions(
-  program
-    .command('proxy')
-    .description('forward each request to the real provider and check both directions against the specs; every flag is also TOKEN_MOCK_<FLAG_NAME>'),
-)
-  .addOption(new Option('--wukongim-upstream <url>', 'the WuKongIM server to forward to, e.g. http://127.0.0.1:5001').argParser(url))
-  .addOption(new Option('--smile-upstream <url>', 'the Smile API to forward to, with its /v1, e.g. https://sandbox.smileapi.io/v1').argParser(url))
-  .addOption(new Option('--profile <name>', 'the WuKongIM contract to check against: the docs, or the v2 server').choices(WUKONGIM_PROFILES).default('docs'))
-  .addOption(
-    new Option('--upstream-timeout <duration>', 'real time the upstream has to answer (then 504), and the longest it may fall silent')
-      .argParser(duration)
-      .default(10_000, '10s'),
-  )
-  .option('--fail-on-violation', 'exit 1 at shutdown if any exchange broke the spec, in either direction', false)
-  .option('--junit <file>', 'write a JUnit XML report at shutdown: one test case per operation seen, failures naming each violation')
-  .action(async (options) => {
-    if (options.wukongimUpstream === undefined && options.smileUpstream === undefined) usage('give --wukongim-upstream, --smile-upstream, or both.');
-    if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
-    if (!isLoopback(options.host) && options.adminToken === undefined) {
-      usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
-    }
-    const { runProxy } = await import('./proxy.js');
-    await runProxy(
-      {
-        ...options,
-        upstreams: {
-          wukongim: options.wukongimUpstream === undefined ? undefined : new URL(options.wukongimUpstream),
-          smile: options.smileUpstream === undefined ? undefined : new URL(options.smileUpstream),
-        },
-        profile: options.profile as WukongimProfile,
-      },
-      version,
-    );
-  });
-
-listEnvironment(proxyCommand);
-
-program
-  .command('verify')
-  .description('check a provider (this mock, the real API, anything between) against the specs; exit 1 if any case fails')
-  .addOption(new Option('--api <api>', 'which API to check').choices(['smile', 'wukongim']).makeOptionMandatory())
-  .addOption(new Option('--base-url <url>', 'the provider; for Smile with /v1, e.g. https://sandbox.smileapi.io/v1').argParser(url).makeOptionMandatory())
-  .option('--key <key>', "Smile API key (default: the mock's test_key)")
-  .option('--secret <secret>', "Smile API secret (default: the mock's test_secret)")
-  .addOption(
-    new Option('--mode <mode>', "Smile: the mode every token must have (default: the host's, else the mock key's, else the first token's)").choices([
-      'sandbox',
-      'production',
-    ]),
-  )
-  .option('--manager-token <token>', 'WuKongIM manager token, when the provider requires one')
-  .addOption(new Option('--profile <name>', 'WuKongIM contract to check: the docs, or the v2 server').choices(WUKONGIM_PROFILES).default('docs'))
-  .addOption(new Option('--seed <n>', 'seed of the sample data, so a run repeats').argParser(integer('--seed', 0, 2 ** 32 - 1)).default(1))
-  .option('--junit <file>', 'also write a JUnit XML report')
-  .addOption(new Option('--timeout <duration>', 'per request').argParser(duration).default(10_000, '10s'))
-  .action(async (options) => {
-    if ((options.key === undefined) !== (options.secret === undefined)) usage('--key and --secret go together.');
-    if (options.api === 'wukongim' && options.key !== undefined) usage('--key and --secret are for --api smile.');
-    if (options.api === 'smile' && options.managerToken !== undefined) usage('--manager-token is for --api wukongim.');
-    if (options.api === 'wukongim' && options.mode !== undefined) usage('--mode is for --api smile.');
-    const { runVerify } = await import('./verify.js');
-    process.exitCode = await runVerify({
-      api: options.api,
-      baseUrl: options.baseUrl,
-      key: options.key,
-      secret: options.secret,
-      mode: options.mode,
-      managerToken: options.managerToken,
-      profile: options.profile as WukongimProfile,
-      seed: options.seed,
-      timeoutMs: options.timeout,
-      junit: options.junit,
-    });
-  });
-
-program
-  .command('pact')
-  .description("write a Pact V4 file of what an app did with one API, from a HAR recording (--record, GET /__mock/har, or a browser's)")
-  .requiredOption('--from-har <file>', 'the recording (at most 64 MiB)')
-  .requiredOption('--provider <api>', 'the API the pact is of: smile or wukongim')
-  .requiredOption('--consumer <name>', 'the app the pact is of, as the broker names it')
-  .option('--out <file>', 'where to write the pact (default: standard output)')
-  .addOption(new Option('--profile <name>', 'WuKongIM: the contract the answers are held to').choices(WUKONGIM_PROFILES).default('docs'))
-  .action(async (options) => {
-    const { runPact } = await import('./pact.js');
-    await runPact({ ...options, profile: options.profile as WukongimProfile }, version);
-  });
-
-/**
- * Settings from the environment and from `serve --config FILE`, placed before the command line's own
- * flags, which then win. A flag the environment sets replaces the config file's, so the order is:
- * command line, then environment, then config file.
- */
-let configured: { faults: FaultRule[] } = { faults: [] };
-async function withSettings(argv: string[]): Promise<string[]> {
-  const first = argv[2];
-  if (first === 'proxy') {
-    try {
-      return [...argv.slice(0, 3), ...[...environmentFlags(proxyCommand, process.env).values()].flat(), ...argv.slice(3)];
-    } catch (error) {
-      if (!(error instanceof EnvironmentError)) throw error;
-      usage(error.message);
-    }
-  }
-  const isServe = first === 'serve' || first === undefined || (first.startsWith('-') && !['-v', '--version', '-h', '--help'].includes(first));
-  if (!isServe) return argv;
-  let fromEnvironment: Map<string, string[]>;
-  try {
-    fromEnvironment = environmentFlags(serveCommand, process.env);
-  } catch (error) {
-    if (!(error instanceof EnvironmentError)) throw error;
-    usage(error.message);
-  }
-  const at = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
-  const file = at < 0 ? fromEnvironment.get('config')?.[1] : argv[at]?.startsWith('--config=') ? argv[at].slice('--config='.length) : argv[at + 1];
-  fromEnvironment.delete('config');
-  const settings = new Map<string, string[]>();
-  if (file) {
-    const flags = new Set(serveCommand.options.map((option) => option.long?.slice(2) ?? ''));
-    const { ConfigError, readConfig } = await import('./config.js');
-    try {
-      const config = await readConfig(file, flags, new Set(['scenario', 'from-har', 'state-file']));
-      configured = config;
-      for (const [key, args] of config.settings) settings.set(key, args);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      usage(error.message);
-    }
-  }
-  for (const [key, args] of fromEnvironment) settings.set(key, args);
-  const at2 = first === 'serve' ? 3 : 2;
-  return [...argv.slice(0, 2), 'serve', ...[...settings.values()].flat(), ...argv.slice(at2)];
-}
+/** The config file's fault rules, once read. */
+let faults: FaultRule[] = [];
+const serve = serveCommand(program, version, () => faults);
+const proxy = proxyCommand(program, version);
+verifyCommand(program);
+pactCommand(program, version);
 
 // Started by the launcher (bin.ts): if it goes away, shut down as on SIGTERM. The channel alone keeps nothing running.
 if (process.channel) {
@@ -396,7 +38,9 @@ if (process.channel) {
 }
 
 try {
-  await program.parseAsync(await withSettings(process.argv));
+  const settings = await withSettings(process.argv, { serve, proxy });
+  faults = settings.faults;
+  await program.parseAsync(settings.argv);
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   const done = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
