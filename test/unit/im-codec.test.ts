@@ -16,7 +16,10 @@ import {
   encodeRecv,
   encodeSend,
   encodeSendack,
+  Setting,
+  StreamFlag,
 } from '../../src/apis/wukongim/im/packets.js';
+import { recvFor } from '../../src/apis/wukongim/im/relay.js';
 import * as wire from '../fixtures/im-frames.js';
 
 const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
@@ -129,6 +132,9 @@ describe('IM codec, versions 3 to 5', () => {
       channelType: 1,
       expire: 0,
       clientMsgNo: 'n',
+      streamNo: '',
+      streamSeq: 0,
+      streamFlag: 0,
       messageId: 9,
       messageSeq: 4,
       timestamp: 1767225600,
@@ -138,6 +144,40 @@ describe('IM codec, versions 3 to 5', () => {
     expect(hexOf(encodeRecv(recv, 5))).toBe(wire.RECV_V5);
     const frame = only(wire.RECV_V5);
     expect(decodeRecv(frame.flags, frame.body, 5)).toEqual(recv);
+  });
+});
+
+describe('IM stream messages', () => {
+  it("relays a SEND with a stream number as a RECV the published SDK's decoder reads: the number, StreamFlag ing, seq 0", async () => {
+    const cipher = await createCipher(wire.BOB_KEYS.aesKey, wire.BOB_KEYS.salt);
+    const send = { ...decodeSend(2, only(wire.SEND_V2).body, 2), setting: Setting.stream, streamNo: 'stream-7', clientMsgNo: 'chunk-1' };
+    const relayed = { send, fromUid: 'alice', content: '{"content":"hi","type":1}', messageId: 1001, messageSeq: 2, timestamp: 1767225600 };
+    const bytesOut = await recvFor(relayed, cipher, 2);
+    const ours = decodeRecv(only(hexOf(bytesOut)).flags, only(hexOf(bytesOut)).body, 2);
+    expect(ours).toMatchObject({
+      setting: Setting.stream,
+      streamNo: 'stream-7',
+      streamSeq: 0,
+      streamFlag: StreamFlag.ing,
+      clientMsgNo: 'chunk-1',
+      messageId: 1001,
+    });
+    // The SDK's own decoder, as its chat manager reads the socket.
+    const sdk = (await import('wukongimjssdk/lib/proto.js')) as unknown as { default: new () => { decode(data: Uint8Array): Record<string, unknown> } };
+    const packet = new sdk.default().decode(bytesOut);
+    expect(packet).toMatchObject({ streamNo: 'stream-7', streamSeq: 0, streamFlag: 1, clientMsgNo: 'chunk-1', fromUID: 'alice', messageSeq: 2 });
+    expect(String(packet.messageID)).toBe('1001');
+    // As the chat manager checks it before it hands the message on: the msgKey (the stream fields are not in it).
+    const verify = `${packet.messageID}${packet.messageSeq}${packet.clientMsgNo}${packet.timestamp}${packet.fromUID}${packet.channelID}${packet.channelType}`;
+    const payload = new TextDecoder().decode(packet.payload as Uint8Array);
+    expect(await cipher.msgKey(verify + payload)).toBe(packet.msgKey);
+    expect((packet.setting as { streamOn: boolean }).streamOn).toBe(true);
+    // A message that is not a stream's carries no stream fields, and the SDK reads it as before.
+    const plain = await recvFor({ ...relayed, send: { ...send, setting: 0, streamNo: '' } }, cipher, 2);
+    expect(only(hexOf(plain)).body.length).toBe(only(hexOf(bytesOut)).body.length - (2 + 'stream-7'.length + 4 + 1));
+    const plainPacket = new sdk.default().decode(plain);
+    expect((plainPacket.setting as { streamOn: boolean }).streamOn).toBe(false);
+    expect(plainPacket).toMatchObject({ clientMsgNo: 'chunk-1', fromUID: 'alice', messageSeq: 2 });
   });
 });
 

@@ -62,12 +62,22 @@ export interface RecvPacket {
   channelType: number;
   expire: number;
   clientMsgNo: string;
+  /** With the stream setting: the stream the message belongs to, its place in it, and StreamFlag (0 start, 1 ing, 2 end). */
+  streamNo: string;
+  streamSeq: number;
+  streamFlag: number;
   messageId: number;
   messageSeq: number;
   timestamp: number;
   topic: string;
   payload: Uint8Array;
 }
+
+/** StreamFlag of a RECV: the server's StreamFlagStart, StreamFlagIng and StreamFlagEnd. */
+export const StreamFlag = { start: 0, ing: 1, end: 2 } as const;
+
+/** Whether a RECV or SEND for a client of `version` carries stream fields: the stream setting, from version 2 to 4 (5 has none). */
+const hasStreamFields = (setting: number, version: number) => version >= 2 && version < 5 && (setting & Setting.stream) !== 0;
 
 export interface RecvackPacket {
   messageId: number;
@@ -170,21 +180,18 @@ export function decodeSendack(body: Uint8Array): SendackPacket {
   return { messageId: reader.i64('messageID'), clientSeq: reader.u32('clientSeq'), messageSeq: reader.u32('messageSeq'), reasonCode: reader.u8('reasonCode') };
 }
 
-/** Encodes a RECV frame for a client of `version`. The mock sends no stream messages, so no stream fields. */
+/** Encodes a RECV frame for a client of `version`; a stream message's fields follow its clientMsgNo. */
 export function encodeRecv(packet: RecvPacket, version: number): Uint8Array {
-  const writer = new PacketWriter()
-    .u8(packet.setting & ~Setting.stream)
-    .string(packet.msgKey)
-    .string(packet.fromUid)
-    .string(packet.channelId)
-    .u8(packet.channelType);
+  const writer = new PacketWriter().u8(packet.setting).string(packet.msgKey).string(packet.fromUid).string(packet.channelId).u8(packet.channelType);
   if (version >= 3) writer.u32(packet.expire);
-  writer.string(packet.clientMsgNo).i64(packet.messageId).u32(packet.messageSeq).u32(packet.timestamp);
+  writer.string(packet.clientMsgNo);
+  if (hasStreamFields(packet.setting, version)) writer.string(packet.streamNo).u32(packet.streamSeq).u8(packet.streamFlag);
+  writer.i64(packet.messageId).u32(packet.messageSeq).u32(packet.timestamp);
   if (packet.setting & Setting.topic) writer.string(packet.topic);
   return encodeFrame(PacketType.recv, packet.flags, writer.raw(packet.payload).done());
 }
 
-/** Decodes a RECV body, as a client does (no stream fields). */
+/** Decodes a RECV body, as a client does. */
 export function decodeRecv(flags: number, body: Uint8Array, version: number): RecvPacket {
   const reader = new PacketReader(body);
   const setting = reader.u8('setting');
@@ -194,11 +201,32 @@ export function decodeRecv(flags: number, body: Uint8Array, version: number): Re
   const channelType = reader.u8('channelType');
   const expire = version >= 3 ? reader.u32('expire') : 0;
   const clientMsgNo = reader.string('clientMsgNo');
+  const stream = hasStreamFields(setting, version);
+  const streamNo = stream ? reader.string('streamNo') : '';
+  const streamSeq = stream ? reader.u32('streamSeq') : 0;
+  const streamFlag = stream ? reader.u8('streamFlag') : 0;
   const messageId = reader.i64('messageID');
   const messageSeq = reader.u32('messageSeq');
   const timestamp = reader.u32('timestamp');
   const topic = setting & Setting.topic ? reader.string('topic') : '';
-  return { flags, setting, msgKey, fromUid, channelId, channelType, expire, clientMsgNo, messageId, messageSeq, timestamp, topic, payload: reader.rest() };
+  return {
+    flags,
+    setting,
+    msgKey,
+    fromUid,
+    channelId,
+    channelType,
+    expire,
+    clientMsgNo,
+    streamNo,
+    streamSeq,
+    streamFlag,
+    messageId,
+    messageSeq,
+    timestamp,
+    topic,
+    payload: reader.rest(),
+  };
 }
 
 /** Decodes a RECVACK body. */

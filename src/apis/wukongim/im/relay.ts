@@ -4,7 +4,7 @@
  * own keys.
  */
 import type { SessionCipher } from './handshake.js';
-import { encodeRecv, RECV_FLAGS, type SendPacket } from './packets.js';
+import { encodeRecv, RECV_FLAGS, type SendPacket, StreamFlag } from './packets.js';
 
 /** The person channel type; the only one the mock models. */
 export const CHANNEL_TYPE_PERSON = 1;
@@ -45,6 +45,11 @@ export async function recvFor(message: Relayed, cipher: SessionCipher, version: 
     channelType: CHANNEL_TYPE_PERSON,
     expire: send.expire,
     clientMsgNo: send.clientMsgNo,
+    // A SEND with a stream number is relayed as the server's v1 line does: the same setting and number,
+    // StreamFlag "ing", and no place in the stream (the server drops the one it stores the item under).
+    streamNo: send.streamNo,
+    streamSeq: 0,
+    streamFlag: StreamFlag.ing,
     messageId,
     messageSeq,
     timestamp,
