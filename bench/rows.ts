@@ -25,27 +25,20 @@ export interface Row {
   targeted?: true;
 }
 
+const UPDATE_TOKEN: Row = {
+  name: 'POST /user/token',
+  server: 'small',
+  api: 'wukongim',
+  method: 'POST',
+  path: () => '/user/token',
+  body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
+  headers: { 'content-type': 'application/json' },
+  targeted: true,
+};
+
 export const ROWS: Row[] = [
-  {
-    name: 'POST /user/token',
-    server: 'small',
-    api: 'wukongim',
-    method: 'POST',
-    path: () => '/user/token',
-    body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
-    headers: { 'content-type': 'application/json' },
-    targeted: true,
-  },
-  {
-    name: 'POST /user/token, server-v2',
-    server: 'v2',
-    api: 'wukongim',
-    method: 'POST',
-    path: () => '/user/token',
-    body: JSON.stringify({ uid: 'bench-user', token: 'bench-token', device_flag: 1, device_level: 1 }),
-    headers: { 'content-type': 'application/json' },
-    targeted: true,
-  },
+  UPDATE_TOKEN,
+  { ...UPDATE_TOKEN, name: 'POST /user/token, server-v2', server: 'v2' },
   {
     name: 'GET /v1/users/{id}',
     server: 'small',

@@ -150,7 +150,8 @@ describe('GET /__mock/stream', () => {
     expect(mock.changes.subscribers).toBe(0);
   });
 
-  it('streams through the express middleware too', async () => {
+  /** An express app with the middleware on an ephemeral port, and a stream opened on it that has had its first event. */
+  async function expressStream() {
     const mock = createMock({ startTime: START });
     const app = express();
     app.use(tokenMock(mock));
@@ -159,6 +160,11 @@ describe('GET /__mock/stream', () => {
     const { port } = listening.address() as { port: number };
     const response = await fetch(`http://127.0.0.1:${port}/__mock/stream`);
     await readEvents(response, (events) => events.length > 0);
+    return { mock, listening, port, response };
+  }
+
+  it('streams through the express middleware too', async () => {
+    const { listening, port, response } = await expressStream();
     await fetch(`http://127.0.0.1:${port}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"freeze":false}' });
     const [event] = await readEvents(response, (events) => events.length > 0);
     expect(event).toMatchObject({ topic: 'clock', frozen: false });
@@ -167,14 +173,7 @@ describe('GET /__mock/stream', () => {
   });
 
   it("ends open streams when an express app's server closes, and close returns at once", async () => {
-    const mock = createMock({ startTime: START });
-    const app = express();
-    app.use(tokenMock(mock));
-    const listening = app.listen(0);
-    await new Promise((resolve) => listening.once('listening', resolve));
-    const { port } = listening.address() as { port: number };
-    const response = await fetch(`http://127.0.0.1:${port}/__mock/stream`);
-    await readEvents(response, (events) => events.length > 0);
+    const { mock, listening, response } = await expressStream();
     expect(mock.changes.subscribers).toBe(1);
     const closing = performance.now();
     // As an app shuts down: close() alone, with the stream still open and read.
