@@ -79,12 +79,21 @@ export interface Bound {
 }
 
 /**
+ * Throws a RangeError naming `option` unless `value` is a whole number of at least 1: the check of
+ * every bound's setting.
+ * @example checkBound('smile.maxUsers', 0) // RangeError: smile.maxUsers must be a whole number of at least 1, not 0
+ */
+export function checkBound(option: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${option} must be a whole number of at least 1, not ${value}`);
+}
+
+/**
  * Creates a bound; throws a RangeError for one that is not a whole number of at least 1.
  * @example const users = createBound('smile-users', options.maxUsers, onNotice); if (size > users.max) evictOldest();
  */
 export function createBound(kind: BoundKind, max: number = DEFAULT_BOUNDS[kind], notify?: NoticeListener): Bound {
   const wording = WORDING[kind];
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`${wording.option} must be a whole number of at least 1, not ${max}`);
+  checkBound(wording.option, max);
   let evicted = 0;
   return {
     kind,
@@ -146,7 +155,7 @@ export interface Limit {
  */
 export function createLimit(kind: LimitKind, max: number = DEFAULT_LIMITS[kind]): Limit {
   const wording = LIMIT_WORDING[kind];
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`${wording.option} must be a whole number of at least 1, not ${max}`);
+  checkBound(wording.option, max);
   return {
     kind,
     max,

@@ -3,12 +3,11 @@
  * mock that kept whatever came would hold 100 GB for 100,000 slots of 1 MB uids: past the bound
  * `POST /user/token` gets a 400 `{msg, status}` and nothing is stored.
  */
+import { checkBound } from '../../core/bounds.js';
 
 export const DEFAULT_FIELD_LENGTHS = { uid: 256, token: 1024 } as const;
 
 export interface FieldLengths {
-  readonly uid: number;
-  readonly token: number;
   /** Why these fields cannot be taken (the first one too long), or undefined when they can. */
   problem(fields: { uid?: string; token?: string }): string | undefined;
   /** A uid or device id as a record keeps it: cut at the bound, with an ellipsis, when longer. */
@@ -22,17 +21,11 @@ export interface FieldLengths {
 export function fieldLengthBounds(options: { maxUidLength?: number; maxTokenLength?: number }): FieldLengths {
   const uid = options.maxUidLength ?? DEFAULT_FIELD_LENGTHS.uid;
   const token = options.maxTokenLength ?? DEFAULT_FIELD_LENGTHS.token;
-  for (const [name, value] of [
-    ['wukongim.maxUidLength', uid],
-    ['wukongim.maxTokenLength', token],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, not ${value}`);
-  }
+  checkBound('wukongim.maxUidLength', uid);
+  checkBound('wukongim.maxTokenLength', token);
   const tooLong = (field: string, bound: number, flag: string, option: string) =>
     `${field} is longer than ${bound} characters, the most the mock takes (${flag}, ${option})`;
   return {
-    uid,
-    token,
     problem(fields) {
       if (fields.uid !== undefined && fields.uid.length > uid) return tooLong('uid', uid, '--max-uid-length', 'wukongim.maxUidLength');
       if (fields.token !== undefined && fields.token.length > token) return tooLong('token', token, '--max-token-length', 'wukongim.maxTokenLength');
