@@ -1,23 +1,25 @@
 /**
- * The README as the npm page shows it: every link works there (files that are not shipped are linked
- * on the repository, which package.json names once), and the project files agree with package.json.
+ * The README and every Markdown file the package ships: each relative link resolves both in the repository
+ * and in the packed tarball (`npm pack --dry-run`), since no public repository hosts the files; anchors
+ * name a heading. The project files agree with package.json.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const file = (path: string) => readFileSync(`${repo}/${path}`, 'utf8');
-const manifest = JSON.parse(file('package.json')) as {
-  version: string;
-  license: string;
-  repository: { url: string };
-  homepage: string;
-  bugs: { url: string };
-  files: string[];
-};
-/** The repository's web address, from package.json's `repository`. */
-const REPOSITORY = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+const manifest = JSON.parse(file('package.json')) as Record<string, unknown> & { version: string; license: string; files: string[] };
+
+/** The files `npm pack` would put in the tarball, without running the build. */
+const packed: string[] = (
+  JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+    files: { path: string }[];
+  }[]
+)[0]!.files.map((entry) => entry.path);
+const packedFolders = new Set(packed.flatMap((path) => path.split('/').slice(0, -1).map((_, index, parts) => parts.slice(0, index + 1).join('/'))));
 
 /** GitHub's anchor for a heading. */
 const slug = (heading: string) =>
@@ -27,37 +29,44 @@ const slug = (heading: string) =>
     .replace(/[^\p{L}\p{N} _-]/gu, '')
     .replace(/ /g, '-');
 
+/** Markdown outside fenced code. */
+const prose = (markdown: string) => markdown.replace(/```[\s\S]*?```/g, '');
 /** Markdown links outside fenced code: [text](target). */
-function links(markdown: string): string[] {
-  const prose = markdown.replace(/```[\s\S]*?```/g, '');
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
-}
+const links = (markdown: string): string[] => [...prose(markdown).matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
+const anchors = (markdown: string) => new Set([...prose(markdown).matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)));
+
+const shippedMarkdown = packed.filter((path) => path.endsWith('.md'));
+const relativeLinks = shippedMarkdown.flatMap((from) =>
+  links(file(from))
+    .filter((target) => !/^[a-z]+:/.test(target))
+    .map((target) => [from, target] as const),
+);
+
+describe('the shipped Markdown', () => {
+  it('includes the README, the docs and the recipes', () => {
+    expect(shippedMarkdown).toEqual(expect.arrayContaining(['README.md', 'docs/options.md', 'docs/development.md', 'examples/recipes/README.md']));
+  });
+
+  it.each(relativeLinks)('%s links %s, which resolves in the repository and in the tarball', (from, target) => {
+    const [path = '', anchor] = target.split('#');
+    const resolved = path === '' ? from : normalize(join(dirname(from), path)).replace(/\/$/, '');
+    expect(resolved.startsWith('..'), 'inside the package').toBe(false);
+    expect(existsSync(join(repo, resolved)), `${resolved} exists`).toBe(true);
+    expect(packed.includes(resolved) || packedFolders.has(resolved), `${resolved} is shipped`).toBe(true);
+    if (anchor !== undefined) expect(anchors(file(resolved))).toContain(anchor);
+  });
+
+  it('links nothing on a repository host that package.json does not name', () => {
+    const absolute = shippedMarkdown.flatMap((from) => links(file(from)).filter((target) => target.includes('github.com/token-mock')));
+    expect(absolute).toEqual([]);
+  });
+});
 
 describe('the README on the npm page', () => {
   const readme = file('README.md');
-  const anchors = new Set([...readme.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)));
-
-  it.each(links(readme))('links %s where it resolves', (target) => {
-    if (target.startsWith('#')) {
-      expect(anchors).toContain(target.slice(1));
-    } else if (target.startsWith(REPOSITORY)) {
-      const path = target.slice(REPOSITORY.length).match(/^\/(?:blob|tree)\/main\/([^#]+)/)?.[1];
-      expect(path, 'a file or folder of the main branch').toBeDefined();
-      expect(existsSync(`${repo}/${path}`), `${path} exists`).toBe(true);
-    } else {
-      // Anything else is another site; a relative link would break on the npm page.
-      expect(target).toMatch(/^https:\/\/(?!github\.com\/token-mock\/)/);
-    }
-  });
 
   it('links at least the options reference, the recipes and the development notes', () => {
-    expect(links(readme)).toEqual(
-      expect.arrayContaining([
-        `${REPOSITORY}/blob/main/docs/options.md`,
-        `${REPOSITORY}/tree/main/examples/recipes`,
-        `${REPOSITORY}/blob/main/docs/development.md`,
-      ]),
-    );
+    expect(links(readme)).toEqual(expect.arrayContaining(['docs/options.md', 'examples/recipes', 'docs/development.md']));
   });
 
   it('opens with both audiences’ commands', () => {
@@ -68,10 +77,10 @@ describe('the README on the npm page', () => {
 });
 
 describe('the project files', () => {
-  it('name one repository in package.json', () => {
-    expect(REPOSITORY).toBe('https://github.com/token-mock/token-mock');
-    expect(manifest.homepage.startsWith(`${REPOSITORY}#`)).toBe(true);
-    expect(manifest.bugs.url).toBe(`${REPOSITORY}/issues`);
+  it('name no repository, home page or tracker that does not exist', () => {
+    expect(manifest).not.toHaveProperty('repository');
+    expect(manifest).not.toHaveProperty('homepage');
+    expect(manifest).not.toHaveProperty('bugs');
   });
 
   it('include the license package.json declares', () => {

@@ -1,6 +1,6 @@
 /** Bounds on the state traffic creates: past its bound a kind of state forgets its oldest, and the mock says so once. */
 import type { components } from '../generated/admin.types.js';
-import { MockError } from './errors.js';
+import { type ErrorDetail, MockError } from './errors.js';
 
 /** Each kind of state that has a bound. */
 export type BoundKind = 'smile-users' | 'smile-tokens' | 'wukongim-device-slots' | 'wukongim-online-connections' | 'wukongim-ended-connections';
@@ -146,6 +146,8 @@ export interface Limit {
   readonly max: number;
   /** Throws a MockError of kind `bound-reached` when `count` items are held already (the bound). */
   admit(count: number): void;
+  /** What is wrong with a saved state that holds `count` items at `path`: more than the bound, or nothing. */
+  restoreErrors(count: number, path: string): ErrorDetail[];
   state(count: number): LimitedCount;
 }
 
@@ -164,6 +166,10 @@ export function createLimit(kind: LimitKind, max: number = DEFAULT_LIMITS[kind])
       const bound = max.toLocaleString('en-US');
       throw new MockError('bound-reached', `The mock holds at most ${bound} ${wording.what} (${wording.flag}, ${wording.option}): ${wording.instead}`);
     },
+    restoreErrors: (count, path) =>
+      count <= max
+        ? []
+        : [{ path, message: `holds ${count.toLocaleString('en-US')} ${wording.what}; the mock holds at most ${max.toLocaleString('en-US')} (${wording.flag}, ${wording.option})` }],
     state: (count) => ({ count, bound: max }),
   };
 }

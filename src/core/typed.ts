@@ -35,11 +35,14 @@ export type TypedHandler<Op> = (
   input: Omit<HandlerInput, 'body' | 'params'> & { body: BodyFor<Op>; params: ParamsFor<Op> },
 ) => ReplyFor<Op> | Promise<ReplyFor<Op>>;
 
+/** Handlers for some of a spec's operations, each typed by its own; an API's parts each build one. */
+export type HandlerTable<Ops> = { [K in keyof Ops]: TypedHandler<Ops[K]> };
+
 /**
  * Checks a handler table against a spec's operations, and hands it to the core untyped. The core
  * validates bodies and parameters against the same spec before a handler runs.
  * @example const handlers = typedHandlers<operations>({ health: () => ({ status: 200, body: { status: 'ok' } }) });
  */
-export function typedHandlers<Ops>(handlers: { [K in keyof Ops]: TypedHandler<Ops[K]> }): Record<string, Handler> {
+export function typedHandlers<Ops>(handlers: HandlerTable<Ops>): Record<string, Handler> {
   return handlers as unknown as Record<string, Handler>;
 }

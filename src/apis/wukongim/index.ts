@@ -254,7 +254,12 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
       for (const bound of Object.values(bounds)) bound.reset();
     },
     snapshot: () => ({ devices: devices.snapshot(), connections: connections.snapshot() }),
-    check: checkWukongimState,
+    check(state) {
+      const errors = checkWukongimState(state);
+      if (errors.length > 0) return errors;
+      const held = (state as WukongimSnapshot).devices.statuses.filter(([, status]) => status !== 'active').length;
+      return userStates.restoreErrors(held, '/devices/statuses');
+    },
     restore(state) {
       const saved = state as WukongimSnapshot;
       // Live sockets belong to the state being replaced.
