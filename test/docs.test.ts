@@ -14,12 +14,18 @@ const file = (path: string) => readFileSync(`${repo}/${path}`, 'utf8');
 const manifest = JSON.parse(file('package.json')) as Record<string, unknown> & { version: string; license: string; files: string[] };
 
 /** The files `npm pack` would put in the tarball, without running the build. */
-const packed: string[] = (
-  JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
-    files: { path: string }[];
-  }[]
-)[0]!.files.map((entry) => entry.path);
-const packedFolders = new Set(packed.flatMap((path) => path.split('/').slice(0, -1).map((_, index, parts) => parts.slice(0, index + 1).join('/'))));
+const [pack] = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+) as [{ files: { path: string }[] }];
+const packed = pack.files.map((entry) => entry.path);
+const packedFolders = new Set(
+  packed.flatMap((path) =>
+    path
+      .split('/')
+      .slice(0, -1)
+      .map((_, index, parts) => parts.slice(0, index + 1).join('/')),
+  ),
+);
 
 /** GitHub's anchor for a heading. */
 const slug = (heading: string) =>

@@ -81,12 +81,17 @@ describe('a restored snapshot', () => {
     const narrow = createMock({ startTime: START, smile: { maxWebhooks: 2 }, wukongim: { maxUserStates: 1 } });
     const before = JSON.stringify(narrow.snapshot());
     expect(() => narrow.restore(snapshot)).toThrow(/\/smile\/webhooks holds 3 webhook subscriptions; the mock holds at most 2 \(--max-webhooks/);
-    expect(() => narrow.restore(snapshot)).toThrow(/\/wukongim\/devices\/statuses holds 2 WuKongIM users banned or disbanded; the mock holds at most 1 \(--max-user-states/);
+    expect(() => narrow.restore(snapshot)).toThrow(
+      /\/wukongim\/devices\/statuses holds 2 WuKongIM users banned or disbanded; the mock holds at most 1 \(--max-user-states/,
+    );
     expect(JSON.stringify(narrow.snapshot())).toBe(before);
     // Within the bounds, the same snapshot goes in whole.
     const fits = createMock({ startTime: START, smile: { maxWebhooks: 3 }, wukongim: { maxUserStates: 2 } });
     fits.restore(snapshot);
-    expect((await call(fits, 'GET', `${control}/state`)).body).toMatchObject({ smile: { webhooks: { count: 3, bound: 3 } }, wukongim: { userStates: { count: 2, bound: 2 } } });
+    expect((await call(fits, 'GET', `${control}/state`)).body).toMatchObject({
+      smile: { webhooks: { count: 3, bound: 3 } },
+      wukongim: { userStates: { count: 2, bound: 2 } },
+    });
   });
 });
 

@@ -85,15 +85,28 @@ afterAll(() => {
 describe('the packed tarball', () => {
   it('ships the build, the specs, the docs and the examples the README links, and not the suite, benchmarks or sources', () => {
     expect(consumer.files).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'openapi/smile.yaml', 'dist/index.js', 'docs/options.md', 'examples/recipes/README.md']),
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'openapi/smile.yaml',
+        'dist/index.js',
+        'docs/options.md',
+        'examples/recipes/README.md',
+      ]),
     );
     const unexpected = consumer.files.filter(
       (file) =>
-        !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/ui\/index\.html|openapi\/[\w-]+\.yaml|(docs|examples|fixtures)\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
+        !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/ui\/index\.html|openapi\/[\w-]+\.yaml|(docs|examples|fixtures)\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(
+          file,
+        ),
     );
     expect(unexpected).toEqual([]);
     // The recipes under examples/ are test files a user copies; the project's own suite and benchmarks stay home.
-    expect(consumer.files.filter((file) => !file.startsWith('examples/') && /(^|\/)(test|tests|bench|__tests__)\/|\.(test|spec|bench)\./.test(file))).toEqual([]);
+    expect(consumer.files.filter((file) => !file.startsWith('examples/') && /(^|\/)(test|tests|bench|__tests__)\/|\.(test|spec|bench)\./.test(file))).toEqual(
+      [],
+    );
   });
 
   it('carries the sources inside its source maps, since src/ is not shipped', () => {

@@ -169,7 +169,12 @@ export function createLimit(kind: LimitKind, max: number = DEFAULT_LIMITS[kind])
     restoreErrors: (count, path) =>
       count <= max
         ? []
-        : [{ path, message: `holds ${count.toLocaleString('en-US')} ${wording.what}; the mock holds at most ${max.toLocaleString('en-US')} (${wording.flag}, ${wording.option})` }],
+        : [
+            {
+              path,
+              message: `holds ${count.toLocaleString('en-US')} ${wording.what}; the mock holds at most ${max.toLocaleString('en-US')} (${wording.flag}, ${wording.option})`,
+            },
+          ],
     state: (count) => ({ count, bound: max }),
   };
 }

@@ -33,7 +33,11 @@ export function createAccess({ credentials, hosts, rateLimit, clock, envelopes: 
     guard(request) {
       const wait = waitFor?.(request.clientAddress ?? 'unknown') ?? 0;
       if (wait > 0) {
-        const refusal = error(429, 'REQUEST_LIMIT_EXCEEDED', `Too many requests: the limit is ${rateLimit} per second per client address; retry after ${wait} s`);
+        const refusal = error(
+          429,
+          'REQUEST_LIMIT_EXCEEDED',
+          `Too many requests: the limit is ${rateLimit} per second per client address; retry after ${wait} s`,
+        );
         return { ...refusal, headers: { 'retry-after': String(wait) } };
       }
       const authorization = request.headers.get('authorization');

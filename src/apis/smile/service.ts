@@ -1,7 +1,8 @@
 /** The programmatic face of the Smile mock, over the same stores and operations the handlers use. */
-import type { Random } from '../../core/random.js';
-import type { WebhookEvent } from '../../core/delivery-log.js';
+
 import type { Bound, Limit } from '../../core/bounds.js';
+import type { WebhookEvent } from '../../core/delivery-log.js';
+import type { Random } from '../../core/random.js';
 import type { components as AdminComponents } from '../../generated/admin.types.js';
 import type { Credential, Mode } from './credentials.js';
 import type { SmileEvents, SmileEventType } from './events.js';
