@@ -63,7 +63,6 @@ export interface Outbox {
   clear(): void;
 }
 
-
 interface Job {
   event: WebhookEvent;
   message: Message;
