@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PactV4 } from '@pact-foundation/pact';
+import express from 'express';
 import { setupServer } from 'msw/node';
 import { createMock, type Mock } from 'token-mock';
+import { tokenMock } from 'token-mock/express';
 import { createHandlers } from 'token-mock/msw';
 import { type RunningServer, serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +124,10 @@ describe('the pact the journal makes', () => {
     expect(got.request.generators.path.expression).toBe(`/v1/users/${ref('userId')}`);
     expect(refreshed.request.generators.query.userId.expression).toBe(ref('userId'));
     expect(refused.request.generators).toBeUndefined();
+    // The second master login's body names the slot the state made, whatever uid the provider gave it.
+    expect(recorded.wukongim.interactions[1].request.generators.body).toEqual({
+      '$.uid': { type: 'ProviderState', expression: ref('uid'), dataType: 'STRING' },
+    });
     expect(refused.request.headers.authorization).toEqual([`Basic ${btoa('REDACTED:REDACTED')}`]);
     // The link token keeps its form, a JWT, and a regex of it.
     expect(created.response.body.content.data.token.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -141,6 +147,33 @@ describe('the pact the journal makes', () => {
     }
     expect(JSON.stringify(await mock.pact({ provider: 'smile', consumer: 'web' }))).toBe(recorded.smileText);
     expect(await mock.pact({ provider: 'wukongim', consumer: 'web' })).toEqual(recorded.wukongim);
+  });
+
+  it('is the same behind express, through mock.pact()', async () => {
+    const mock = createMock({ seed: 1, startTime: START });
+    const app = express().use(tokenMock(mock));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await session(`${url}/v1`, url);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(JSON.stringify(await mock.pact({ provider: 'smile', consumer: 'web' }))).toBe(recorded.smileText);
+    expect(await mock.pact({ provider: 'wukongim', consumer: 'web' })).toEqual(recorded.wukongim);
+  });
+
+  it('leaves out an exchange whose body the journal cut, and counts it in metadata.tokenMock.left', async () => {
+    const mock = createMock({ seed: 1, startTime: START });
+    // A page of all 25 seeded users is longer than the journal keeps of a body.
+    const page = await mock.fetch(new Request('https://sandbox.smileapi.io/v1/users?size=25', { headers: { authorization: SANDBOX } }));
+    expect((await page.text()).length).toBeGreaterThan(4096);
+    await mock.fetch(new Request('https://sandbox.smileapi.io/v1/users?size=1', { headers: { authorization: SANDBOX } }));
+    const pact = await mock.pact({ provider: 'smile', consumer: 'web' });
+    expect(pact.interactions.map((i) => i.description)).toEqual(['Smile: list users, newest first → 200']);
+    expect(pact.metadata.tokenMock.left).toBe(1);
   });
 
   it('starts after POST /__mock/pact/reset, and the control API refuses what it cannot write', async () => {
@@ -361,6 +394,8 @@ describe('token-mock pact --from-har', () => {
   it.each([
     [['--provider', 'github', '--consumer', 'web'], /provider must be one of smile, wukongim, not "github"/],
     [['--provider', 'smile', '--consumer', ''], /consumer must name the app/],
+    [['--provider', 'smile'], /consumer must name the app/],
+    [['--consumer', 'web'], /provider must be one of smile, wukongim, not missing/],
   ])('%j: one line, exit 2', async (args, line) => {
     const har = join(folder, 'session.har');
     writeFileSync(har, JSON.stringify(recorded.har));

@@ -4,26 +4,33 @@ import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { isMockError } from '../core/errors.js';
 import { readHar } from '../har/read.js';
 import { createMock } from '../mock.js';
-import { writePact } from '../pact/index.js';
+import { pactRequest, writePact } from '../pact/index.js';
 import { readRecordings } from './from-har.js';
 
 export interface PactSettings {
   fromHar: string;
-  provider: string;
-  consumer: string;
+  provider?: string;
+  consumer?: string;
   out?: string;
   profile: WukongimProfile;
 }
 
 /** Reads the recording, writes the pact to `--out` (or standard output), and says where. */
 export async function runPact(settings: PactSettings, version: string): Promise<void> {
+  let asked: ReturnType<typeof pactRequest>;
+  try {
+    asked = pactRequest(settings);
+  } catch (error) {
+    console.error(`token-mock: ${(error as Error).message}`);
+    process.exit(2);
+  }
   const [recording] = await readRecordings([settings.fromHar]);
   // The specs come from a mock with nothing in it: the pact is of the recording, not of any state.
   const mock = createMock({ smile: { users: 0 }, wukongim: { profile: settings.profile } });
   let text: string;
   try {
     const exchanges = readHar(recording?.document, settings.fromHar);
-    const pact = writePact(exchanges, settings, { inspect: mock.contract.inspect, profile: settings.profile, version });
+    const pact = writePact(exchanges, asked, { inspect: mock.contract.inspect, profile: settings.profile, version });
     text = `${JSON.stringify(pact, null, 2)}\n`;
     if (settings.out === undefined) {
       process.stdout.write(text);
@@ -32,7 +39,7 @@ export async function runPact(settings: PactSettings, version: string): Promise<
     await writeFile(settings.out, text);
     const left = pact.metadata.tokenMock.left;
     console.error(
-      `token-mock: wrote ${settings.out}: ${pact.interactions.length} interaction${pact.interactions.length === 1 ? '' : 's'} between ${settings.consumer} and ${settings.provider}` +
+      `token-mock: wrote ${settings.out}: ${pact.interactions.length} interaction${pact.interactions.length === 1 ? '' : 's'} between ${asked.consumer} and ${asked.provider}` +
         (left > 0 ? `; ${left} exchanges left out, their bodies cut by the journal` : ''),
     );
   } catch (error) {

@@ -30,7 +30,7 @@ export interface PactRequest {
   headers?: Record<string, string[]>;
   body?: PactBody;
   matchingRules?: { path?: MatcherList; query?: Rules; header?: Rules; body?: Rules };
-  generators?: { path?: Generator; query?: Record<string, Generator>; header?: Record<string, Generator> };
+  generators?: { path?: Generator; query?: Record<string, Generator>; header?: Record<string, Generator>; body?: Record<string, Generator> };
 }
 
 export interface PactResponse {
@@ -172,8 +172,11 @@ function wukongimStates(
     const key = `${fields.uid} ${typeof fields.device_flag === 'number' ? fields.device_flag : 0}`;
     const held = context.slots.get(key);
     // The answer depended on the slot only when one was there: a second login, or a quit.
-    if (held !== undefined)
+    if (held !== undefined) {
       states.push({ name: PROVIDER_STATES.wukongimDevice, params: { uid: fields.uid, device_flag: fields.device_flag ?? 0, device_level: held } });
+      // The body names the slot the state made: a provider that makes it under a uid of its own still passes.
+      generate(request, 'body', '$.uid', ref('uid'));
+    }
     const answer = jsonOf(exchange.response?.body ?? null) as { status?: unknown } | undefined;
     if (status === 200 && context.operationId === 'updateToken' && (answer?.status === 'ok' || answer?.status === 200))
       context.slots.set(key, fields.device_level === 1 ? 1 : 0);
@@ -216,7 +219,7 @@ function withoutSecrets(value: unknown): unknown {
   return out;
 }
 
-function generate(request: PactRequest, part: 'query' | 'header', name: string, expression: string): void {
+function generate(request: PactRequest, part: 'query' | 'header' | 'body', name: string, expression: string): void {
   const generators = request.generators ?? {};
   request.generators = { ...generators, [part]: { ...generators[part], [name]: providerState(expression) } };
 }
