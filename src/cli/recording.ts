@@ -100,6 +100,6 @@ export async function openRecording(mock: Mock, flags: RecordFlags): Promise<Rec
 
 /** The banner's line for a recording, with its warning when secrets are kept. */
 export function recordingNote(flags: RecordFlags): string {
-  const secrets = flags.recordSecrets ? '  WARNING: --record-secrets keeps tokens and webhook secrets in clear' : ' (secrets REDACTED)';
+  const secrets = flags.recordSecrets ? '  WARNING: --record-secrets keeps credentials, tokens and webhook secrets in clear' : ' (secrets REDACTED)';
   return `${flags.record} as HAR 1.2, up to ${flags.recordMaxEntries} exchanges${secrets}`;
 }
