@@ -221,6 +221,28 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
       expect(await page.textContent('#exchange mark.violation')).toContain('"device_flag": "web"');
       expect(await seriousViolations(page)).toEqual([]);
       await shoot(page, 'requests');
+      // An exchange token-mock proxy forwarded is marked as such, in the list and in its detail.
+      mock.journal.record({
+        time: mock.clock.now(),
+        api: 'smile',
+        operationId: 'listUsers',
+        method: 'GET',
+        path: '/v1/users?size=1',
+        status: 200,
+        durationMs: 12,
+        request: { headers: { authorization: 'REDACTED' }, body: null },
+        response: { body: '{"code":"OK"}' },
+        fault: null,
+        violations: [],
+        error: null,
+        proxied: true,
+      });
+      mock.changes.publish('journal', { api: 'smile' });
+      await page.uncheck('#filter-violations');
+      const proxied = page.locator('#requests tbody tr', { hasText: '/v1/users?size=1' });
+      await expect.poll(() => proxied.locator('.badge.proxied').textContent()).toBe('proxied');
+      await proxied.locator('button').click();
+      await expect.poll(() => page.textContent('#exchange')).toContain('proxied: the upstream answered');
     });
 
     it('adds a fault rule, runs a scenario as the clock moves, and resets everything to the seeded start', async () => {

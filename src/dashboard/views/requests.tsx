@@ -71,6 +71,11 @@ export function RequestsView() {
                       {entry.method} {entry.path}
                     </button>
                     {entry.operationId && <small> {entry.operationId}</small>}
+                    {entry.proxied && (
+                      <span class="badge proxied" title="forwarded to the upstream by token-mock proxy">
+                        proxied
+                      </span>
+                    )}
                     {entry.violations.length > 0 && <span class="badge violation">{entry.violations.length} violation(s)</span>}
                   </td>
                   <td>{entry.status}</td>
@@ -93,7 +98,8 @@ function Exchange({ entry }: { entry: Entry }) {
         {entry.method} {entry.path} → {entry.status}
       </h2>
       <p>
-        {entry.time}, {entry.durationMs} ms{entry.fault ? `, fault ${entry.fault}` : ''}
+        {entry.time}, {entry.durationMs} ms{entry.proxied ? ', proxied: the upstream answered' : ''}
+        {entry.fault ? `, fault ${entry.fault}` : ''}
         {entry.error ? `, failed: ${entry.error}` : ''}
       </p>
       {entry.violations.length > 0 && (
