@@ -281,8 +281,8 @@ describe('token-mock proxy', () => {
   const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
   /** Runs the proxy until the banner is out, makes `exchange` happen, then stops it with SIGTERM. */
-  async function run(args: string[], exchange: (url: string) => Promise<void>) {
-    const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async function run(args: string[], exchange: (url: string) => Promise<void>, env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -323,11 +323,17 @@ describe('token-mock proxy', () => {
     }
   });
 
-  it('exits 0 without violations, and refuses to start with no upstream (exit 2)', async () => {
-    const { code } = await run(['--wukongim-upstream', upstream.url, '--profile', 'server-v2', '--fail-on-violation'], async (url) => {
-      expect((await raw(`${url}/health`)).status).toBe(200);
-    });
-    expect(code).toBe(0);
+  it('exits 0 without violations, takes its flags from TOKEN_MOCK_* variables, and refuses to start with no upstream (exit 2)', async () => {
+    const { code, output } = await run(
+      ['--fail-on-violation'],
+      async (url) => {
+        expect((await raw(`${url}/health`)).status).toBe(200);
+      },
+      { TOKEN_MOCK_WUKONGIM_UPSTREAM: upstream.url, TOKEN_MOCK_PROFILE: 'server-v2' },
+    );
+    expect(code, output).toBe(0);
+    expect(output).toContain(upstream.url);
+    expect(output).toContain('WuKongIM contract: server-v2');
     const refused = spawn(process.execPath, [cli, 'proxy'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let error = '';
     refused.stderr.on('data', (chunk) => (error += chunk));
