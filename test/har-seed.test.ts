@@ -6,11 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import { setupServer } from 'msw/node';
 import { createMock, isMockError, type Mock } from 'token-mock';
+import { tokenMock } from 'token-mock/express';
 import { createHandlers } from 'token-mock/msw';
 import { serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +103,7 @@ describe('seeding from the mock’s own recording', () => {
     expect(JSON.stringify(mock.snapshot())).toBe(once);
   });
 
-  it('the same recording and seed give byte-identical answers behind a real server and behind MSW', async () => {
+  it('the same recording and seed give byte-identical answers behind a real server, express and MSW', async () => {
     const ask = async (fetcher: (url: string, init: RequestInit) => Promise<Response>, base: string) => {
       const texts: string[] = [];
       for (const path of [`/v1/users/${recorded.userId}`, '/v1/users?size=5', `/v1/webhooks/${recorded.webhookId}`])
@@ -114,6 +118,14 @@ describe('seeding from the mock’s own recording', () => {
     msw.listen({ onUnhandledRequest: 'error' });
     const overMsw = await ask(fetch, 'https://sandbox.smileapi.io').finally(() => msw.close());
     expect(overMsw).toEqual(overHttp);
+    const app = express().use(tokenMock(createMock({ seed: 4, startTime: START, fromHar: [recorded.har] })));
+    const listening = await new Promise<Server>((resolve) => {
+      const started = app.listen(0, '127.0.0.1', () => resolve(started));
+    });
+    const overExpress = await ask(fetch, `http://127.0.0.1:${(listening.address() as AddressInfo).port}`).finally(
+      () => new Promise((resolve) => listening.close(resolve)),
+    );
+    expect(overExpress).toEqual(overHttp);
     expect(JSON.parse(overHttp[0] as string).data.externalMetadata).toEqual({ plan: 'gold' });
   });
 });
