@@ -282,7 +282,10 @@ describe('token-mock proxy', () => {
 
   /** Runs the proxy until the banner is out, makes `exchange` happen, then stops it with SIGTERM. */
   async function run(args: string[], exchange: (url: string) => Promise<void>, env: Record<string, string> = {}) {
-    const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cli, 'proxy', '--port', '0', '--quiet', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
