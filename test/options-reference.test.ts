@@ -31,6 +31,7 @@ describe('the options reference', () => {
     const setByServe: Record<string, string> = {
       'wukongim.route': 'the IM port and --wukongim-ws-addr',
       'smile.hmacSha256': "node:crypto's, always",
+      'wukongim.aesCbc': "node:crypto's, always",
       'smile.hosts': 'the standalone server reads every request as http://localhost: a host serves one mode under MSW, where requests keep their origin',
       'webhooks.fetch': "Node's fetch",
       faults: "the config file's `faults`, and POST /__mock/faults",

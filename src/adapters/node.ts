@@ -13,7 +13,7 @@ import { inTurn } from './pipelining.js';
 
 export type { EdgeEvent, EdgeOptions } from './edge.js';
 export { attachIm, type RunningImServer, serveIm } from './im-socket.js';
-export { nodeHmacSha256 } from './node-crypto.js';
+export { nodeAesCbc, nodeHmacSha256 } from './node-crypto.js';
 
 /**
  * Where and what to serve. Without `api`, one port serves everything: WuKongIM at `/`, Smile at

@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { attachIm, serve, serveIm } from '../adapters/node.js';
-import { nodeHmacSha256 } from '../adapters/node-crypto.js';
+import { nodeAesCbc, nodeHmacSha256 } from '../adapters/node-crypto.js';
 import { basicAuthorization, type Credential } from '../apis/smile/credentials.js';
 import type { WukongimProfile } from '../apis/wukongim/index.js';
 import { isMockError } from '../core/errors.js';
@@ -159,6 +159,7 @@ export async function runServe(settings: ServeSettings, version: string): Promis
         maxUidLength: settings.maxUidLength,
         maxTokenLength: settings.maxTokenLength,
         maxImMessages: settings.maxImMessages,
+        aesCbc: nodeAesCbc,
         systemUid: settings.systemUid,
       },
       smile: {

@@ -55,6 +55,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     maxSockets: options.maxImSockets,
     maxMessages: options.maxImMessages,
     onEvent: context.onImEvent,
+    aesCbc: options.aesCbc,
   });
   const route: RouteAddress = { tcp_addr: '127.0.0.1:5100', ws_addr: 'ws://127.0.0.1:5200', wss_addr: '', ...options.route };
   const { handlers, storeToken } = createWukongimOperations({

@@ -3,6 +3,7 @@ import type { NoticeListener } from '../../core/bounds.js';
 import type { Clock } from '../../core/clock.js';
 import type { Outbox } from '../../core/outbox.js';
 import type { components } from '../../generated/wukongim.types.js';
+import type { AesCbc } from './im/handshake.js';
 import type { ImEventListener } from './im/server.js';
 
 /** The two fidelity profiles: the documented contract, or the v2 server's real answers. */
@@ -35,6 +36,8 @@ export interface WukongimOptions {
   maxImSockets?: number;
   /** Relayed messages the log keeps (`GET /__mock/wukongim/messages`). Default 1000. */
   maxImMessages?: number;
+  /** The AES-CBC of IM messages. Default WebCrypto; in Node, `nodeAesCbc` from `token-mock/node` is about seven times faster. */
+  aesCbc?: AesCbc;
   /** Users banned or disbanded at once at most; past it a further ban is refused (409 on the control API), and nobody's is forgotten. Default 100,000. */
   maxUserStates?: number;
   /**

@@ -2,8 +2,9 @@
  * The IM handshake and message crypto (WuKongIM `pkg/wkutil/{dh,aes,md5}.go`): an X25519 exchange
  * gives a shared secret; the AES-128 key is the first 16 hex digits of MD5(base64(secret)) taken as
  * ASCII, the IV the 16-character salt. Payloads travel as base64 of AES-CBC (PKCS#7), and a
- * message's msgKey is hex MD5 of the base64 AES encryption of its verify string. X25519 and AES run
- * on WebCrypto, as in browsers and Node alike; MD5, which WebCrypto lacks, on @noble/hashes.
+ * message's msgKey is hex MD5 of the base64 AES encryption of its verify string. X25519 runs on
+ * WebCrypto, as in browsers and Node alike; AES on WebCrypto unless a faster one is given (`nodeAesCbc`
+ * in Node); MD5, which WebCrypto lacks, on @noble/hashes.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import type { Random } from '../../../core/random.js';
@@ -15,6 +16,24 @@ export interface ServerKeys {
   publicKey: string;
   privateKey: CryptoKey;
 }
+
+/** AES-128-CBC with PKCS#7 padding under one key and IV; decrypting bytes that are not that throws. */
+export interface AesCbcCipher {
+  encrypt(data: Uint8Array<ArrayBuffer>): Uint8Array | Promise<Uint8Array>;
+  decrypt(data: Uint8Array<ArrayBuffer>): Uint8Array | Promise<Uint8Array>;
+}
+
+/** Makes the AES-CBC of one connection's key and IV. */
+export type AesCbc = (key: Uint8Array<ArrayBuffer>, iv: Uint8Array<ArrayBuffer>) => AesCbcCipher | Promise<AesCbcCipher>;
+
+/** AES-CBC on WebCrypto, in browsers and Node alike: each call a round trip to a worker thread in Node. */
+export const webCryptoAesCbc: AesCbc = async (keyBytes, iv) => {
+  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']);
+  return {
+    encrypt: async (data) => new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, data)),
+    decrypt: async (data) => new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data)),
+  };
+};
 
 /** One connection's message cipher, after the exchange. */
 export interface SessionCipher {
@@ -87,7 +106,7 @@ export function createSalt(random: Random): string {
  * A key that is not 32 bytes of base64 is a ProtocolError.
  * @example const cipher = await deriveCipher(keys.privateKey, connect.clientKey, salt);
  */
-export async function deriveCipher(privateKey: CryptoKey, clientKey: string, salt: string): Promise<SessionCipher> {
+export async function deriveCipher(privateKey: CryptoKey, clientKey: string, salt: string, aes?: AesCbc): Promise<SessionCipher> {
   const raw = bytesFromBase64(clientKey);
   if (raw.length !== 32) throw new ProtocolError(`the client key has ${raw.length} bytes, not 32`);
   const peer = await crypto.subtle.importKey('raw', raw, { name: 'X25519' }, false, []);
@@ -99,26 +118,26 @@ export async function deriveCipher(privateKey: CryptoKey, clientKey: string, sal
     throw new ProtocolError('the client key gives no shared secret');
   }
   const aesKey = md5Hex(base64FromBytes(new Uint8Array(shared))).slice(0, 16);
-  return createCipher(aesKey, salt);
+  return createCipher(aesKey, salt, aes);
 }
 
 /**
  * A cipher for a known AES key and IV (16 ASCII characters each), as a client holds it after CONNACK.
- * @example const cipher = await createCipher('aa0d9adedd99438a', '2yv7jnytru5y9C6Z');
+ * @example const cipher = await createCipher('aa0d9adedd99438a', '2yv7jnytru5y9C6Z', nodeAesCbc);
  */
-export async function createCipher(aesKey: string, iv: string): Promise<SessionCipher> {
-  const key = await crypto.subtle.importKey('raw', utf8.encode(aesKey), { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']);
+export async function createCipher(aesKey: string, iv: string, aes: AesCbc = webCryptoAesCbc): Promise<SessionCipher> {
   const ivBytes = utf8.encode(iv);
   if (ivBytes.length !== 16) throw new ProtocolError(`the salt has ${ivBytes.length} bytes, not 16`);
+  const aesCbc = await aes(utf8.encode(aesKey), ivBytes);
   const cipher: SessionCipher = {
     aesKey,
     iv,
     async encrypt(text) {
-      return base64FromBytes(new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: ivBytes }, key, utf8.encode(text))));
+      return base64FromBytes(await aesCbc.encrypt(utf8.encode(text)));
     },
     async decrypt(base64) {
       try {
-        return fromUtf8.decode(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ivBytes }, key, bytesFromBase64(base64)));
+        return fromUtf8.decode(await aesCbc.decrypt(bytesFromBase64(base64)));
       } catch {
         throw new ProtocolError('the payload does not decrypt');
       }

@@ -8,7 +8,7 @@ import type { Clock } from '../../../core/clock.js';
 import { createRandom } from '../../../core/random.js';
 import type { Connection, ConnectionRegistry, EndCause } from '../connections.js';
 import { ReasonCode } from '../connections.js';
-import type { ServerKeys } from './handshake.js';
+import type { AesCbc, ServerKeys } from './handshake.js';
 import { type ImMessage, MessageLog } from './message-log.js';
 import { type ConnectPacket, encodeConnack, encodeSendack, type SendPacket } from './packets.js';
 import { CHANNEL_TYPE_PERSON, recvFor, sendVerifyString } from './relay.js';
@@ -50,6 +50,8 @@ export interface ImOptions {
   maxMessages?: number;
   /** Told of every event. */
   onEvent?: ImEventListener;
+  /** The AES-CBC messages are encrypted with. Default WebCrypto's. */
+  aesCbc?: AesCbc;
 }
 
 /** What the server says and how long it waits before closing, for each way a connection ends. */
@@ -167,7 +169,7 @@ export class ImServer implements SessionHost {
     const { createSalt, deriveCipher } = await handshake();
     const keys = await this.keyPair();
     const salt = createSalt(this.random);
-    const cipher = await deriveCipher(keys.privateKey, packet.clientKey, salt);
+    const cipher = await deriveCipher(keys.privateKey, packet.clientKey, salt, this.options.aesCbc);
     if (session.state === 'closed') return;
     const result = this.registry.connect({ uid: packet.uid, token: packet.token, device_flag: packet.deviceFlag, device_id: packet.deviceId });
     const timeDiff = this.clock.now() - packet.clientTimestamp;
