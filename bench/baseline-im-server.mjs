@@ -1,6 +1,8 @@
-// The bare IM baseline: a `ws` server doing the same handshake (X25519, MD5, AES-CBC) and the same
+// The bare IM baseline: a `ws` server doing the same handshake (X25519 on WebCrypto, MD5, AES-CBC on
+// node:crypto, as token-mock serve does them) and the same
 // person-to-person relay (msgKey check, decrypt, encrypt and sign for the recipient), and nothing else:
 // no registry, no journal, no seeded keys, no ordering, no bounds. Accepts any token.
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { md5 } from '@noble/hashes/legacy.js';
 import { WebSocketServer } from 'ws';
 
@@ -68,10 +70,11 @@ async function cipherFor(clientKey) {
   const peer = await subtle.importKey('raw', Buffer.from(clientKey, 'base64'), { name: 'X25519' }, false, []);
   const secret = await subtle.deriveBits({ name: 'X25519', public: peer }, pair.privateKey, 256);
   const salt = Math.random().toString(36).slice(2, 10).padEnd(16, 'x');
-  const key = await subtle.importKey('raw', utf8.encode(md5Hex(Buffer.from(secret).toString('base64')).slice(0, 16)), 'AES-CBC', false, ['encrypt', 'decrypt']);
+  const key = utf8.encode(md5Hex(Buffer.from(secret).toString('base64')).slice(0, 16));
   const iv = utf8.encode(salt);
-  const encrypt = async (value) => Buffer.from(await subtle.encrypt({ name: 'AES-CBC', iv }, key, utf8.encode(value))).toString('base64');
-  const decrypt = async (value) => text.decode(await subtle.decrypt({ name: 'AES-CBC', iv }, key, Buffer.from(value, 'base64')));
+  const run = (cipher, bytes) => Buffer.concat([cipher.update(bytes), cipher.final()]);
+  const encrypt = async (value) => run(createCipheriv('aes-128-cbc', key, iv), utf8.encode(value)).toString('base64');
+  const decrypt = async (value) => text.decode(run(createDecipheriv('aes-128-cbc', key, iv), Buffer.from(value, 'base64')));
   return { publicKey, salt, encrypt, decrypt, msgKey: async (value) => md5Hex(await encrypt(value)) };
 }
 
