@@ -1,6 +1,7 @@
 /**
- * Pact matching rules from a schema: the answer's recorded body walked beside its shape, one small
- * function per keyword, so a provider passes when its answer has the shape the spec gives, whatever
+ * Pact matching rules from a schema: the answer's recorded body walked beside its shape, a small
+ * function per kind of value (arrays by `items` and `minItems`, objects by `properties` and
+ * `additionalProperties`, strings by `enum`, `format` and `pattern`), so a provider passes when its answer has the shape the spec gives, whatever
  * its ids, tokens and timestamps. Arrays keep their first item as the example every item is matched
  * against; credentials in bodies become placeholders of their form.
  */
