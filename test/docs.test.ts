@@ -68,7 +68,7 @@ describe('the shipped Markdown', () => {
   });
 });
 
-describe('the README on the npm page', () => {
+describe('the README in the package', () => {
   const readme = file('README.md');
 
   it('links at least the options reference, the recipes and the development notes', () => {
@@ -95,7 +95,7 @@ describe('the project files', () => {
   });
 
   it('start the CHANGELOG at this version, and ship it', () => {
-    expect(file('CHANGELOG.md')).toContain(`## [${manifest.version}]`);
+    expect(file('CHANGELOG.md')).toContain(`## ${manifest.version}`);
     expect(manifest.files).toContain('CHANGELOG.md');
   });
 });

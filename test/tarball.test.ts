@@ -112,6 +112,10 @@ describe('the packed tarball', () => {
         ),
     );
     expect(unexpected).toEqual([]);
+    expect(
+      consumer.files.filter((file) => file.endsWith('.tsbuildinfo')),
+      'no build caches',
+    ).toEqual([]);
     // The recipes under examples/ are test files a user copies; the project's own suite and benchmarks stay home.
     expect(consumer.files.filter((file) => !file.startsWith('examples/') && /(^|\/)(test|tests|bench|__tests__)\/|\.(test|spec|bench)\./.test(file))).toEqual(
       [],

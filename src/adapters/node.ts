@@ -11,6 +11,7 @@ import { listenOn } from './listen.js';
 import { IncomingRequest, writeFailure, writeWire } from './node-bridge.js';
 import { inTurn } from './pipelining.js';
 
+export type { AesCbc, AesCbcCipher } from '../apis/wukongim/im/handshake.js';
 export type { EdgeEvent, EdgeOptions } from './edge.js';
 export { attachIm, type RunningImServer, serveIm } from './im-socket.js';
 export { nodeAesCbc, nodeHmacSha256 } from './node-crypto.js';

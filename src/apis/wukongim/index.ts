@@ -94,7 +94,9 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     check(state) {
       const errors = checkWukongimState(state);
       if (errors.length > 0) return errors;
-      const held = (state as WukongimSnapshot).devices.statuses.filter(([, status]) => status !== 'active').length;
+      // Applied one by one, so the last status of a uid is the one it keeps.
+      const statuses = new Map((state as WukongimSnapshot).devices.statuses);
+      const held = [...statuses.values()].filter((status) => status !== 'active').length;
       return userStates.restoreErrors(held, '/devices/statuses');
     },
     restore(state) {

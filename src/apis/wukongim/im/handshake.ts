@@ -126,9 +126,11 @@ export async function deriveCipher(privateKey: CryptoKey, clientKey: string, sal
  * @example const cipher = await createCipher('aa0d9adedd99438a', '2yv7jnytru5y9C6Z', nodeAesCbc);
  */
 export async function createCipher(aesKey: string, iv: string, aes: AesCbc = webCryptoAesCbc): Promise<SessionCipher> {
+  const keyBytes = utf8.encode(aesKey);
   const ivBytes = utf8.encode(iv);
+  if (keyBytes.length !== 16) throw new ProtocolError(`the AES key has ${keyBytes.length} bytes, not 16`);
   if (ivBytes.length !== 16) throw new ProtocolError(`the salt has ${ivBytes.length} bytes, not 16`);
-  const aesCbc = await aes(utf8.encode(aesKey), ivBytes);
+  const aesCbc = await aes(keyBytes, ivBytes);
   const cipher: SessionCipher = {
     aesKey,
     iv,
