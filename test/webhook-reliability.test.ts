@@ -33,7 +33,8 @@ describe('a receiver that never answers', () => {
     expect(result.outcomes).toEqual({ retrying: 80, failed: 40 });
     expect(result.errors).toEqual(['no answer within 150 ms']);
     expect(result.stats).toMatchObject({ failed: 40, pending: 0, queued: 0, onTheWire: 0, retrying: 0 });
-    // The healthy receiver was reached while the hung ones held their share (8 of 32 slots), not after.
+    // The healthy receiver was sent to while the hung ones held their share (8 of 32 slots), not after:
+    // an outbox that sent first come, first served would have waited for 32 attempts to end.
     expect(result.healthyDelivered).toBe(true);
     expect(result.attemptsBeforeHealthy).toBeLessThan(32);
   });
