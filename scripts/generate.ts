@@ -439,6 +439,31 @@ export async function harValidatorFile(): Promise<string> {
   return `${HEADER}// From the har-schema package's HAR 1.2 schema.\n// @ts-nocheck\n/* biome-ignore-all lint: generated */\n${esmImports(standaloneCode(ajv, { har: 'har.json#' }))}\n`;
 }
 
+/**
+ * The modules of faker's English locale the mock draws from (src/apis/smile/faker.ts): `person`,
+ * `internet` and `company`, as the `locale/en` entry merges them over faker's base locale. The whole
+ * locale is 380 KB of literals that every start would parse and allocate; these three are 68 KB.
+ * test/unit/faker.test.ts holds the draws to those of the whole locale.
+ */
+export const FAKER_MODULES = ['company', 'internet', 'person'] as const;
+
+/** `faker-en.ts`: FAKER_MODULES of faker's English definitions, as data. */
+export async function fakerLocaleFile(): Promise<string> {
+  const { faker } = await import('@faker-js/faker/locale/en');
+  const { version } = JSON.parse(await readFile(join(root, 'node_modules', '@faker-js', 'faker', 'package.json'), 'utf8')) as { version: string };
+  const definitions = Object.fromEntries(FAKER_MODULES.map((name) => [name, faker.rawDefinitions[name]]));
+  return (
+    `${HEADER}// The ${FAKER_MODULES.join(', ')} definitions of @faker-js/faker ${version}'s English locale (MIT licence), from scripts/generate.ts.
+` +
+    `/* biome-ignore-all lint: generated */
+import type { LocaleDefinition } from '@faker-js/faker';
+
+` +
+    `export const englishDefinitions: LocaleDefinition = ${JSON.stringify(definitions)};
+`
+  );
+}
+
 /** The first sentence of a description, for a one-line doc comment. */
 const firstSentence = (text: string) => text.trim().split(/(?<=\.)\s/)[0] as string;
 
@@ -513,6 +538,7 @@ async function main(): Promise<void> {
   }
   files['public-types.ts'] = publicTypesModule(documents);
   files['har.validators.ts'] = await harValidatorFile();
+  files['faker-en.ts'] = await fakerLocaleFile();
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   files['version.ts'] =
     `${HEADER}// From package.json: the version recordings name as their creator.\nexport const PACKAGE_VERSION = ${JSON.stringify(version)};\n`;
