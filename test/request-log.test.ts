@@ -111,12 +111,19 @@ describe('the lines', () => {
     ['/consume eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl', '/consume eyJhbGci…'],
     ['GET /hook?token=abc&x=1&api_key=k', 'GET /hook?token=…&x=1&api_key=…'],
     ['http://user:pa55@hooks.example.test/x', 'http://…@hooks.example.test/x'],
+    ['POST /v1/tokens?userId=u1&Signature=abc', 'POST /v1/tokens?userId=u1&Signature=…'],
+    ['authorization: basic dGVzdA==', 'authorization: basic …'],
   ];
   for (const [given, want] of secrets) {
     it(`masks ${want}`, () => {
       expect(redact(given)).toBe(want);
     });
   }
+
+  it('leaves a line with no secret as it is, a query and a path named for tokens included', () => {
+    const line = 'smile    POST /v1/tokens?userId=tenant-0123 201 0.3ms refreshToken';
+    expect(redact(line)).toBe(line);
+  });
 });
 
 describe('a log attached to a mock', () => {
