@@ -9,7 +9,7 @@ import madge from 'madge';
 
 /** The layers, lowest first: a file may import its own layer and those below it. */
 export const LAYERS: { name: string; files: RegExp }[] = [
-  { name: 'wire types and validators', files: /^generated\/[\w-]+\.(types|validators)\.ts$|^generated\/(public-types|version)\.ts$/ },
+  { name: 'wire types, validators and data', files: /^generated\/[\w-]+\.(types|validators)\.ts$|^generated\/(public-types|version|faker-en)\.ts$/ },
   { name: 'core', files: /^core\// },
   { name: 'operation tables', files: /^generated\/[\w-]+\.(operations|schemas)\.ts$/ },
   { name: 'the mocked APIs', files: /^apis\/(smile|wukongim)\// },

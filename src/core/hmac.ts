@@ -1,4 +1,4 @@
-import { base64urlFromBytes } from './base64url.js';
+import { base64urlFromBytes } from './base64.js';
 
 /**
  * HMAC-SHA256, the one primitive link tokens are signed with. WebCrypto is the runtime-neutral

@@ -2,7 +2,7 @@
  * Pages of the control API's lists: a limit, and an opaque cursor anchored on the key of the last item
  * a page showed, so that a walk goes on from there whatever arrived or left meanwhile.
  */
-import { base64urlFromText, bytesFromBase64url } from './base64url.js';
+import { base64urlFromText, bytesFromBase64 } from './base64.js';
 import { MockError } from './errors.js';
 
 /** Items per page when a request names no limit; the spec states the same default. */
@@ -46,7 +46,7 @@ export function decodeCursor<K>(list: string, cursor: string | undefined, isKey:
   if (cursor === undefined) return undefined;
   let decoded: unknown;
   try {
-    decoded = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytesFromBase64url(cursor)));
+    decoded = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytesFromBase64(cursor, 'url')));
   } catch {
     decoded = undefined;
   }

@@ -4,6 +4,7 @@
  */
 import type { Entry, Har } from 'har-format';
 import type { ApiName } from '../core/api.js';
+import { bytesFromBase64 } from '../core/base64.js';
 import type { ForeignExchange } from '../core/dispatch.js';
 import { type ErrorDetail, MockError } from '../core/errors.js';
 import { schemaErrors } from '../core/validation.js';
@@ -71,7 +72,7 @@ function recordedExchange(entry: Entry, where: string, pointer: string): Recorde
 
 function fromBase64(text: string): string | null {
   try {
-    return new TextDecoder().decode(Uint8Array.from(atob(text), (char) => char.charCodeAt(0)));
+    return new TextDecoder().decode(bytesFromBase64(text, 'standard'));
   } catch {
     return null;
   }

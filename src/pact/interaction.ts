@@ -3,6 +3,7 @@
  * depend on the provider turned into `fromProviderState` generators, the provider state that makes
  * them, and its answer with matching rules from the spec.
  */
+import { base64FromBytes } from '../core/base64.js';
 import { REDACTED } from '../core/credentials.js';
 import type { AnswerShape } from '../core/shape.js';
 import type { RecordedExchange } from '../har/read.js';
@@ -207,7 +208,7 @@ function responseOf(exchange: RecordedExchange, context: InteractionContext): Pa
 
 /** A body as Pact keeps it: JSON as JSON, with secret fields redacted in requests; anything else as base64 bytes. */
 function pactBody(text: string, value: unknown, contentType: string, request: boolean): PactBody {
-  if (value === undefined) return { content: btoa(String.fromCharCode(...new TextEncoder().encode(text))), contentType, encoded: 'base64' };
+  if (value === undefined) return { content: base64FromBytes(new TextEncoder().encode(text)), contentType, encoded: 'base64' };
   return { content: request ? withoutSecrets(value) : value, contentType, encoded: false };
 }
 

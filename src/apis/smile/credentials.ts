@@ -1,4 +1,5 @@
 /** Smile's HTTP Basic credentials: each API key and secret belongs to one mode. */
+import { base64FromBytes } from '../../core/base64.js';
 
 /** SANDBOX or PRODUCTION. */
 export type Mode = 'SANDBOX' | 'PRODUCTION';
@@ -20,7 +21,7 @@ export const DEFAULT_CREDENTIALS: readonly Credential[] = [
 export function basicAuthorization(credential: Pick<Credential, 'key' | 'secret'>): string {
   // Standard base64 here, not base64url: RFC 7617.
   const bytes = new TextEncoder().encode(`${credential.key}:${credential.secret}`);
-  return `Basic ${btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''))}`;
+  return `Basic ${base64FromBytes(bytes)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Smile link tokens: signed JWTs, one use each, expiring on the mock's clock. */
 import { errors, jwtVerify } from 'jose';
-import { base64urlFromText } from '../../core/base64url.js';
+import { base64urlFromText } from '../../core/base64.js';
 import { type Bound, createBound } from '../../core/bounds.js';
 import { type Clock, isoSeconds } from '../../core/clock.js';
 import { type HmacSha256, type HmacSigner, webCryptoHmacSha256 } from '../../core/hmac.js';

@@ -7,6 +7,7 @@
  * in Node); MD5, which WebCrypto lacks, on @noble/hashes.
  */
 import { md5 } from '@noble/hashes/legacy.js';
+import { base64FromBytes, bytesFromBase64 as decodeBase64 } from '../../../core/base64.js';
 import type { Random } from '../../../core/random.js';
 import { ProtocolError } from './frame.js';
 
@@ -62,17 +63,12 @@ export function md5Hex(text: string): string {
   return out;
 }
 
-/** Standard base64 of bytes. */
-export function base64FromBytes(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+export { base64FromBytes };
 
 /** Bytes of standard base64; a ProtocolError on anything else. */
 export function bytesFromBase64(text: string): Uint8Array<ArrayBuffer> {
   try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    return decodeBase64(text, 'standard');
   } catch {
     throw new ProtocolError('not base64');
   }
