@@ -18,6 +18,7 @@ import { tokenMock } from 'token-mock/express';
 import { createHandlers } from 'token-mock/msw';
 import { serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSummary } from '../src/har/seed.js';
 import { SANDBOX } from './support/smile.js';
 
 const START = '2026-01-01T00:00:00Z';
@@ -130,36 +131,39 @@ describe('seeding from the mock’s own recording', () => {
   });
 });
 
+/** One exchange as a browser saves it, with the request's headers besides its content type. */
+const harEntry = (method: string, url: string, status: number, body: unknown, requestBody?: unknown, headers: Record<string, string> = {}) => ({
+  startedDateTime: '2026-03-02T10:00:00.000Z',
+  time: 12,
+  request: {
+    method,
+    url,
+    httpVersion: 'HTTP/2',
+    cookies: [],
+    headers: [{ name: 'Content-Type', value: 'application/json' }, ...Object.entries(headers).map(([name, value]) => ({ name, value }))],
+    queryString: [],
+    headersSize: -1,
+    bodySize: -1,
+    ...(requestBody === undefined ? {} : { postData: { mimeType: 'application/json', text: JSON.stringify(requestBody) } }),
+  },
+  response: {
+    status,
+    statusText: '',
+    httpVersion: 'HTTP/2',
+    cookies: [],
+    headers: [],
+    content: { size: -1, mimeType: 'application/json', text: JSON.stringify(body) },
+    redirectURL: '',
+    headersSize: -1,
+    bodySize: -1,
+  },
+  cache: {},
+  timings: { send: 0, wait: 12, receive: 0 },
+});
+
 /** A provider's traffic as a browser saves it: other hosts beside, real-looking ids, an unredacted device token. */
 function providerHar(): Har {
-  const entry = (method: string, url: string, status: number, body: unknown, requestBody?: unknown) => ({
-    startedDateTime: '2026-03-02T10:00:00.000Z',
-    time: 12,
-    request: {
-      method,
-      url,
-      httpVersion: 'HTTP/2',
-      cookies: [],
-      headers: [{ name: 'Content-Type', value: 'application/json' }],
-      queryString: [],
-      headersSize: -1,
-      bodySize: -1,
-      ...(requestBody === undefined ? {} : { postData: { mimeType: 'application/json', text: JSON.stringify(requestBody) } }),
-    },
-    response: {
-      status,
-      statusText: '',
-      httpVersion: 'HTTP/2',
-      cookies: [],
-      headers: [],
-      content: { size: -1, mimeType: 'application/json', text: JSON.stringify(body) },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: -1,
-    },
-    cache: {},
-    timings: { send: 0, wait: 12, receive: 0 },
-  });
+  const entry = harEntry;
   const user = { id: 'acme-0123456789abcdef0123456789abcdef', externalMetadata: { crm: '42' }, createdAt: '2025-11-30T08:15:00.000Z', providers: [] };
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY21lIn0.c2lnbmVkLWJ5LXNtaWxl';
   return {
@@ -196,6 +200,31 @@ describe('seeding from a provider’s recording', () => {
     // device_quit emptied carol's slot: her old token no longer connects.
     expect(mock.wukongim.connect({ uid: 'carol', token: 'tok-c', device_flag: 2, device_id: 'pc' }).reason_code).not.toBe(1);
     expect(mock.wukongim.devices({ uid: 'carol' })[0]).toMatchObject({ token: '', device_level: 1 });
+    expect(mock.seeded?.ignoredHosts).toEqual(['https://fonts.example.com']);
+  });
+
+  it("leaves out a host that no entry shows to be either API's, on the APIs' own paths too", () => {
+    const har = providerHar();
+    // The app's own server: a health check and a backend of its own under /v1, both in shapes of their own.
+    har.log.entries.push(
+      harEntry('GET', 'http://localhost:5173/health', 200, { healthy: 'yes' }),
+      harEntry('GET', 'http://localhost:5173/v1/users/me', 200, { name: 'Ada' }),
+    );
+    const mock = createMock({ smile: { users: 0 }, wukongim: { profile: 'server-v2' }, fromHar: [har] });
+    expect(mock.seeded).toMatchObject({ entries: 8, ignored: 3, users: 1, slots: 2 });
+    expect(mock.seeded?.ignoredHosts).toEqual(['https://fonts.example.com', 'http://localhost:5173']);
+    expect(mock.seeded && seedSummary(mock.seeded)).toContain("left out as neither API's: https://fonts.example.com, http://localhost:5173");
+  });
+
+  it('reads every entry of a host that one entry shows to be Smile’s, and refuses its answer that breaks the spec', () => {
+    const har = providerHar();
+    har.log.entries.push(
+      harEntry('GET', 'http://localhost:5002/v1/users?size=10', 200, { code: 'OK', message: 'Success', requestId: 'r', data: { items: [] } }, undefined, {
+        Authorization: SANDBOX,
+      }),
+      harEntry('GET', 'http://localhost:5002/v1/users/me', 200, { name: 'Ada' }),
+    );
+    expect(() => createMock({ smile: { users: 0 }, wukongim: { profile: 'server-v2' }, fromHar: [har] })).toThrow(/getUser → 200/);
   });
 });
 

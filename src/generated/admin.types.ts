@@ -887,6 +887,8 @@ export interface components {
             applied: number;
             /** @description Entries neither API's (other hosts, unknown paths, the control API). */
             ignored: number;
+            /** @description The first 20 origins whose entries were all left out: no entry of theirs showed them to be either API's (recorded by token-mock as one, a Smile host or Basic credentials on a Smile operation, a WuKongIM operation other than GET /health and GET /route). */
+            ignoredHosts: string[];
             /** @description Smile users the recordings showed. */
             users: number;
             /** @description Smile webhook subscriptions the recordings showed. */

@@ -14,6 +14,7 @@ import { createRandom } from '../core/random.js';
 import { describe } from '../core/validation.js';
 import type { components } from '../generated/admin.types.js';
 import type { MockSnapshot } from '../snapshot.js';
+import { apiOrigins, originOf } from './hosts.js';
 import { type RecordedExchange, readHar, refusal } from './read.js';
 
 /** A device slot as snapshots hold it. */
@@ -40,6 +41,8 @@ export interface SeedTarget {
 
 /** How many unreproducible answers the report lists one by one; the count covers all. */
 const MAX_LISTED = 100;
+/** How many hosts the report names whose entries were left out. */
+const MAX_LISTED_HOSTS = 20;
 
 /**
  * Adds what the recordings show to the mock's state (a recorded user or subscription replaces one
@@ -53,6 +56,7 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
     entries: 0,
     applied: 0,
     ignored: 0,
+    ignoredHosts: [],
     users: 0,
     webhooks: 0,
     slots: 0,
@@ -65,12 +69,28 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
     if (report.unreproducible.length < MAX_LISTED) report.unreproducible.push({ entry: exchange.where, operationId, reason });
   };
 
-  for (const recording of recordings) {
+  // Every recording is read and inspected first: a host that one of them shows to be a mocked API's
+  // (hosts.ts) is that API's in all of them. Entries of other hosts are left out, like those of paths no spec names.
+  const read = recordings.map((recording) => {
     const exchanges = readHar(recording.document, recording.label);
     report.entries += exchanges.length;
+    const inspected = exchanges.flatMap((exchange) => {
+      const origin = originOf(exchange.url);
+      return origin === undefined ? [] : [{ exchange, origin, ...target.inspect(exchange, exchange.api) }];
+    });
+    report.ignored += exchanges.length - inspected.length;
+    return { label: recording.label, inspected };
+  });
+  const origins = apiOrigins(read.flatMap(({ inspected }) => inspected));
+  const ignoredHosts = new Set<string>();
+  for (const { label, inspected } of read) {
     const contradictions: ErrorDetail[] = [];
-    for (const exchange of exchanges) {
-      const { api, operation, violations } = target.inspect(exchange, exchange.api);
+    for (const { exchange, origin, api, operation, violations } of inspected) {
+      if (!origins.has(origin)) {
+        report.ignored += 1;
+        ignoredHosts.add(origin);
+        continue;
+      }
       if (api === 'admin' || !operation) {
         report.ignored += 1;
         continue;
@@ -87,7 +107,7 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
       if (outcome.applied) report.applied += 1;
       for (const reason of outcome.unreproducible) cannot(exchange, operation.id, reason);
     }
-    if (contradictions.length > 0) throw refusal(recording.label, 'holds answers that contradict the spec', contradictions);
+    if (contradictions.length > 0) throw refusal(label, 'holds answers that contradict the spec', contradictions);
   }
 
   const next = held.snapshot(before);
@@ -102,6 +122,7 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
   report.webhooks = held.recordedWebhooks.size;
   report.slots = held.recordedSlots.size;
   report.secrets = [...held.seededSecrets].map(([webhookId, secret]) => ({ webhookId, secret }));
+  report.ignoredHosts = [...ignoredHosts].slice(0, MAX_LISTED_HOSTS);
   return report;
 }
 
@@ -111,6 +132,7 @@ export function seedSummary(report: HarSeedReport): string[] {
     `${plural(report.users, 'Smile user')}, ${plural(report.webhooks, 'webhook subscription')} and ${plural(report.slots, 'WuKongIM device slot')} ` +
       `from ${plural(report.entries, 'entry', 'entries')} (${report.applied} applied, ${report.ignored} neither API's)`,
   ];
+  if (report.ignoredHosts.length > 0) lines.push(`left out as neither API's: ${report.ignoredHosts.join(', ')}`);
   for (const { webhookId, secret } of report.secrets) lines.push(`webhook ${webhookId}: its secret was redacted; it signs with ${secret}`);
   for (const { entry, operationId, reason } of report.unreproducible) lines.push(`not reproduced: ${entry} (${operationId}): ${reason}`);
   const unlisted = report.unreproducibleCount - report.unreproducible.length;
