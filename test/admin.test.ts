@@ -45,8 +45,12 @@ describe('/__mock/clock', () => {
     ['two changes at once', { advance: 1, freeze: true }, 'body must NOT have more than 1 properties'],
     ['a bad duration', { advance: '5 hours' }, 'body/advance must match pattern'],
     ['a bad instant', { set: 'tomorrow' }, 'body/set must match format "date-time"'],
-  ])('refuses %s with a problem that names the field', async (_name, body, detail) => {
+    ['an instant past the year 9899', { set: '9950-01-01T00:00:00Z' }, 'body/set would take the clock outside the years 0000 to 9899'],
+    ['an advance past the year 9899', { advance: '3000000d' }, 'body/advance would take the clock outside the years 0000 to 9899'],
+  ])('refuses %s with a problem that names the field, and leaves the clock as it was', async (_name, body, detail) => {
+    const before = (await im.get('/__mock/clock')).body;
     const answer = await im.post('/__mock/clock', body);
+    expect((await im.get('/__mock/clock')).body).toEqual(before);
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(answer.body).toMatchObject({ type: 'urn:token-mock:problem:invalid-request', title: 'Invalid request', status: 400 });

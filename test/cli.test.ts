@@ -96,6 +96,20 @@ describe('token-mock CLI', () => {
     [['serve', '--smile-credential', 'a:b:STAGING'], '"a:b:STAGING" is not key:secret:MODE'],
     [['serve', '--max-im-sockets', '0'], '--max-im-sockets must be an integer from 1 to'],
     [['serve', '--stream-batch', 'often'], 'invalid duration "often"'],
+    [['serve', '--smile-token-ttl', '99999999999999999'], '--smile-token-ttl must be from 1ms to 36500d'],
+    [['serve', '--wukongim-token-ttl', '0'], '--wukongim-token-ttl must be from 1ms to 36500d'],
+    [['serve', '--stream-keep-alive', '0'], '--stream-keep-alive must be from 1s to 24d'],
+    [['serve', '--headers-timeout', '0'], '--headers-timeout must be from 1ms to 24d'],
+    [['serve', '--request-timeout', '1s'], '--request-timeout 1000ms is under --headers-timeout 10000ms'],
+    [['serve', '--start-time', '9999-12-31T20:00:00Z'], 'outside the years 0000 to 9899'],
+    [['serve', '--record', '/tmp'], '--record /tmp is a directory'],
+    [['serve', '--record', '/nonexistent/session.har'], 'the directory /nonexistent does not exist'],
+    [['serve', '--from-har', 'same.har', '--record', 'same.har'], '--record same.har is also given to --from-har'],
+    [['proxy', '--smile-upstream', 'ftp://127.0.0.1:1/v1'], 'is not an http or https URL'],
+    [['proxy', '--smile-upstream', 'http://127.0.0.1:1/v1', '--upstream-timeout', '99999999999999'], '--upstream-timeout must be from 1ms to 24d'],
+    [['proxy', '--smile-upstream', 'http://127.0.0.1:1/v1', '--junit', '/nonexistent/junit.xml'], 'the directory /nonexistent does not exist'],
+    [['verify', '--api', 'smile', '--base-url', 'ftp://127.0.0.1:1/v1'], 'is not an http or https URL'],
+    [['verify', '--api', 'smile', '--base-url', 'http://127.0.0.1:1/v1', '--timeout', '0'], '--timeout must be from 1ms to 24d'],
   ])('refuses %j with a clear message and exit code 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);

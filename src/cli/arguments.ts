@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Credential, Mode } from '../apis/smile/credentials.js';
 import { toEpochMs } from '../core/clock.js';
-import { parseDuration } from '../core/duration.js';
+import { MAX_CLOCK_SPAN_MS, parseDuration } from '../core/duration.js';
 
 export const integer = (name: string, min: number, max: number) => (value: string) => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -17,21 +17,60 @@ export const duration = (value: string) => {
     throw new InvalidArgumentError((error as Error).message);
   }
 };
+/** The longest real time a timer holds: Node's setTimeout takes at most 2^31 - 1 ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const spanText = (ms: number) => (ms === 0 ? '0ms' : ms < 1000 ? `${ms}ms` : `${ms / 1000}s`);
+
+/**
+ * Real time, for a timer: from `min` ms to about 24 days.
+ * @example realTime('--upstream-timeout', 1)('10s') // 10000
+ */
+export const realTime =
+  (name: string, min = 0) =>
+  (value: string) => {
+    const ms = duration(value);
+    if (ms < min || ms > MAX_TIMER_MS) throw new InvalidArgumentError(`${name} must be from ${spanText(min)} to 24d.`);
+    return ms;
+  };
+
+/** A span of the mock's clock (a lifetime, a retention): from `min` ms to 100 years (36500d). */
+export const clockSpan =
+  (name: string, min = 1) =>
+  (value: string) => {
+    const ms = duration(value);
+    if (ms < min || ms > MAX_CLOCK_SPAN_MS) throw new InvalidArgumentError(`${name} must be from ${spanText(min)} to 36500d.`);
+    return ms;
+  };
+
 export const instant = (value: string) => {
   try {
     return new Date(toEpochMs(value)).toISOString();
   } catch {
+    if (Number.isFinite(Date.parse(value))) throw new InvalidArgumentError(`"${value}" is outside the years 0000 to 9899 that the mock's clock keeps.`);
     throw new InvalidArgumentError(`"${value}" is not an ISO 8601 date-time, such as 2026-01-01T00:00:00Z.`);
   }
 };
 
-export const durations = (value: string) => value.split(',').map((part) => duration(part.trim()));
+/** Mock-clock delays, comma-separated: each from 0 to 100 years. */
+export const durations = (value: string) =>
+  value.split(',').map((part) => {
+    const ms = duration(part.trim());
+    if (ms > MAX_CLOCK_SPAN_MS) throw new InvalidArgumentError(`"${part.trim()}" is longer than 36500d.`);
+    return ms;
+  });
 export const url = (value: string) => {
   try {
     return new URL(value).href;
   } catch {
     throw new InvalidArgumentError(`"${value}" is not a URL, such as http://127.0.0.1:9000/webhook.`);
   }
+};
+/** An http or https URL: a provider to call or forward to. */
+export const httpUrl = (value: string) => {
+  const href = url(value);
+  if (!/^https?:/.test(href)) throw new InvalidArgumentError(`"${value}" is not an http or https URL, such as http://127.0.0.1:5001.`);
+  return href;
 };
 export const wsUrl = (value: string) => {
   if (!/^wss?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`"${value}" is not a WebSocket address, such as ws://im.example.test:5200.`);

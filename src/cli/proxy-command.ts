@@ -1,9 +1,9 @@
 /** `token-mock proxy`: its flags, their checks, and the call of `runProxy`. */
 import { type Command, Option } from 'commander';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
-import { duration, isLoopback, url, usage } from './arguments.js';
+import { httpUrl, realTime, usage } from './arguments.js';
 import { listEnvironment } from './environment.js';
-import { serverOptions } from './server-options.js';
+import { checkServerFlags, serverOptions } from './server-options.js';
 
 /** Adds `proxy` to `program`. */
 export function proxyCommand(program: Command, version: string): Command {
@@ -12,22 +12,19 @@ export function proxyCommand(program: Command, version: string): Command {
       .command('proxy')
       .description('forward each request to the real provider and check both directions against the specs; every flag is also TOKEN_MOCK_<FLAG_NAME>'),
   )
-    .addOption(new Option('--wukongim-upstream <url>', 'the WuKongIM server to forward to, e.g. http://127.0.0.1:5001').argParser(url))
-    .addOption(new Option('--smile-upstream <url>', 'the Smile API to forward to, with its /v1, e.g. https://sandbox.smileapi.io/v1').argParser(url))
+    .addOption(new Option('--wukongim-upstream <url>', 'the WuKongIM server to forward to, e.g. http://127.0.0.1:5001').argParser(httpUrl))
+    .addOption(new Option('--smile-upstream <url>', 'the Smile API to forward to, with its /v1, e.g. https://sandbox.smileapi.io/v1').argParser(httpUrl))
     .addOption(new Option('--profile <name>', 'the WuKongIM contract to check against: the docs, or the v2 server').choices(WUKONGIM_PROFILES).default('docs'))
     .addOption(
       new Option('--upstream-timeout <duration>', 'real time the upstream has to answer (then 504), and the longest it may fall silent')
-        .argParser(duration)
+        .argParser(realTime('--upstream-timeout', 1))
         .default(10_000, '10s'),
     )
     .option('--fail-on-violation', 'exit 1 at shutdown if any exchange broke the spec, in either direction', false)
     .option('--junit <file>', 'write a JUnit XML report at shutdown: one test case per operation seen, failures naming each violation')
     .action(async (options) => {
       if (options.wukongimUpstream === undefined && options.smileUpstream === undefined) usage('give --wukongim-upstream, --smile-upstream, or both.');
-      if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
-      if (!isLoopback(options.host) && options.adminToken === undefined) {
-        usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
-      }
+      checkServerFlags(options, { writes: [['--junit', options.junit]] });
       const { runProxy } = await import('./proxy.js');
       await runProxy(
         {

@@ -80,13 +80,20 @@ export async function runProxy(settings: ProxySettings, version: string): Promis
     await Promise.race([Promise.all(servers.map((server) => server.close())), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     await recording?.close();
     const { report } = proxy;
-    if (settings.junit) await writeFile(settings.junit, report.junit());
+    // Checked writable at start; a disk that fails now still gets one line, never a stack trace.
+    const junitFailure = settings.junit
+      ? await writeFile(settings.junit, report.junit()).then(
+          () => undefined,
+          (error: Error) => error.message,
+        )
+      : undefined;
+    if (junitFailure) console.error(`token-mock: cannot write the JUnit report ${settings.junit}: ${junitFailure}`);
     log.flush();
     await output.drain(1_000);
     console.log(
-      `token-mock: ${signal}, ${report.exchanges} exchanges proxied, ${report.violations} violations${settings.junit ? `; JUnit in ${settings.junit}` : ''}`,
+      `token-mock: ${signal}, ${report.exchanges} exchanges proxied, ${report.violations} violations${settings.junit && !junitFailure ? `; JUnit in ${settings.junit}` : ''}`,
     );
-    process.exit(settings.failOnViolation && report.violations > 0 ? EXIT_VIOLATION : 0);
+    process.exit(junitFailure ? 2 : settings.failOnViolation && report.violations > 0 ? EXIT_VIOLATION : 0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

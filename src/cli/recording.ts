@@ -3,7 +3,7 @@
  * temporary file, then a rename) at most a second after it changes, and at shutdown. Bounded by
  * `--record-max-entries`: past it, later exchanges are left out and the log says so once.
  */
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Entry } from 'har-format';
 import { PACKAGE_VERSION } from '../generated/version.js';
 import { harDocument, harEntry } from '../har/write.js';
@@ -37,17 +37,21 @@ export async function startRecording(mock: Mock, options: RecordingOptions): Pro
   let full = false;
   let writing: Promise<void> = Promise.resolve();
   const temporary = `${options.file}.${process.pid}.tmp`;
+  // Written whole beside the file, then renamed over it; a temporary file a failure leaves is removed.
+  const replace = (text: string) =>
+    writeFile(temporary, text)
+      .then(() => rename(temporary, options.file))
+      .catch(async (error: Error) => {
+        await rm(temporary, { force: true });
+        throw error;
+      });
   const write = () => {
     changed = false;
     const text = `${JSON.stringify(harDocument(entries, PACKAGE_VERSION), null, 2)}\n`;
-    writing = writing
-      .then(() => writeFile(temporary, text))
-      .then(() => rename(temporary, options.file))
-      .catch((error: Error) => options.notice(`cannot write the recording ${options.file}: ${error.message}`));
+    writing = writing.then(() => replace(text)).catch((error: Error) => options.notice(`cannot write the recording ${options.file}: ${error.message}`));
     return writing;
   };
-  await writeFile(temporary, `${JSON.stringify(harDocument([], PACKAGE_VERSION), null, 2)}\n`);
-  await rename(temporary, options.file);
+  await replace(`${JSON.stringify(harDocument([], PACKAGE_VERSION), null, 2)}\n`);
   const stop = mock.journal.onRecord((recorded) => {
     const entry = harEntry(recorded, { secrets: options.secrets });
     if (!entry) return;

@@ -4,10 +4,10 @@ import { DEFAULT_FIELD_LENGTHS } from '../apis/wukongim/field-lengths.js';
 import { WUKONGIM_PROFILES, type WukongimProfile } from '../apis/wukongim/index.js';
 import { DEFAULT_BOUNDS, DEFAULT_LIMITS } from '../core/bounds.js';
 import type { FaultRule } from '../core/faults.js';
-import { collect, credentials, duration, durations, instant, integer, isLoopback, tenantId, url, usage, wsUrl } from './arguments.js';
+import { clockSpan, collect, credentials, durations, instant, integer, realTime, tenantId, url, usage, wsUrl } from './arguments.js';
 import { listEnvironment } from './environment.js';
 import type { LogFormat } from './request-log.js';
-import { serverOptions } from './server-options.js';
+import { checkServerFlags, serverOptions } from './server-options.js';
 
 /**
  * Adds `serve` to `program`. `faults` answers the config file's fault rules, read before the command runs.
@@ -26,11 +26,17 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
     .addOption(new Option('--wukongim-ws-addr <url>', 'the ws_addr GET /route answers, for a proxy in front (default: the IM port)').argParser(wsUrl))
     .addOption(new Option('--profile <name>', 'WuKongIM fidelity profile').choices(WUKONGIM_PROFILES).default('docs'))
     .option('--manager-token <token>', 'require the header `token: <token>` on every WuKongIM request')
-    .addOption(new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(duration))
+    .addOption(
+      new Option('--wukongim-token-ttl <duration>', 'WuKongIM token lifetime, e.g. 90s, 15m, 5h (default: none)').argParser(clockSpan('--wukongim-token-ttl')),
+    )
     .addOption(new Option('--start-time <iso>', 'start the clock frozen at this instant, for byte-identical runs').argParser(instant))
     .addOption(new Option('--users <n>', 'faker-seeded Smile users').argParser(integer('--users', 0, 1_000_000)).default(25))
     .option('--tenant-id <id>', 'tenant id of Smile user ids', tenantId, 'tenant')
-    .addOption(new Option('--smile-token-ttl <duration>', 'Smile link-token lifetime, e.g. 90s, 15m, 5h').argParser(duration).default(5 * 3_600_000, '5h'))
+    .addOption(
+      new Option('--smile-token-ttl <duration>', 'Smile link-token lifetime, e.g. 90s, 15m, 5h')
+        .argParser(clockSpan('--smile-token-ttl'))
+        .default(5 * 3_600_000, '5h'),
+    )
     .addOption(new Option('--mode <mode>', 'which Smile credentials the start-up example uses').choices(['sandbox', 'production']).default('sandbox'))
     .addOption(new Option('--rate-limit <n>', 'Smile requests per second per client address (default: off)').argParser(integer('--rate-limit', 1, 1_000_000)))
     .option('--smile-revoke-on-refresh', "a new Smile token revokes the user's older unused ones", false)
@@ -47,7 +53,11 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
         .argParser(durations)
         .default([30_000, 60_000], '30s,60s'),
     )
-    .addOption(new Option('--webhook-timeout <duration>', 'real time a webhook receiver has to answer').argParser(duration).default(10_000, '10s'))
+    .addOption(
+      new Option('--webhook-timeout <duration>', 'real time a webhook receiver has to answer')
+        .argParser(realTime('--webhook-timeout', 1))
+        .default(10_000, '10s'),
+    )
     .addOption(
       new Option('--webhook-journal-size <n>', 'delivery attempts kept in the journal')
         .argParser(integer('--webhook-journal-size', 0, 1_000_000))
@@ -60,7 +70,9 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
     )
     .option('--webhook-allow-private-http', 'also deliver over plain http to private addresses and named hosts (docker-compose services)', false)
     .addOption(
-      new Option('--shutdown-grace <duration>', 'real time pending webhook deliveries get on SIGINT or SIGTERM').argParser(duration).default(5_000, '5s'),
+      new Option('--shutdown-grace <duration>', 'real time pending webhook deliveries get on SIGINT or SIGTERM')
+        .argParser(realTime('--shutdown-grace'))
+        .default(5_000, '5s'),
     )
     .addOption(
       new Option('--max-users <n>', `most Smile users held; past it the oldest go (default: ${DEFAULT_BOUNDS['smile-users']}, or --users if more)`).argParser(
@@ -74,7 +86,7 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
     )
     .addOption(
       new Option('--smile-token-retention <duration>', 'how long a used, revoked or expired link token is kept on the mock clock')
-        .argParser(duration)
+        .argParser(clockSpan('--smile-token-retention', 0))
         .default(3_600_000, '1h'),
     )
     .addOption(
@@ -143,11 +155,13 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
         .default(256),
     )
     .addOption(
-      new Option('--stream-batch <duration>', 'real time between two batches of /__mock/stream events at least').argParser(duration).default(50, '50ms'),
+      new Option('--stream-batch <duration>', 'real time between two batches of /__mock/stream events at least')
+        .argParser(realTime('--stream-batch'))
+        .default(50, '50ms'),
     )
     .addOption(
       new Option('--stream-keep-alive <duration>', 'real time of silence before /__mock/stream sends a comment to keep the connection open')
-        .argParser(duration)
+        .argParser(realTime('--stream-keep-alive', 1000))
         .default(15_000, '15s'),
     )
     .option('--scenario <file>', 'load a YAML or JSON scenario at start (repeatable)', collect)
@@ -161,14 +175,11 @@ export function serveCommand(program: Command, version: string, faults: () => Fa
       new Option(
         '--state-save-interval <duration>',
         'with --state-file: the longest a change waits to be saved; a kill -9 loses at most this (default: 1s)',
-      ).argParser(duration),
+      ).argParser(realTime('--state-save-interval')),
     )
     .option('--config <file>', 'a YAML or JSON file of these settings (keys are the flag names) and `faults`; flags given here win')
     .action(async (options) => {
-      if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
-      if (!isLoopback(options.host) && options.adminToken === undefined) {
-        usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
-      }
+      checkServerFlags(options, { reads: options.fromHar });
       if (options.stateSaveInterval !== undefined && options.stateFile === undefined) usage('--state-save-interval needs --state-file.');
       if (options.maxUsers !== undefined && options.maxUsers < options.users) {
         usage(`--max-users ${options.maxUsers} is below --users ${options.users}: the seeded users would not fit. Raise --max-users, or leave it out.`);

@@ -3,8 +3,10 @@
  * variable: where to listen, the edge (CORS, hosts, the control API's token), the request log, the
  * journal and body caps, socket limits, and the recording (`--record`).
  */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { duration, hosts, integer, origins } from './arguments.js';
+import { hosts, integer, isLoopback, origins, realTime, usage } from './arguments.js';
 import { LOG_FORMATS, type LogFormat } from './request-log.js';
 
 /** The most HAR entries `--record` keeps by default. */
@@ -30,6 +32,37 @@ export interface ServerFlags {
   record?: string;
   recordMaxEntries: number;
   recordSecrets: boolean;
+}
+
+/**
+ * Refuses, with one line and exit 2, what the shared flags cannot mean together, before anything
+ * starts: an empty admin token, a reachable host without one, a request timeout under the headers
+ * timeout, and a file to write (`--record`, `--junit`) where no file can be, or that is read too
+ * (`--from-har`), which the recording would overwrite.
+ */
+export function checkServerFlags(options: ServerFlags, files: { reads?: string[]; writes?: [string, string | undefined][] } = {}): void {
+  if (options.adminToken === '') usage('--admin-token must not be empty: no request could ever carry it.');
+  if (!isLoopback(options.host) && options.adminToken === undefined) {
+    usage(`--host ${options.host} is not a loopback address: anyone who reaches it could drive the mock, so pass --admin-token too.`);
+  }
+  if (options.requestTimeout < options.headersTimeout) {
+    usage(`--request-timeout ${options.requestTimeout}ms is under --headers-timeout ${options.headersTimeout}ms: the whole request includes its headers.`);
+  }
+  const read = new Set((files.reads ?? []).map((file) => resolve(file)));
+  for (const [flag, file] of [['--record', options.record] as [string, string | undefined], ...(files.writes ?? [])]) {
+    if (file === undefined) continue;
+    if (read.has(resolve(file))) usage(`${flag} ${file} is also given to --from-har: the recording would overwrite what it seeds from.`);
+    if (isDirectory(file)) usage(`${flag} ${file} is a directory; give a file in it.`);
+    if (!isDirectory(dirname(resolve(file)))) usage(`${flag} ${file}: the directory ${dirname(resolve(file))} does not exist.`);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -73,12 +106,12 @@ export function serverOptions(command: Command): Command {
     )
     .addOption(
       new Option('--headers-timeout <duration>', 'real time a client has to send its request headers; a slower one is cut off')
-        .argParser(duration)
+        .argParser(realTime('--headers-timeout', 1))
         .default(10_000, '10s'),
     )
     .addOption(
       new Option('--request-timeout <duration>', 'real time a client has to send its whole request (at least --headers-timeout)')
-        .argParser(duration)
+        .argParser(realTime('--request-timeout', 1))
         .default(30_000, '30s'),
     )
     .option('--record <file>', 'write every exchange since start to <file> as HAR 1.2: at least once a second while it changes, and at shutdown')

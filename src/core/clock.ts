@@ -71,10 +71,20 @@ export function isoSeconds(ms: number): string {
   return lastIso;
 }
 
-/** Parses an instant, or throws a RangeError naming the bad value. */
+/**
+ * The instants the mock's clock may stand at: from year 0 to the end of 9899. Both APIs write dates as
+ * RFC 3339, which stops at 9999, and a lifetime the clock starts (a token's) may be a century.
+ */
+export const CLOCK_RANGE = { earliest: Date.parse('0000-01-01T00:00:00Z'), latest: Date.parse('9899-12-31T23:59:59.999Z') };
+
+/** Whether the clock may stand at `ms`. */
+export const inClockRange = (ms: number) => ms >= CLOCK_RANGE.earliest && ms <= CLOCK_RANGE.latest;
+
+/** Parses an instant within CLOCK_RANGE, or throws a RangeError naming the bad value. */
 export function toEpochMs(instant: string | number | Date): number {
   const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
   if (!Number.isFinite(ms)) throw new RangeError(`invalid instant ${JSON.stringify(instant)}: use an ISO 8601 date-time`);
+  if (!inClockRange(ms)) throw new RangeError(`instant ${JSON.stringify(instant)} is outside the years 0000 to 9899 that the mock's clock keeps`);
   return ms;
 }
 
@@ -141,7 +151,9 @@ export function createClock(options: ClockOptions = {}, wallClock: () => number 
       return frozen;
     },
     advance(ms) {
-      runUntil(clock.now() + ms);
+      const target = clock.now() + ms;
+      if (!inClockRange(target)) throw new RangeError(`advancing ${ms} ms would take the clock past the year 9899, the latest it keeps`);
+      runUntil(target);
       options.onChange?.();
     },
     set(instant) {

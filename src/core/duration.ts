@@ -26,3 +26,16 @@ export function parseDuration(value: string | number): number {
   }
   return Math.round(total);
 }
+
+/** The longest span of the mock's clock a lifetime may have: a century, so that every date it makes stays a date-time. */
+export const MAX_CLOCK_SPAN_MS = 100 * 365 * 86_400_000;
+
+/**
+ * A lifetime on the mock's clock (a token's): a duration from 1 ms to a century, or a RangeError naming `name`.
+ * @example parseLifetime('5h', 'smile.tokenTtl') // 18_000_000
+ */
+export function parseLifetime(value: string | number, name: string): number {
+  const ms = parseDuration(value);
+  if (ms < 1 || ms > MAX_CLOCK_SPAN_MS) throw new RangeError(`${name} must be from 1ms to 36500d, not ${JSON.stringify(value)}`);
+  return ms;
+}

@@ -1,6 +1,7 @@
 /** The control API under `/__mock`: reset, clock, journal, the simulated IM client, webhooks and scenarios. */
 import type { Api } from '../../core/api.js';
 import type { ChangeFeed } from '../../core/changes.js';
+import { inClockRange } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { MockError } from '../../core/errors.js';
 import { type EventStreamOptions, openEventStream } from '../../core/event-stream.js';
@@ -66,6 +67,12 @@ export function createAdmin(targets: AdminTargets): Api {
     },
     getClock: () => ({ status: 200, body: clockState() }),
     changeClock({ body }) {
+      const target = body.advance !== undefined ? clock.now() + parseDuration(body.advance) : body.set !== undefined ? Date.parse(body.set) : clock.now();
+      if (!inClockRange(target)) {
+        const message = 'would take the clock outside the years 0000 to 9899, which it keeps so that every date the APIs write stays RFC 3339';
+        const path = body.advance !== undefined ? '/body/advance' : '/body/set';
+        return { ...problem('invalidRequest', `${path.slice(1)} ${message}`, [{ path, message }]), status: 400 as const };
+      }
       if (body.advance !== undefined) clock.advance(parseDuration(body.advance));
       else if (body.set !== undefined) clock.set(body.set);
       else if (body.freeze !== undefined) clock.freeze(body.freeze);

@@ -1,7 +1,7 @@
 /** The mocked Smile API: users, one-time link tokens, webhooks, Basic auth, modes and the envelope. */
 import type { Api } from '../../core/api.js';
 import { createBound, createLimit, DEFAULT_BOUNDS } from '../../core/bounds.js';
-import { parseDuration } from '../../core/duration.js';
+import { parseDuration, parseLifetime } from '../../core/duration.js';
 import { createWebhookSigner } from '../../core/hmac.js';
 import { createRandom, type Random } from '../../core/random.js';
 import { typedHandlers } from '../../core/typed.js';
@@ -51,7 +51,7 @@ export function createSmile(options: SmileOptions, context: SmileContext): { api
   const webhooks = new WebhookStore();
   const webhookLimit = createLimit('smile-webhooks', options.maxWebhooks);
   const tokens = new TokenStore(clock, random, {
-    ttl: options.tokenTtl === undefined ? DEFAULT_TTL : parseDuration(options.tokenTtl),
+    ttl: options.tokenTtl === undefined ? DEFAULT_TTL : parseLifetime(options.tokenTtl, 'smile.tokenTtl'),
     revokeOnRefresh: options.revokeOnRefresh ?? false,
     retention: options.tokenRetention === undefined ? undefined : parseDuration(options.tokenRetention),
     bound: createBound('smile-tokens', options.maxTokens, context.onNotice),

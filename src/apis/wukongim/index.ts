@@ -1,7 +1,7 @@
 /** The mocked WuKongIM user-token API: device slots, master kicks, device quit, online status. */
 import type { Api } from '../../core/api.js';
 import { createBound, createLimit } from '../../core/bounds.js';
-import { parseDuration } from '../../core/duration.js';
+import { parseDuration, parseLifetime } from '../../core/duration.js';
 import type { RequestLike } from '../../core/request.js';
 import { typedHandlers } from '../../core/typed.js';
 import { operations } from '../../generated/wukongim.operations.js';
@@ -31,7 +31,7 @@ const DEFAULT_RETRY_DELAYS = ['1s', '1s', '1s', '1s'];
 export function createWukongim(options: WukongimOptions, context: WukongimContext): { api: Api; service: WukongimService } {
   const { clock } = context;
   const profile = options.profile ?? 'docs';
-  const ttl = options.tokenTtl === undefined ? null : parseDuration(options.tokenTtl);
+  const ttl = options.tokenTtl === undefined ? null : parseLifetime(options.tokenTtl, 'wukongim.tokenTtl');
   const bounds = {
     slots: createBound('wukongim-device-slots', options.maxDeviceSlots, context.onNotice),
     online: createBound('wukongim-online-connections', options.maxOnlineConnections, context.onNotice),
