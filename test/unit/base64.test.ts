@@ -37,7 +37,26 @@ describe('base64 by table', () => {
   });
 
   it('accepts and refuses exactly what atob does', () => {
-    const texts = ['a', 'ab=c', 'a b c d', ' aGk= ', 'aGk', 'aGk==', 'aGk===', '****', 'aG-_', 'aG+/', 'é', '=', '==', 'aGk=\n', '\taGVs bG8=', 'a===', 'aGVsbG8', '\u0100AAA'];
+    const texts = [
+      'a',
+      'ab=c',
+      'a b c d',
+      ' aGk= ',
+      'aGk',
+      'aGk==',
+      'aGk===',
+      '****',
+      'aG-_',
+      'aG+/',
+      'é',
+      '=',
+      '==',
+      'aGk=\n',
+      '\taGVs bG8=',
+      'a===',
+      'aGVsbG8',
+      '\u0100AAA',
+    ];
     for (const text of texts) {
       expect(decoded(text, 'standard'), JSON.stringify(text)).toEqual(byAtob(text, false));
       expect(decoded(text, 'url'), JSON.stringify(text)).toEqual(byAtob(text, true));
