@@ -216,6 +216,18 @@ describe('seeding from a provider’s recording', () => {
     expect(mock.seeded && seedSummary(mock.seeded)).toContain("left out as neither API's: https://fonts.example.com, http://localhost:5173");
   });
 
+  it("leaves out the answers a mock made itself: the proxy's 502, an upstream mock's injected fault", () => {
+    const har = providerHar();
+    const madeBy = (header: string, value: string, status: number) => {
+      const made = harEntry('POST', 'https://im.example.com/user/token', status, { error: 'not the provider' }, { uid: 'dave', token: 't', device_flag: 1 });
+      made.response.headers.push({ name: header, value });
+      return made;
+    };
+    har.log.entries.push(madeBy('x-token-mock-upstream-error', 'connect ECONNREFUSED 127.0.0.1:5001', 502), madeBy('X-Token-Mock-Fault', 'teapot', 418));
+    const mock = createMock({ smile: { users: 0 }, wukongim: { profile: 'server-v2' }, fromHar: [har] });
+    expect(mock.seeded).toMatchObject({ entries: 8, ignored: 3, slots: 2 });
+  });
+
   it('reads every entry of a host that one entry shows to be Smile’s, and refuses its answer that breaks the spec', () => {
     const har = providerHar();
     har.log.entries.push(

@@ -176,6 +176,24 @@ describe('the pact the journal makes', () => {
     expect(pact.metadata.tokenMock.left).toBe(1);
   });
 
+  it('leaves out an answer an injected fault made, and counts it in metadata.tokenMock.left', async () => {
+    const mock = createMock({ seed: 1, startTime: START });
+    const user = mock.smile.createUser().id;
+    await mock.fetch(
+      new Request('http://localhost/__mock/faults', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'teapot', operationId: 'getUser', status: 418, times: 1 }),
+      }),
+    );
+    const get = () => mock.fetch(new Request(`https://sandbox.smileapi.io/v1/users/${user}`, { headers: { authorization: SANDBOX } }));
+    expect((await get()).status).toBe(418);
+    expect((await get()).status).toBe(200);
+    const pact = await mock.pact({ provider: 'smile', consumer: 'web' });
+    expect(pact.interactions.map((i) => i.response.status)).toEqual([200]);
+    expect(pact.metadata.tokenMock.left).toBe(1);
+  });
+
   it('starts after POST /__mock/pact/reset, and the control API refuses what it cannot write', async () => {
     const url = recorded.server.url;
     const mark = await (await fetch(`${url}/__mock/pact/reset`, { method: 'POST' })).json();

@@ -885,7 +885,7 @@ export interface components {
             entries: number;
             /** @description Entries whose answers showed state that is now held. */
             applied: number;
-            /** @description Entries neither API's (other hosts, unknown paths, the control API). */
+            /** @description Entries neither API's (other hosts, unknown paths, the control API), and answers a mock made itself (an injected fault, the proxy's 502 or 504). */
             ignored: number;
             /** @description The first 20 origins whose entries were all left out: no entry of theirs showed them to be either API's (recorded by token-mock as one, a Smile host or Basic credentials on a Smile operation, a WuKongIM operation other than GET /health and GET /route). */
             ignoredHosts: string[];

@@ -26,6 +26,12 @@ export interface RecordedExchange extends ForeignExchange {
   api: ApiName | undefined;
   /** Why its answer cannot be read, when it cannot: no body kept, or one cut by the journal. */
   unreadable: string | undefined;
+  /**
+   * Why its answer is a mock's own rather than the provider's, when it is: an injected fault (a token-mock
+   * recording's `_tokenMock.fault`, or the `x-token-mock-fault` header of an upstream mock), or the
+   * proxy's 502 or 504 for an upstream that failed (`x-token-mock-upstream-error`).
+   */
+  mockMade: string | undefined;
 }
 
 /**
@@ -49,7 +55,11 @@ function recordedExchange(entry: Entry, where: string, pointer: string): Recorde
   const undecodable = content.text !== undefined && answer === null;
   const cut = content.comment === JOURNAL_CUT_COMMENT || entry.request.postData?.comment === JOURNAL_CUT_COMMENT;
   const hasBody = entry.response.status !== 204 && entry.request.method !== 'HEAD' && content.size !== 0;
-  const recorder = (entry as { _tokenMock?: { api?: unknown } })._tokenMock?.api;
+  const marks = (entry as { _tokenMock?: { api?: unknown; fault?: unknown } })._tokenMock;
+  const recorder = marks?.api;
+  const answerHeader = (name: string) => entry.response.headers.find((header) => header.name.toLowerCase() === name)?.value;
+  const fault = typeof marks?.fault === 'string' ? marks.fault : answerHeader('x-token-mock-fault');
+  const upstreamError = answerHeader('x-token-mock-upstream-error');
   return {
     where,
     pointer,
@@ -61,6 +71,12 @@ function recordedExchange(entry: Entry, where: string, pointer: string): Recorde
         ? 'its answer body is not valid base64'
         : answer === null && hasBody
           ? 'the recording keeps no answer body'
+          : undefined,
+    mockMade:
+      fault !== undefined
+        ? `an injected fault (${fault}) answered it`
+        : upstreamError !== undefined
+          ? `the proxy answered it, its upstream having failed: ${upstreamError}`
           : undefined,
     method: entry.request.method,
     url: entry.request.url,

@@ -91,7 +91,8 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
         ignoredHosts.add(origin);
         continue;
       }
-      if (api === 'admin' || !operation) {
+      // The control API's, a path no spec names, or an answer a mock made itself (a fault, the proxy's 502).
+      if (api === 'admin' || !operation || exchange.mockMade) {
         report.ignored += 1;
         continue;
       }
