@@ -151,7 +151,7 @@ const harEntry = (method: string, url: string, status: number, body: unknown, re
     statusText: '',
     httpVersion: 'HTTP/2',
     cookies: [],
-    headers: [],
+    headers: [] as { name: string; value: string }[],
     content: { size: -1, mimeType: 'application/json', text: JSON.stringify(body) },
     redirectURL: '',
     headersSize: -1,
@@ -163,7 +163,6 @@ const harEntry = (method: string, url: string, status: number, body: unknown, re
 
 /** A provider's traffic as a browser saves it: other hosts beside, real-looking ids, an unredacted device token. */
 function providerHar(): Har {
-  const entry = harEntry;
   const user = { id: 'acme-0123456789abcdef0123456789abcdef', externalMetadata: { crm: '42' }, createdAt: '2025-11-30T08:15:00.000Z', providers: [] };
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY21lIn0.c2lnbmVkLWJ5LXNtaWxl';
   return {
@@ -171,17 +170,17 @@ function providerHar(): Har {
       version: '1.2',
       creator: { name: 'WebInspector', version: '537.36' },
       entries: [
-        entry('GET', 'https://fonts.example.com/css?family=Inter', 200, {}),
-        entry('POST', 'https://sandbox.smileapi.io/v1/users', 201, {
+        harEntry('GET', 'https://fonts.example.com/css?family=Inter', 200, {}),
+        harEntry('POST', 'https://sandbox.smileapi.io/v1/users', 201, {
           code: 'OK',
           message: 'Success',
           requestId: 'r-1',
           data: { user, token: { id: 'tk-00112233445566778899aabbccddeeff', mode: 'SANDBOX', accessToken: jwt, expiresAt: '2025-11-30T13:15:00.000Z' } },
         }),
-        entry('GET', 'https://sandbox.smileapi.io/v1/users?size=1', 200, { code: 'OK', message: 'Success', requestId: 'r-2', data: { items: [user] } }),
-        entry('POST', 'https://im.example.com/user/token', 200, { status: 200 }, { uid: 'bob', token: 'tok-bob', device_flag: 0, device_level: 1 }),
-        entry('POST', 'https://im.example.com/user/token', 200, { status: 200 }, { uid: 'carol', token: 'tok-c', device_flag: 2, device_level: 0 }),
-        entry('POST', 'https://im.example.com/user/device_quit', 200, { status: 200 }, { uid: 'carol', device_flag: -1 }),
+        harEntry('GET', 'https://sandbox.smileapi.io/v1/users?size=1', 200, { code: 'OK', message: 'Success', requestId: 'r-2', data: { items: [user] } }),
+        harEntry('POST', 'https://im.example.com/user/token', 200, { status: 200 }, { uid: 'bob', token: 'tok-bob', device_flag: 0, device_level: 1 }),
+        harEntry('POST', 'https://im.example.com/user/token', 200, { status: 200 }, { uid: 'carol', token: 'tok-c', device_flag: 2, device_level: 0 }),
+        harEntry('POST', 'https://im.example.com/user/device_quit', 200, { status: 200 }, { uid: 'carol', device_flag: -1 }),
       ],
     },
   };
