@@ -274,6 +274,11 @@ describe('token-mock CLI', () => {
       'operationId "createTokens" is not an operation of any mocked API: the known ids are wukongim: health',
     ],
     ['- not a map', 'must be a map of settings'],
+    ['strict: yes please', '"strict" is a switch: true or false, not "yes please"'],
+    ['seed: true', '"seed" takes a value, not true'],
+    ['faults:\n  - { api: foo, status: 503 }', 'faults/0/api must be one of "wukongim", "smile"'],
+    ['faults:\n  - { id: a, status: 503 }\n  - { id: a, status: 500 }', 'faults/1/id "a" is also faults/0\'s'],
+    ['faults:\n  - { operationId: createToken, latency: 99999999999999 }', "the --config file's faults/0/latency: latency must be at most 10m"],
   ])('refuses the config %j with exit code 2', (text, message) => {
     const file = join(tmpdir(), `token-mock-config-${process.pid}.yaml`);
     writeFileSync(file, text);

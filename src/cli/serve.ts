@@ -188,7 +188,8 @@ export async function runServe(settings: ServeSettings, version: string): Promis
     });
   } catch (error) {
     // A setting that passed the flags' checks but not the mock's own (a fault rule that makes no sense).
-    console.error(`token-mock: ${(error as Error).message}`);
+    const where = isMockError(error) && error.kind === 'invalid-fault' ? `the --config file's faults${error.errors?.[0]?.path ?? ''}: ` : '';
+    console.error(`token-mock: ${where}${(error as Error).message}`);
     process.exit(2);
   }
   stateFile?.exitIfRefused(settings.seed);

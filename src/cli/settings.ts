@@ -35,10 +35,12 @@ export async function withSettings(argv: string[], commands: { serve: Command; p
   fromEnvironment.delete('config');
   const settings = new Map<string, string[]>();
   if (file) {
-    const flags = new Set(serveCommand.options.map((option) => option.long?.slice(2) ?? ''));
+    const name = (option: (typeof serveCommand.options)[number]) => option.long?.slice(2) ?? '';
+    const flags = new Set(serveCommand.options.map(name));
+    const switches = new Set(serveCommand.options.filter((option) => option.isBoolean()).map(name));
     const { ConfigError, readConfig } = await import('./config.js');
     try {
-      const config = await readConfig(file, flags, new Set(['scenario', 'from-har', 'state-file']));
+      const config = await readConfig(file, { flags, switches, paths: new Set(['scenario', 'from-har', 'state-file']) });
       faults = config.faults;
       for (const [key, args] of config.settings) settings.set(key, args);
     } catch (error) {

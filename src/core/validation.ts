@@ -31,6 +31,13 @@ export function describe(violation: Violation): string {
   return `${violation.location}${violation.pointer} ${violation.message}`;
 }
 
+/** A value outside an enum is told the values it may take (`api` of a fault rule: wukongim, smile). */
+export function namingAllowed(violation: Violation): Violation {
+  const allowed = violation.params.allowedValues;
+  if (violation.keyword !== 'enum' || !Array.isArray(allowed)) return violation;
+  return { ...violation, message: `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` };
+}
+
 /** Each violation as an error detail: a JSON Pointer that starts with its location (`/body/uid`). */
 export function detailsOf(violations: Violation[]): ErrorDetail[] {
   return violations.map((v) => ({ path: `/${v.location}${v.pointer}`, message: v.message }));

@@ -5,7 +5,7 @@
 import type { ErrorCatalogue } from '../../core/api.js';
 import type { ErrorDetail, MockErrorKind } from '../../core/errors.js';
 import type { Reply } from '../../core/reply.js';
-import { describe, detailsOf, type Violation } from '../../core/validation.js';
+import { describe, detailsOf, namingAllowed } from '../../core/validation.js';
 import type { components } from '../../generated/admin.types.js';
 
 const MEDIA_TYPE = 'application/problem+json';
@@ -74,13 +74,6 @@ export function problem(name: ProblemName, detail?: string, errors?: ErrorDetail
   if (detail !== undefined) body.detail = detail;
   if (errors && errors.length > 0) body.errors = errors;
   return { status: body.status, body, mediaType: MEDIA_TYPE } satisfies Reply;
-}
-
-/** A value outside an enum is told the values it may take (`api` of a fault rule: wukongim, smile). */
-function namingAllowed(violation: Violation): Violation {
-  const allowed = violation.params.allowedValues;
-  if (violation.keyword !== 'enum' || !Array.isArray(allowed)) return violation;
-  return { ...violation, message: `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` };
 }
 
 /** The problem of each rule of the socket's edge (`core/origin-guard.ts`). */
