@@ -23,7 +23,7 @@ const rejections: [string, unknown, string][] = [
   ['a stray character after a value', '{"uid":"alice"x}', "invalid character 'x' after object key:value pair"],
   ['a control byte', '{"uid":"a\u001f"}', "invalid character '\\x1f' in string literal"],
   ['a byte-order mark', '\ufeff{"uid":"alice"}', "invalid character 'ï' looking for beginning of value"],
-  ...(['1.0', '1e0', '1e2', '-0'] as const).map((literal): [string, unknown, string] => [
+  ...(['1.0', '1e0', '1e2', '-0', '99999999999999999999'] as const).map((literal): [string, unknown, string] => [
     `device_flag written ${literal}`,
     `{"uid":"alice","token":"t","device_flag":${literal}}`,
     `json: cannot unmarshal number ${literal} into Go struct field UpdateTokenReq.device_flag of type wkproto.DeviceFlag`,

@@ -25,11 +25,18 @@ export const GO_TARGETS: Record<string, GoTarget> = {
 };
 
 /** Go types of integer fields, and whether they are unsigned (a leading minus sign is refused). */
-const INTEGERS: Record<string, { unsigned: boolean }> = {
-  'wkproto.DeviceFlag': { unsigned: true },
-  'wkproto.DeviceLevel': { unsigned: true },
-  int: { unsigned: false },
+const INTEGERS: Record<string, { unsigned: boolean; min: bigint; max: bigint }> = {
+  'wkproto.DeviceFlag': { unsigned: true, min: 0n, max: 255n },
+  'wkproto.DeviceLevel': { unsigned: true, min: 0n, max: 255n },
+  int: { unsigned: false, min: -(2n ** 63n), max: 2n ** 63n - 1n },
 };
+
+/** Whether Go's decoder refuses an integer literal for its type: a fraction or exponent, a sign it cannot hold, or a value past its range. */
+function refusedInteger(integer: { unsigned: boolean; min: bigint; max: bigint }, literal: string): boolean {
+  if (/[.eE]/.test(literal) || (integer.unsigned && literal.startsWith('-'))) return true;
+  const value = BigInt(literal);
+  return value < integer.min || value > integer.max;
+}
 
 /** What decoding a body came to: the value as the handler sees it, or the decoder's error and where. */
 export type Decoded = { value: unknown } | { problem: string; pointer?: string };
@@ -67,7 +74,7 @@ function quickly(operationId: string, text: string): Decoded | undefined {
     if (integer && typeof field === 'number') {
       // The literal as written decides (1.0 parses as 1): it must be the key's only occurrence.
       const literal = onlyLiteral(key, text);
-      if (literal === undefined || /[.eE]/.test(literal) || (integer.unsigned && literal.startsWith('-'))) return undefined;
+      if (literal === undefined || refusedInteger(integer, literal)) return undefined;
     }
     decoded[key] = field;
   }
@@ -106,7 +113,8 @@ function decodeSlowly(operationId: string, text: string): Decoded {
     // A null leaves the Go field as it was: the same as leaving it out.
     if (parsed === null) continue;
     const integer = field === undefined ? undefined : INTEGERS[target.fields[field] as string];
-    if (integer && typeof parsed === 'number' && (/[.eE]/.test(member.text) || (integer.unsigned && member.text.startsWith('-')))) {
+    // Go names the literal as written (99999999999999999999, not the 1e20 it parses as).
+    if (integer && typeof parsed === 'number' && refusedInteger(integer, member.text)) {
       const goType = target.fields[field as string] as string;
       return { problem: `json: cannot unmarshal number ${member.text} into Go struct field ${target.name}.${name} of type ${goType}`, pointer: `/${name}` };
     }
