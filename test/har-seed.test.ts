@@ -341,6 +341,13 @@ describe('token-mock serve --from-har', () => {
     expect(withoutRequestId(user as string)).toEqual(withoutRequestId(recorded.userText));
   });
 
+  it('reads a recording that starts with a byte-order mark, as some tools write them', async () => {
+    const file = join(folder, 'bom.har');
+    writeFileSync(file, `\ufeff${JSON.stringify(recorded.har)}`);
+    const { stdout } = await run(['--from-har', file, '--users', '0']);
+    expect(stdout).toMatch(/1 Smile user, 1 webhook subscription and 1 WuKongIM device slot/);
+  });
+
   it.each([
     ['missing', () => join(folder, 'none.har'), /--from-har .*none\.har: no such file/],
     [
@@ -352,6 +359,16 @@ describe('token-mock serve --from-har', () => {
       },
       /--from-har .*text\.har: is not JSON/,
     ],
+    [
+      'not JSON, over several lines',
+      () => {
+        const file = join(folder, 'lines.har');
+        writeFileSync(file, '{\n  "log": nope\n}');
+        return file;
+      },
+      /--from-har .*lines\.har: is not JSON: .*"log": nope/,
+    ],
+    ['a directory', () => folder, /--from-har .*: is a directory, not a recording/],
     [
       'over 64 MiB',
       () => {

@@ -17,16 +17,17 @@ export async function readRecordings(files: readonly string[], maxBytes = HAR_FI
       console.error(`token-mock: --from-har ${file}: ${reason}`);
       process.exit(2);
     };
-    const size = await stat(file).then(
-      (info) => info.size,
-      (error: NodeJS.ErrnoException) => refuse(error.code === 'ENOENT' ? 'no such file' : error.message),
-    );
-    if (size > maxBytes) refuse(`is ${mib(size)}; a recording may be at most ${mib(maxBytes)}`);
+    const info = await stat(file).catch((error: NodeJS.ErrnoException) => refuse(error.code === 'ENOENT' ? 'no such file' : error.message));
+    if (info.isDirectory()) refuse('is a directory, not a recording');
+    if (info.size > maxBytes) refuse(`is ${mib(info.size)}; a recording may be at most ${mib(maxBytes)}`);
+    const text = await readFile(file, 'utf8').catch((error: Error) => refuse(`cannot be read: ${error.message}`));
     let document: unknown;
     try {
-      document = JSON.parse(await readFile(file, 'utf8'));
+      // Some tools (Fiddler, editors on Windows) start a UTF-8 file with a byte-order mark, which JSON has no place for.
+      document = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text);
     } catch (error) {
-      refuse(`is not JSON: ${(error as Error).message.split('\n')[0]}`);
+      // JSON.parse quotes the text around the fault, newlines included: one line, and not a long one.
+      refuse(`is not JSON: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`);
     }
     recordings.push({ label: file, document });
   }
