@@ -19,6 +19,7 @@ import { tokenMock } from 'token-mock/express';
 import { createHandlers } from 'token-mock/msw';
 import { type RunningServer, serve } from 'token-mock/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Messages } from '../src/apis/wukongim/errors.js';
 import { SANDBOX } from './support/smile.js';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -238,6 +239,22 @@ describe('the provider-state endpoint', () => {
     expect(unknown.body.detail).toMatch(/unknown provider state "the moon is full"; the states are: .*"a Smile user exists"/);
     const wrong = await post({ state: 'a Smile user exists', params: { externalMetadata: { crm: 7 } } });
     expect(wrong.status).toBe(400);
+  });
+
+  it.each([
+    [{ uid: 'a@b' }, Messages.uidSpecialCharacters],
+    [{ uid: 'u'.repeat(400) }, 'uid'],
+    [{ uid: '____system' }, Messages.systemUid],
+    [{ device_flag: 77.5 }, 'params.device_flag must be an integer from 0 to 255, not 77.5'],
+    [{ device_flag: 'x' }, 'params.device_flag must be an integer from 0 to 255, not "x"'],
+    [{ device_level: 2 }, 'params.device_level must be 0 or 1, not 2'],
+  ])('refuses a WuKongIM device that POST /user/token would refuse: %j', async (params, detail) => {
+    const before = recorded.mock.wukongim.devices().length;
+    const refused = await post({ state: 'a WuKongIM device holds a token', params, action: 'setup' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('a WuKongIM device cannot hold that token');
+    expect(refused.body.detail.toLowerCase()).toContain(detail.toLowerCase());
+    expect(recorded.mock.wukongim.devices()).toHaveLength(before);
   });
 });
 

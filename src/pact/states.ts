@@ -130,10 +130,18 @@ const SETUPS: Record<ProviderStateName, Setup> = {
   },
   [PROVIDER_STATES.wukongimManager]: (targets) => ({ managerToken: targets.managerToken ?? '' }),
   [PROVIDER_STATES.wukongimDevice](targets, params) {
-    const uid = typeof params.uid === 'string' && params.uid !== '' ? params.uid : 'pact-user';
-    const device_flag = typeof params.device_flag === 'number' ? params.device_flag : 0;
-    const device_level = params.device_level === 1 ? 1 : 0;
-    targets.wukongim.updateToken({ uid, token: typeof params.token === 'string' ? params.token : 'pact-device-token', device_flag, device_level });
-    return { uid, managerToken: targets.managerToken ?? '' };
+    const { uid = 'pact-user', token = 'pact-device-token', device_flag = 0, device_level = 0 } = params;
+    // What POST /user/token would take: its field types and ranges (Go's uint8 flag, master or slave), then its own rules.
+    const refusal =
+      typeof uid !== 'string' || typeof token !== 'string'
+        ? 'params.uid and params.token must be strings'
+        : !Number.isInteger(device_flag) || (device_flag as number) < 0 || (device_flag as number) > 255
+          ? `params.device_flag must be an integer from 0 to 255, not ${JSON.stringify(device_flag)}`
+          : device_level !== 0 && device_level !== 1
+            ? `params.device_level must be 0 or 1, not ${JSON.stringify(device_level)}`
+            : targets.wukongim.tokenRefusal(uid, token);
+    if (refusal) throw new MockError('invalid-pact', `a WuKongIM device cannot hold that token: ${refusal}`);
+    targets.wukongim.updateToken({ uid: uid as string, token: token as string, device_flag: device_flag as number, device_level: device_level as number });
+    return { uid: uid as string, managerToken: targets.managerToken ?? '' };
   },
 };

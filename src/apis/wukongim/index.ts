@@ -58,7 +58,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     aesCbc: options.aesCbc,
   });
   const route: RouteAddress = { tcp_addr: '127.0.0.1:5100', ws_addr: 'ws://127.0.0.1:5200', wss_addr: '', ...options.route };
-  const { handlers, storeToken } = createWukongimOperations({
+  const { handlers, storeToken, tokenRefusal } = createWukongimOperations({
     clock,
     profile,
     ttl,
@@ -120,6 +120,7 @@ export function createWukongim(options: WukongimOptions, context: WukongimContex
     im,
     route,
     storeToken,
+    tokenRefusal,
   });
   return { api, service };
 }

@@ -25,8 +25,9 @@ export interface OperationParts {
 }
 
 /**
- * Builds the handlers of the WuKongIM spec's paths, and `storeToken`, the token update the service
- * also makes. The spec's `webhooks:` operations are events the mock sends, not requests it serves.
+ * Builds the handlers of the WuKongIM spec's paths; `storeToken`, the token update the service also
+ * makes; and `tokenRefusal`, why `POST /user/token` would refuse a uid and token (or undefined), which
+ * the service's callers check against. The spec's `webhooks:` operations are events the mock sends, not requests it serves.
  */
 export function createWukongimOperations({ clock, profile, ttl, systemUid, devices, connections, fieldLengths, route }: OperationParts) {
   const storeToken = (uid: string, token: string, deviceFlag: number, deviceLevel: number) => {
@@ -38,6 +39,15 @@ export function createWukongimOperations({ clock, profile, ttl, systemUid, devic
     // The server reads `intranet` as an integer: anything that parses to non-zero asks for the intranet address.
     Number.parseInt(intranet ?? '', 10) ? { tcp_addr: route.tcp_addr, ws_addr: '', wss_addr: '' } : { ...route };
   const ok = () => (profile === 'docs' ? { status: 'ok' as const } : { status: 200 as const });
+  const tokenRefusal = (uid: string, token: string): string | undefined => {
+    if (uid === '') return Messages.uidEmpty;
+    if (token === '') return Messages.tokenEmpty;
+    const tooLong = fieldLengths.problem({ uid, token });
+    if (tooLong) return tooLong;
+    if (/[@#&]/.test(uid)) return Messages.uidSpecialCharacters;
+    if (uid === systemUid) return Messages.systemUid;
+    return undefined;
+  };
 
   const handlers: HandlerTable<Pick<Operations, keyof typeof served>> = {
     health: () => ({ status: 200, body: { status: 'ok' } }),
@@ -45,12 +55,8 @@ export function createWukongimOperations({ clock, profile, ttl, systemUid, devic
     updateToken({ body }) {
       // Go's zero values stand in for omitted fields, as the server's decoder leaves them.
       const { uid = '', token = '', device_flag = 0, device_level = DeviceLevel.slave } = body as UpdateTokenBody;
-      if (uid === '') return badRequest(Messages.uidEmpty);
-      if (token === '') return badRequest(Messages.tokenEmpty);
-      const tooLong = fieldLengths.problem({ uid, token });
-      if (tooLong) return badRequest(tooLong);
-      if (/[@#&]/.test(uid)) return badRequest(Messages.uidSpecialCharacters);
-      if (uid === systemUid) return badRequest(Messages.systemUid);
+      const refusal = tokenRefusal(uid, token);
+      if (refusal) return badRequest(refusal);
       const status = devices.status(uid);
       // The server answers a banned or disbanded uid with 200 and the reason code as `status`.
       if (status === 'banned') return { status: 200, body: { status: ReasonCode.ban } };
@@ -83,5 +89,5 @@ export function createWukongimOperations({ clock, profile, ttl, systemUid, devic
     routeBatch: ({ params, body }) => ({ status: 200, body: [{ uids: body, ...addresses(params.intranet) }] }),
   };
 
-  return { handlers, storeToken };
+  return { handlers, storeToken, tokenRefusal };
 }

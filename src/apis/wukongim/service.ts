@@ -39,6 +39,8 @@ export interface WukongimService {
   kick(uid: string, deviceFlag: number): Connection[];
   /** Stores a token in a slot as `POST /user/token` does (a master kicks the slot's connections). */
   updateToken(input: { uid: string; token: string; device_flag: number; device_level?: number }): void;
+  /** Why `POST /user/token` would refuse this uid and token (its `msg`), or undefined when it takes them. */
+  tokenRefusal(uid: string, token: string): string | undefined;
   /**
    * Sends a `user.onlinestatus` batch. Without `entries`, one seeded entry per online connection of
    * `uid` (or an online entry for a made-up connection). Throws a MockError of kind `invalid-event` when an entry breaks the spec.
@@ -83,11 +85,12 @@ export interface ServiceParts {
   im: ImServer;
   route: RouteAddress;
   storeToken(uid: string, token: string, deviceFlag: number, deviceLevel: number): void;
+  tokenRefusal(uid: string, token: string): string | undefined;
 }
 
 /** Builds the service the control API, scenarios and tests call. */
 export function createWukongimService(parts: ServiceParts): WukongimService {
-  const { devices, connections, bounds, userStates, webhook, im, route, storeToken } = parts;
+  const { devices, connections, bounds, userStates, webhook, im, route, storeToken, tokenRefusal } = parts;
   return {
     webhookUrl: parts.webhookUrl,
     profile: parts.profile,
@@ -118,6 +121,7 @@ export function createWukongimService(parts: ServiceParts): WukongimService {
     },
     kick: (uid, deviceFlag) => connections.kickSlot(uid, deviceFlag, 'kick'),
     updateToken: (input) => storeToken(input.uid, input.token, input.device_flag, input.device_level ?? DeviceLevel.slave),
+    tokenRefusal,
     emitOnlineStatus({ uid = 'user-1', entries } = {}) {
       const online = connections.statusEntries(uid);
       // A uid with no connection gets one online entry for a connection that never was (id 0).
