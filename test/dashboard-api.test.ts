@@ -62,7 +62,14 @@ describe('the control API behind the dashboard', () => {
     expect(connected.body.reason_code).toBe(1);
     const kicked = await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 1 });
     expect(kicked.body.kicked).toMatchObject([{ uid: 'ada', state: 'kicked', reason_code: 12 }]);
-    expect((await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 7 })).status).toBe(400);
+    // Any flag a uint8 holds, as POST /user/token takes; past it, and what POST /user/token refuses, is a 400.
+    expect((await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 7 })).body).toEqual({ kicked: [] });
+    expect((await call(mock, 'POST', '/__mock/wukongim/kick', { uid: 'ada', device_flag: 256 })).status).toBe(400);
+    expect((await call(mock, 'POST', '/__mock/wukongim/tokens', { uid: 'ada', token: 't2', device_flag: 77 })).status).toBe(200);
+    const refused = await call(mock, 'POST', '/__mock/wukongim/tokens', { uid: 'a@b', token: 't', device_flag: 1 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toMatch(/^POST \/user\/token would refuse it: uid/);
+    expect(mock.wukongim.devices({ uid: 'a@b' })).toEqual([]);
   });
 
   it('lists where webhook events go, for both APIs, without their secrets', async () => {

@@ -1456,8 +1456,8 @@ export interface components {
         SlotToken: {
             uid: string;
             token: string;
-            /** @enum {integer} */
-            device_flag: 0 | 1 | 2;
+            /** @description Any flag a uint8 holds, as POST /user/token takes; 0 app, 1 web and 2 pc are the SDK's. */
+            device_flag: number;
             /**
              * @default 1
              * @enum {integer}
@@ -1466,8 +1466,7 @@ export interface components {
         };
         KickRequest: {
             uid: string;
-            /** @enum {integer} */
-            device_flag: 0 | 1 | 2;
+            device_flag: number;
         };
         KickResult: {
             /** @description The connections kicked with reason 12. */

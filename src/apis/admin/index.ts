@@ -149,6 +149,13 @@ export function createAdmin(targets: AdminTargets): Api {
       return { status: 200, body: { used } };
     },
     setSlotToken({ body }) {
+      // What POST /user/token would refuse, this refuses too (with its reason), so the two set slots alike.
+      const refusal = wukongim.tokenRefusal(body.uid, body.token);
+      if (refusal)
+        return {
+          ...problem('invalidRequest', `POST /user/token would refuse it: ${refusal}`, [{ path: '/body/uid', message: refusal }]),
+          status: 400 as const,
+        };
       wukongim.updateToken(body);
       changes.publish('wukongim', { operationId: 'setSlotToken', uid: body.uid });
       return { status: 200, body };
