@@ -316,7 +316,14 @@ export function createMock(options: MockOptions = {}): Mock {
     onError: options.onError,
     changes,
   });
-  const seedTarget: SeedTarget = { seed: settings.seed, tokenTtl: wukongim.service.tokenTtl, inspect: dispatcher.inspect, snapshot, restore };
+  const seedTarget: SeedTarget = {
+    seed: settings.seed,
+    tokenTtl: wukongim.service.tokenTtl,
+    maxUsers: smile.service.counts().users.bound,
+    inspect: dispatcher.inspect,
+    snapshot,
+    restore,
+  };
   // Armed once everything the parts use exists (recordings are read through the dispatcher's specs), and before a persisted state is restored over it.
   for (const part of parts) part.arm?.();
   const persistence = options.persist && createPersistence(options.persist, { snapshot, restore }, options.onError);

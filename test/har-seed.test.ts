@@ -227,6 +227,11 @@ describe('seeding from a provider’s recording', () => {
     expect(mock.seeded).toMatchObject({ entries: 8, ignored: 3, slots: 2 });
   });
 
+  it('refuses recorded users past --max-users rather than forget the oldest of them', () => {
+    const seed = () => createMock({ smile: { users: 1, maxUsers: 1 }, wukongim: { profile: 'server-v2' }, fromHar: [providerHar()] });
+    expect(seed).toThrow(/make a state the mock cannot hold, so nothing was changed: \/log\/entries hold 2 Smile users .* at most 1 \(--max-users/);
+  });
+
   it('reads every entry of a host that one entry shows to be Smile’s, and refuses its answer that breaks the spec', () => {
     const har = providerHar();
     har.log.entries.push(

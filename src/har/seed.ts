@@ -34,6 +34,8 @@ export interface SeedTarget {
   seed: number;
   /** WuKongIM's token lifetime, so a recorded slot expires as one stored now would. */
   tokenTtl: number | null;
+  /** The most Smile users the mock holds: past it a restore would forget the oldest, recorded ones among them. */
+  maxUsers: number;
   inspect: Dispatcher['inspect'];
   snapshot(): MockSnapshot;
   restore(snapshot: MockSnapshot): void;
@@ -112,6 +114,11 @@ export function seedFromHar(target: SeedTarget, recordings: readonly Recording[]
   }
 
   const next = held.snapshot(before);
+  const users = next.state.smile.users.length;
+  if (users > target.maxUsers) {
+    const message = `hold ${users.toLocaleString('en-US')} Smile users with those already held; the mock holds at most ${target.maxUsers.toLocaleString('en-US')} (--max-users, smile.maxUsers)`;
+    throw refusal(recordings.map((recording) => recording.label).join(', '), 'make a state the mock cannot hold', [{ path: '/log/entries', message }]);
+  }
   try {
     target.restore(next);
   } catch (error) {
