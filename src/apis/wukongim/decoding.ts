@@ -31,13 +31,6 @@ const INTEGERS: Record<string, { unsigned: boolean; min: bigint; max: bigint }> 
   int: { unsigned: false, min: -(2n ** 63n), max: 2n ** 63n - 1n },
 };
 
-/** Whether Go's decoder refuses an integer literal for its type: a fraction or exponent, a sign it cannot hold, or a value past its range. */
-function refusedInteger(integer: { unsigned: boolean; min: bigint; max: bigint }, literal: string): boolean {
-  if (/[.eE]/.test(literal) || (integer.unsigned && literal.startsWith('-'))) return true;
-  const value = BigInt(literal);
-  return value < integer.min || value > integer.max;
-}
-
 /** What decoding a body came to: the value as the handler sees it, or the decoder's error and where. */
 export type Decoded = { value: unknown } | { problem: string; pointer?: string };
 
@@ -74,7 +67,8 @@ function quickly(operationId: string, text: string): Decoded | undefined {
     if (integer && typeof field === 'number') {
       // The literal as written decides (1.0 parses as 1): it must be the key's only occurrence.
       const literal = onlyLiteral(key, text);
-      if (literal === undefined || refusedInteger(integer, literal)) return undefined;
+      // A literal past 15 digits may not survive as a number: the full decoder names it as written.
+      if (literal === undefined || literal.length > 15 || /[.eE]/.test(literal) || (integer.unsigned && literal.startsWith('-'))) return undefined;
     }
     decoded[key] = field;
   }
@@ -96,6 +90,9 @@ function onlyLiteral(key: string, text: string): string | undefined {
   return first[1];
 }
 
+/** Whether an integer literal is past its Go type's range, exactly (only the full decoder asks: BigInt is slow). */
+const outside = (literal: string, integer: { min: bigint; max: bigint }) => BigInt(literal) < integer.min || BigInt(literal) > integer.max;
+
 function decodeSlowly(operationId: string, text: string): Decoded {
   const first = goFirstValue(text);
   if ('problem' in first) return { problem: first.problem };
@@ -113,8 +110,13 @@ function decodeSlowly(operationId: string, text: string): Decoded {
     // A null leaves the Go field as it was: the same as leaving it out.
     if (parsed === null) continue;
     const integer = field === undefined ? undefined : INTEGERS[target.fields[field] as string];
-    // Go names the literal as written (99999999999999999999, not the 1e20 it parses as).
-    if (integer && typeof parsed === 'number' && refusedInteger(integer, member.text)) {
+    // Go names the literal as written (99999999999999999999, not the 1e20 it parses as); a range it cannot
+    // hold is refused here when a number could not tell, and by the schema otherwise.
+    if (
+      integer &&
+      typeof parsed === 'number' &&
+      (/[.eE]/.test(member.text) || (integer.unsigned && member.text.startsWith('-')) || (member.text.length > 15 && outside(member.text, integer)))
+    ) {
       const goType = target.fields[field as string] as string;
       return { problem: `json: cannot unmarshal number ${member.text} into Go struct field ${target.name}.${name} of type ${goType}`, pointer: `/${name}` };
     }
