@@ -22,26 +22,21 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const spanText = (ms: number) => (ms === 0 ? '0ms' : ms < 1000 ? `${ms}ms` : `${ms / 1000}s`);
 
+/** A duration from `min` to `max` ms, refused otherwise with the range (`maxText` says `max` as a duration). */
+const bounded = (name: string, min: number, max: number, maxText: string) => (value: string) => {
+  const ms = duration(value);
+  if (ms < min || ms > max) throw new InvalidArgumentError(`${name} must be from ${spanText(min)} to ${maxText}.`);
+  return ms;
+};
+
 /**
  * Real time, for a timer: from `min` ms to about 24 days.
  * @example realTime('--upstream-timeout', 1)('10s') // 10000
  */
-export const realTime =
-  (name: string, min = 0) =>
-  (value: string) => {
-    const ms = duration(value);
-    if (ms < min || ms > MAX_TIMER_MS) throw new InvalidArgumentError(`${name} must be from ${spanText(min)} to 24d.`);
-    return ms;
-  };
+export const realTime = (name: string, min = 0) => bounded(name, min, MAX_TIMER_MS, '24d');
 
 /** A span of the mock's clock (a lifetime, a retention): from `min` ms to 100 years (36500d). */
-export const clockSpan =
-  (name: string, min = 1) =>
-  (value: string) => {
-    const ms = duration(value);
-    if (ms < min || ms > MAX_CLOCK_SPAN_MS) throw new InvalidArgumentError(`${name} must be from ${spanText(min)} to 36500d.`);
-    return ms;
-  };
+export const clockSpan = (name: string, min = 1) => bounded(name, min, MAX_CLOCK_SPAN_MS, '36500d');
 
 export const instant = (value: string) => {
   try {

@@ -67,15 +67,17 @@ export function createAdmin(targets: AdminTargets): Api {
     },
     getClock: () => ({ status: 200, body: clockState() }),
     changeClock({ body }) {
-      const target = body.advance !== undefined ? clock.now() + parseDuration(body.advance) : body.set !== undefined ? Date.parse(body.set) : clock.now();
-      if (!inClockRange(target)) {
-        const message = 'would take the clock outside the years 0000 to 9899, which it keeps so that every date the APIs write stays RFC 3339';
-        const path = body.advance !== undefined ? '/body/advance' : '/body/set';
-        return { ...problem('invalidRequest', `${path.slice(1)} ${message}`, [{ path, message }]), status: 400 as const };
+      if (body.freeze !== undefined) clock.freeze(body.freeze);
+      else {
+        // The body holds one change (its schema): an advance or an instant, checked against the clock's years first.
+        const target = body.advance !== undefined ? clock.now() + parseDuration(body.advance) : Date.parse(body.set as string);
+        if (!inClockRange(target)) {
+          const message = 'would take the clock outside the years 0000 to 9899, which it keeps so that every date the APIs write stays RFC 3339';
+          const path = body.advance !== undefined ? '/body/advance' : '/body/set';
+          return { ...problem('invalidRequest', `${path.slice(1)} ${message}`, [{ path, message }]), status: 400 as const };
+        }
+        clock.set(target);
       }
-      if (body.advance !== undefined) clock.advance(parseDuration(body.advance));
-      else if (body.set !== undefined) clock.set(body.set);
-      else if (body.freeze !== undefined) clock.freeze(body.freeze);
       return { status: 200, body: clockState() };
     },
     getJournal({ params }) {
