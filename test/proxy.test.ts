@@ -221,6 +221,10 @@ describe('failures', () => {
     expect(slow.status).toBe(504);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(wrongMock.journal.entries().at(-1)).toMatchObject({ status: 504, error: expect.stringContaining('300 ms') });
+    // With a body sent whole, the aborted upstream request leaves the client's connection to be answered.
+    const slowPost = await raw(`${toWrong.url}/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(slowPost.status).toBe(504);
+    expect(wrongMock.journal.entries().at(-1)).toMatchObject({ method: 'POST', status: 504, request: { body: '{"a":1}' } });
   });
 
   it('an answer that falls silent mid-body is cut off, never hangs', async () => {
