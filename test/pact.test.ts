@@ -376,10 +376,10 @@ describe("Pact's own mock server", () => {
   /**
    * pact-js 16.x ships a mock server that books a match on a task of its own after it has sent the
    * answer, so under CPU pressure `executeTest` can read its books before the match lands and call
-   * an answered request "expected but not received" (pact-reference#535, fixed in pact_mock_server
-   * 2.2.6, which only pact-js 17 ships, and that needs Node 22). Waiting here, bounded, for the
-   * server's own books to show the match closes that window; a request that truly did not match
-   * never shows it, and `executeTest` then reports the mismatch as before.
+   * an answered request "expected but not received" (pact-reference#535). pact_mock_server 2.2.6
+   * books it before answering, but came out after pact-js 16.5, the last release for Node 20.
+   * Waiting here, bounded, for the server's own books to show the match closes that window; a
+   * request that truly did not match never shows it, and `executeTest` then reports the mismatch.
    */
   const matchBooked = async (pact: PactV4, port: number) => {
     const books = (pact as unknown as { pact: { mockServerMatchedSuccessfully(port: number): boolean } }).pact;
